@@ -1,0 +1,157 @@
+package dev.annotask;
+
+import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.Descriptors.ServiceDescriptor;
+import dev.annotask.api.Dispatcher;
+import dev.annotask.api.RpcMethod;
+import dev.annotask.api.RpcRegistry;
+import dev.annotask.api.rest.RestGateway;
+import dev.annotask.config.ServerConfig;
+import dev.annotask.identity.AccessControl;
+import dev.annotask.identity.AppRpcs;
+import dev.annotask.identity.AppStore;
+import dev.annotask.identity.Bootstrap;
+import dev.annotask.identity.CollaboratorRpcs;
+import dev.annotask.identity.CollaboratorStore;
+import dev.annotask.identity.KeyRpcs;
+import dev.annotask.identity.KeyStore;
+import dev.annotask.identity.Scopes;
+import dev.annotask.identity.UserRpcs;
+import dev.annotask.identity.UserStore;
+import dev.annotask.ops.Operations;
+import dev.annotask.proto.admin.AdminProto;
+import dev.annotask.proto.api.ServiceProto;
+import dev.annotask.statuscode.StatusCodeRpcs;
+import dev.annotask.store.Database;
+import dev.annotask.store.SqlDialect;
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/**
+ * The composition root: builds database, stores, services and servers from a
+ * {@link ServerConfig}, by hand and in dependency order, and owns their lifecycle.
+ *
+ * <p>{@link #start} migrates the database, bootstraps the admin on an empty one, registers
+ * every feature's RPCs and starts the HTTP server; {@link #close} stops taking requests, lets
+ * the ones in flight finish, then closes the database. Not thread-safe: start and close from
+ * one thread.
+ */
+public final class AnnotaskServer implements AutoCloseable {
+    private static final List<ServiceDescriptor> SERVICES = List.of(
+            ServiceProto.getDescriptor().findServiceByName("V2"),
+            AdminProto.getDescriptor().findServiceByName("Admin"));
+    private static final long GRACEFUL_STOP_MILLIS = 20_000;
+    private static final long MAX_REQUEST_BYTES = 128L * 1024 * 1024;
+
+    private final ServerConfig config;
+    private Database database;
+    private Javalin http;
+    private Optional<String> createdAdminToken = Optional.empty();
+
+    public AnnotaskServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    public AnnotaskServer start() {
+        Clock clock = Clock.systemUTC();
+        database = openDatabase();
+        Operations operations = new Operations(database);
+
+        UserStore users = new UserStore(database.jdbi());
+        AppStore apps = new AppStore(database.jdbi());
+        KeyStore keys = new KeyStore(database.jdbi());
+        CollaboratorStore collaborators = new CollaboratorStore(database.jdbi());
+        createdAdminToken = new Bootstrap(users, keys, clock).run(config.adminToken());
+
+        RpcRegistry registry = new RpcRegistry(SERVICES);
+        Set<String> knownScopes = knownScopes(registry);
+        new AppRpcs(apps, clock).register(registry);
+        new KeyRpcs(keys, apps, users, knownScopes, clock).register(registry);
+        new CollaboratorRpcs(collaborators, users, apps, knownScopes, clock).register(registry);
+        new UserRpcs(users, clock).register(registry);
+        new StatusCodeRpcs().register(registry);
+
+        AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock);
+        Dispatcher dispatcher = new Dispatcher(registry, accessControl, operations.meters());
+        RestGateway gateway = new RestGateway(registry, dispatcher, schemaFiles());
+        http = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.httpPort();
+            cfg.jetty.modifyServer(server -> {
+                server.setStopTimeout(GRACEFUL_STOP_MILLIS);
+                server.setHandler(new GracefulHandler(server.getHandler()));
+            });
+            cfg.routes.get("/healthz", operations::health);
+            cfg.routes.get("/metrics", operations::metrics);
+            for (HandlerType verb : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+                    HandlerType.DELETE)) {
+                cfg.routes.addHttpHandler(verb, "/*", gateway);
+            }
+        });
+        http.start();
+        return this;
+    }
+
+    private Database openDatabase() {
+        if (config.databaseUrl() != null && !config.databaseUrl().isBlank()) {
+            return Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                    config.poolSize());
+        }
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+        }
+        return Database.open(SqlDialect.sqliteUrl(config.dataDir().resolve("annotask.db")), null, null,
+                config.poolSize());
+    }
+
+    /** Every scope some RPC requires, and {@code All}: what keys and collaborators may be granted. */
+    private static Set<String> knownScopes(RpcRegistry registry) {
+        Set<String> scopes = new TreeSet<>(Set.of(Scopes.ALL));
+        for (RpcMethod method : registry.methods()) {
+            scopes.addAll(method.access().requiredScopes());
+        }
+        return scopes;
+    }
+
+    private static List<FileDescriptor> schemaFiles() {
+        return SERVICES.stream().map(ServiceDescriptor::getFile).distinct().toList();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** The admin token this start created on an empty database, when none was given. */
+    public Optional<String> createdAdminToken() {
+        return createdAdminToken;
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.stop();
+            http = null;
+        }
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+}

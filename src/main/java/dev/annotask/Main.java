@@ -1,0 +1,77 @@
+package dev.annotask;
+
+import dev.annotask.config.ServerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code annotask serve [options]}. Each flag falls back to its environment variable. */
+@Command(name = "annotask", mixinStandardHelpOptions = true, subcommands = Main.Serve.class,
+        description = "Self-hosted labeling-task server speaking the Clarifai v2 API.")
+public final class Main implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server until stopped.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--host", defaultValue = "${env:ANNOTASK_HOST:-0.0.0.0}", description = "Address to listen on (${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "${env:ANNOTASK_PORT:-8080}", description = "HTTP port (${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--grpc-port", defaultValue = "${env:ANNOTASK_GRPC_PORT:-18080}", description = "gRPC port; 0 turns gRPC off (${DEFAULT-VALUE}).")
+        int grpcPort;
+
+        @Option(names = "--data", defaultValue = "${env:ANNOTASK_DATA:-./annotask-data}", description = "Data directory: SQLite file and stored bytes (${DEFAULT-VALUE}).")
+        Path data;
+
+        @Option(names = "--db", defaultValue = "${env:ANNOTASK_DB_URL}", description = "A jdbc:postgresql:// URL to use PostgreSQL instead of SQLite.")
+        String databaseUrl;
+
+        @Option(names = "--db-user", defaultValue = "${env:ANNOTASK_DB_USER}", description = "PostgreSQL user, if not in the URL.")
+        String databaseUser;
+
+        @Option(names = "--db-password", defaultValue = "${env:ANNOTASK_DB_PASSWORD}", description = "PostgreSQL password, if not in the URL.")
+        String databasePassword;
+
+        @Option(names = "--db-pool-size", defaultValue = "${env:ANNOTASK_DB_POOL_SIZE:-0}", description = "Database connections; 0 = default (SQLite 4, PostgreSQL 10).")
+        int poolSize;
+
+        @Option(names = "--admin-token", defaultValue = "${env:ANNOTASK_ADMIN_TOKEN}", description = "The bootstrap admin's token on an empty database (default: random, printed once).")
+        String adminToken;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ServerConfig config = new ServerConfig(host, port, grpcPort, data, databaseUrl, databaseUser,
+                    databasePassword, adminToken, poolSize);
+            AnnotaskServer server = new AnnotaskServer(config).start();
+            server.createdAdminToken()
+                    .filter(token -> adminToken == null || adminToken.isBlank())
+                    .ifPresent(token -> System.out.println("admin token: " + token));
+            LOG.info("Annotask serving HTTP on {}:{}, gRPC {}, database {}", host, server.httpPort(),
+                    grpcPort == 0 ? "off" : "not served yet (port " + grpcPort + ")", server.database());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                LOG.info("Stopping: finishing requests in flight");
+                server.close();
+                stopped.countDown();
+            }, "annotask-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+}

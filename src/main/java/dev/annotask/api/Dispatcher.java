@@ -1,0 +1,118 @@
+package dev.annotask.api;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import dev.annotask.identity.AccessControl;
+import dev.annotask.identity.Caller;
+import dev.annotask.proto.api.UserAppIDSet;
+import dev.annotask.proto.api.status.Status;
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.store.Ids;
+import dev.annotask.store.StoreFailures;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one entry to every RPC, whatever the transport: authorizes the caller, runs the handler,
+ * and always answers with a response of the RPC's own type whose {@code status} carries the
+ * outcome and a fresh 32-hex {@code req_id}.
+ *
+ * <p>Nothing escapes as an exception: expected failures become their status code; a database
+ * conflict becomes DATABASE_DUPLICATE_KEY or TRY_AGAIN; anything else is logged with its
+ * request id and answered INTERNAL_UNCATEGORIZED without a stack trace. Requests and
+ * credentials are never logged. Thread-safe.
+ */
+public final class Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final RpcRegistry registry;
+    private final AccessControl accessControl;
+    private final MeterRegistry meters;
+
+    public Dispatcher(RpcRegistry registry, AccessControl accessControl, MeterRegistry meters) {
+        this.registry = registry;
+        this.accessControl = accessControl;
+        this.meters = meters;
+    }
+
+    /** The outcome of one call: the response and the HTTP code it travels with over REST. */
+    public record Result(Message response, StatusCode code, int httpStatus) {
+    }
+
+    public Result call(RpcMethod method, String authorization, Message request) {
+        long started = System.nanoTime();
+        String reqId = Ids.newId();
+        Message response;
+        try {
+            response = invoke(method, authorization, request);
+        } catch (ApiException e) {
+            response = failure(method, StatusCodes.status(e.code(), e.details()));
+        } catch (RuntimeException e) {
+            response = failure(method, classify(method, reqId, e));
+        }
+        Result result = withRequestId(response, reqId);
+        Timer.builder("annotask_rpc_requests")
+                .description("RPC calls by method and status code")
+                .tag("rpc", method.name())
+                .tag("code", String.valueOf(result.code().getNumber()))
+                .register(meters)
+                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return result;
+    }
+
+    /** A response of the method's type carrying only this failure; used for transport errors too. */
+    public Result reject(RpcMethod method, StatusCode code, String details) {
+        return withRequestId(failure(method, StatusCodes.status(code, details)), Ids.newId());
+    }
+
+    private Message invoke(RpcMethod method, String authorization, Message request) {
+        UserAppIDSet ids = userAppIds(request);
+        Caller caller = accessControl.authorize(authorization, method.access(), ids.getUserId(), ids.getAppId());
+        RpcHandler<Message, Message> handler = registry.handlerOf(method).orElseThrow(() ->
+                new ApiException(StatusCode.NOT_IMPLEMENTED, method.name() + " is not served by Annotask yet"));
+        return handler.handle(caller, request);
+    }
+
+    private static UserAppIDSet userAppIds(Message request) {
+        FieldDescriptor field = request.getDescriptorForType().findFieldByName("user_app_id");
+        if (field == null || !request.hasField(field)) {
+            return UserAppIDSet.getDefaultInstance();
+        }
+        return (UserAppIDSet) request.getField(field);
+    }
+
+    private Status classify(RpcMethod method, String reqId, RuntimeException e) {
+        if (StoreFailures.isUniqueViolation(e)) {
+            return StatusCodes.status(StatusCode.DATABASE_DUPLICATE_KEY, "an object with the same id was created concurrently");
+        }
+        if (StoreFailures.isTransient(e)) {
+            return StatusCodes.status(StatusCode.TRY_AGAIN, "the database is busy; retry the request");
+        }
+        LOG.error("{} failed (req_id {})", method.name(), reqId, e);
+        return StatusCodes.status(StatusCode.INTERNAL_UNCATEGORIZED, "internal error; req_id " + reqId);
+    }
+
+    private static Message failure(RpcMethod method, Status status) {
+        Message.Builder builder = method.responsePrototype().newBuilderForType();
+        builder.setField(statusField(builder), status);
+        return builder.build();
+    }
+
+    private static Result withRequestId(Message response, String reqId) {
+        Message.Builder builder = response.toBuilder();
+        FieldDescriptor statusField = statusField(builder);
+        Status status = response.hasField(statusField) ? (Status) response.getField(statusField) : StatusCodes.success();
+        builder.setField(statusField, status.toBuilder().setReqId(reqId).build());
+        return new Result(builder.build(), status.getCode(), StatusCodes.httpCode(status.getCode()));
+    }
+
+    private static FieldDescriptor statusField(Message.Builder builder) {
+        FieldDescriptor field = builder.getDescriptorForType().findFieldByName("status");
+        if (field == null) {
+            throw new IllegalStateException(builder.getDescriptorForType().getFullName() + " has no status");
+        }
+        return field;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.annotask.api;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks shared by every feature's request validation; each failure names the field. Stateless. */
+public final class Validation {
+    /** Clarifai-style ids: letters, digits, '_', '-' and '.', not starting with a separator. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+    private Validation() {
+    }
+
+    /** Requires a well-formed id in the named field. */
+    public static String requireId(String field, String id) {
+        if (id == null || id.isEmpty()) {
+            throw ApiException.invalid(field + " is required");
+        }
+        if (!ID.matcher(id).matches()) {
+            throw ApiException.invalid(field + " '" + id + "' is not a valid id: use up to 128 letters, digits,"
+                    + " '_', '-' or '.', starting with a letter or digit");
+        }
+        return id;
+    }
+
+    /** Requires between one and {@code max} items in a batch field. */
+    public static void requireBatch(String field, int size, int max) {
+        if (size == 0) {
+            throw ApiException.invalid(field + " must hold at least one item");
+        }
+        if (size > max) {
+            throw ApiException.invalid(field + " holds " + size + " items; at most " + max + " per request");
+        }
+    }
+
+    /** Requires that no id appears twice in one request. */
+    public static void requireDistinct(String field, List<String> ids) {
+        Set<String> seen = new HashSet<>();
+        for (String id : ids) {
+            if (!seen.add(id)) {
+                throw ApiException.invalid(field + " names '" + id + "' twice");
+            }
+        }
+    }
+}

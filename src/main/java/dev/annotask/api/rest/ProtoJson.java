@@ -1,0 +1,97 @@
+package dev.annotask.api.rest;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import dev.annotask.proto.auth.ExtensionProto;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The JSON form of the wire messages, as Clarifai prints and reads it (spec section 5).
+ *
+ * <p>Printing: proto field names, enums as numbers, and the fields marked
+ * {@code cl_show_if_empty} present even when empty. Reading: proto or lowerCamelCase names,
+ * enum names or numbers, unknown fields ignored, and {@code cl_default_float} applied to a
+ * float the JSON left out (so a concept without {@code value} means 1.0, as in Clarifai).
+ * Immutable and thread-safe.
+ */
+final class ProtoJson {
+    private final JsonFormat.Printer printer;
+    private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
+
+    ProtoJson(Collection<FileDescriptor> files) {
+        Set<FieldDescriptor> alwaysPrinted = new HashSet<>();
+        Set<Descriptor> seen = new HashSet<>();
+        for (FileDescriptor file : files) {
+            collect(file.getMessageTypes(), alwaysPrinted, seen);
+            for (FileDescriptor dependency : file.getDependencies()) {
+                collect(dependency.getMessageTypes(), alwaysPrinted, seen);
+            }
+        }
+        this.printer = JsonFormat.printer()
+                .preservingProtoFieldNames()
+                .printingEnumsAsInts()
+                .omittingInsignificantWhitespace()
+                .includingDefaultValueFields(alwaysPrinted);
+    }
+
+    private static void collect(List<Descriptor> types, Set<FieldDescriptor> alwaysPrinted, Set<Descriptor> seen) {
+        for (Descriptor type : types) {
+            if (!seen.add(type)) {
+                continue;
+            }
+            for (FieldDescriptor field : type.getFields()) {
+                if (field.getOptions().getExtension(ExtensionProto.clShowIfEmpty) && !field.hasPresence()) {
+                    alwaysPrinted.add(field);
+                }
+            }
+            collect(type.getNestedTypes(), alwaysPrinted, seen);
+        }
+    }
+
+    String print(MessageOrBuilder message) {
+        try {
+            return printer.print(message);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a response could not be printed as JSON", e);
+        }
+    }
+
+    /** Merges the JSON text into the builder, then applies the JSON-only float defaults. */
+    void merge(String json, Message.Builder builder) throws InvalidProtocolBufferException {
+        parser.merge(json, builder);
+        applyFloatDefaults(builder);
+    }
+
+    /** Struct, Timestamp and friends carry none of our options, and Struct's maps cannot be walked. */
+    private static boolean isWellKnown(Descriptor type) {
+        return type.getFile().getPackage().equals("google.protobuf");
+    }
+
+    private static void applyFloatDefaults(Message.Builder builder) {
+        for (FieldDescriptor field : builder.getDescriptorForType().getFields()) {
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                if (field.isMapField() || isWellKnown(field.getMessageType())) {
+                    continue;
+                }
+                if (field.isRepeated()) {
+                    for (int i = 0; i < builder.getRepeatedFieldCount(field); i++) {
+                        applyFloatDefaults(builder.getRepeatedFieldBuilder(field, i));
+                    }
+                } else if (builder.hasField(field)) {
+                    applyFloatDefaults(builder.getFieldBuilder(field));
+                }
+            } else if (field.hasPresence() && !builder.hasField(field)
+                    && field.getOptions().hasExtension(ExtensionProto.clDefaultFloat)) {
+                builder.setField(field, field.getOptions().getExtension(ExtensionProto.clDefaultFloat));
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.annotask.config;
+
+import java.nio.file.Path;
+
+/**
+ * Everything the server is started with, resolved once (flag, else environment, else default).
+ *
+ * @param httpPort the REST port; 0 picks a free one
+ * @param grpcPort the gRPC port; 0 turns gRPC off
+ * @param dataDir where the SQLite file and stored bytes live
+ * @param databaseUrl a {@code jdbc:postgresql:} URL, or null for SQLite under {@code dataDir}
+ * @param adminToken the bootstrap admin's token on an empty database, or null for a random one
+ * @param poolSize database connections; 0 for the dialect's default
+ */
+public record ServerConfig(String host, int httpPort, int grpcPort, Path dataDir, String databaseUrl,
+                           String databaseUser, String databasePassword, String adminToken, int poolSize) {
+
+    /** A configuration for tests and embedding: SQLite in {@code dataDir}, free ports. */
+    public static ServerConfig forDirectory(Path dataDir) {
+        return new ServerConfig("127.0.0.1", 0, 0, dataDir, null, null, null, null, 0);
+    }
+
+    public ServerConfig withDatabase(String url, String user, String password) {
+        return new ServerConfig(host, httpPort, grpcPort, dataDir, url, user, password, adminToken, poolSize);
+    }
+
+    public ServerConfig withAdminToken(String token) {
+        return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword, token,
+                poolSize);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.annotask.identity;
+
+import dev.annotask.api.ApiException;
+import dev.annotask.api.Page;
+import dev.annotask.api.RpcRegistry;
+import dev.annotask.api.Validation;
+import dev.annotask.proto.api.DeleteAppRequest;
+import dev.annotask.proto.api.GetAppRequest;
+import dev.annotask.proto.api.ListAppsRequest;
+import dev.annotask.proto.api.MultiAppResponse;
+import dev.annotask.proto.api.PostAppsRequest;
+import dev.annotask.proto.api.SingleAppResponse;
+import dev.annotask.proto.api.status.BaseResponse;
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.store.Ids;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * PostApps, GetApp, ListApps and DeleteApp. Apps belong to the user who creates them; only
+ * that user lists and deletes them, collaborators read them. Thread-safe.
+ */
+public final class AppRpcs {
+    private static final int MAX_BATCH = 128;
+
+    private final AppStore apps;
+    private final Clock clock;
+
+    public AppRpcs(AppStore apps, Clock clock) {
+        this.apps = apps;
+        this.clock = clock;
+    }
+
+    public void register(RpcRegistry registry) {
+        registry.handle("PostApps", PostAppsRequest.class, this::postApps);
+        registry.handle("GetApp", GetAppRequest.class, this::getApp);
+        registry.handle("ListApps", ListAppsRequest.class, this::listApps);
+        registry.handle("DeleteApp", DeleteAppRequest.class, this::deleteApp);
+    }
+
+    MultiAppResponse postApps(Caller caller, PostAppsRequest request) {
+        UserAccess.requireSelf(caller);
+        Validation.requireBatch("apps", request.getAppsCount(), MAX_BATCH);
+        long now = clock.millis();
+        List<App> created = new ArrayList<>();
+        for (int i = 0; i < request.getAppsCount(); i++) {
+            dev.annotask.proto.api.App wire = request.getApps(i);
+            String id = Validation.requireId("apps[" + i + "].id", wire.getId());
+            String metadata = wire.hasMetadata() ? IdentityWire.json(wire.getMetadata()) : null;
+            created.add(new App(Ids.newId(), caller.userId(), id, wire.getName(), wire.getDescription(),
+                    wire.getDefaultLanguage(), wire.getNotes(), metadata, now, now));
+        }
+        Validation.requireDistinct("apps[].id", created.stream().map(App::id).toList());
+        List<String> taken = apps.insertAll(created);
+        if (!taken.isEmpty()) {
+            throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "app id already exists: " + String.join(", ", taken));
+        }
+        return MultiAppResponse.newBuilder().addAllApps(created.stream().map(IdentityWire::app).toList()).build();
+    }
+
+    SingleAppResponse getApp(Caller caller, GetAppRequest request) {
+        return SingleAppResponse.newBuilder().setApp(IdentityWire.app(caller.app())).build();
+    }
+
+    MultiAppResponse listApps(Caller caller, ListAppsRequest request) {
+        UserAccess.requireSelf(caller);
+        Page page = Page.of(request.getPage(), request.getPerPage());
+        List<App> owned = apps.listOwnedBy(caller.userId(), page.offset(), page.limit());
+        return MultiAppResponse.newBuilder().addAllApps(owned.stream().map(IdentityWire::app).toList()).build();
+    }
+
+    BaseResponse deleteApp(Caller caller, DeleteAppRequest request) {
+        if (!caller.ownsApp()) {
+            throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "only the app's owner may delete it");
+        }
+        apps.delete(caller.app().uid());
+        return BaseResponse.getDefaultInstance();
+    }
+}

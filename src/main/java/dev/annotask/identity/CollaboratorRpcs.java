@@ -1,0 +1,125 @@
+package dev.annotask.identity;
+
+import dev.annotask.api.ApiException;
+import dev.annotask.api.Page;
+import dev.annotask.api.RpcRegistry;
+import dev.annotask.api.Validation;
+import dev.annotask.proto.api.Collaboration;
+import dev.annotask.proto.api.DeleteCollaboratorsRequest;
+import dev.annotask.proto.api.ListCollaborationsRequest;
+import dev.annotask.proto.api.ListCollaboratorsRequest;
+import dev.annotask.proto.api.MultiCollaborationsResponse;
+import dev.annotask.proto.api.MultiCollaboratorsResponse;
+import dev.annotask.proto.api.PostCollaboratorsRequest;
+import dev.annotask.proto.api.status.BaseResponse;
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.store.Ids;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * PostCollaborators, ListCollaborators, DeleteCollaborators and ListCollaborations.
+ *
+ * <p>A collaborator's grant is the scopes asked for, cut down to what the inviting key holds
+ * (Clarifai intersects them the same way); no scopes asked means the inviter's own. Users are
+ * named by id (Annotask keeps no e-mail addresses). Thread-safe.
+ */
+public final class CollaboratorRpcs {
+    private static final int MAX_BATCH = 128;
+
+    private final CollaboratorStore collaborators;
+    private final UserStore users;
+    private final AppStore apps;
+    private final Set<String> knownScopes;
+    private final Clock clock;
+
+    public CollaboratorRpcs(CollaboratorStore collaborators, UserStore users, AppStore apps, Set<String> knownScopes,
+                            Clock clock) {
+        this.collaborators = collaborators;
+        this.users = users;
+        this.apps = apps;
+        this.knownScopes = Set.copyOf(knownScopes);
+        this.clock = clock;
+    }
+
+    public void register(RpcRegistry registry) {
+        registry.handle("PostCollaborators", PostCollaboratorsRequest.class, this::postCollaborators);
+        registry.handle("ListCollaborators", ListCollaboratorsRequest.class, this::listCollaborators);
+        registry.handle("DeleteCollaborators", DeleteCollaboratorsRequest.class, this::deleteCollaborators);
+        registry.handle("ListCollaborations", ListCollaborationsRequest.class, this::listCollaborations);
+    }
+
+    MultiCollaboratorsResponse postCollaborators(Caller caller, PostCollaboratorsRequest request) {
+        Validation.requireBatch("collaborators", request.getCollaboratorsCount(), MAX_BATCH);
+        App app = caller.app();
+        long now = clock.millis();
+        List<Collaborator> created = new ArrayList<>();
+        for (int i = 0; i < request.getCollaboratorsCount(); i++) {
+            dev.annotask.proto.api.Collaborator wire = request.getCollaborators(i);
+            String field = "collaborators[" + i + "]";
+            String userId = Validation.requireId(field + ".user.id", wire.getUser().getId());
+            if (users.find(userId).isEmpty()) {
+                throw ApiException.notFound(field + ".user.id: user '" + userId + "' not found");
+            }
+            if (userId.equals(app.ownerId())) {
+                throw ApiException.invalid(field + ".user.id: the app's owner cannot be its collaborator");
+            }
+            for (String scope : wire.getScopesList()) {
+                if (!knownScopes.contains(scope)) {
+                    throw ApiException.invalid(field + ".scopes has an unknown scope '" + scope + "'");
+                }
+            }
+            Set<String> asked = wire.getScopesCount() == 0 ? caller.scopes() : Set.copyOf(wire.getScopesList());
+            created.add(new Collaborator(Ids.newId(), app.uid(), userId, Scopes.intersect(asked, caller.scopes()),
+                    now, now, 0));
+        }
+        Validation.requireDistinct("collaborators[].user.id", created.stream().map(Collaborator::userId).toList());
+        List<String> existing = collaborators.insertAll(created);
+        if (!existing.isEmpty()) {
+            throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY,
+                    "already collaborating on this app: " + String.join(", ", existing));
+        }
+        return MultiCollaboratorsResponse.newBuilder()
+                .addAllCollaborators(created.stream().map(c -> IdentityWire.collaborator(c, app)).toList())
+                .build();
+    }
+
+    MultiCollaboratorsResponse listCollaborators(Caller caller, ListCollaboratorsRequest request) {
+        App app = caller.app();
+        Page page = Page.of(request.getPage(), request.getPerPage());
+        List<Collaborator> listed = collaborators.listByApp(app.uid(), request.getListAllCollaborators(),
+                page.offset(), page.limit());
+        MultiCollaboratorsResponse.Builder response = MultiCollaboratorsResponse.newBuilder()
+                .addAllCollaborators(listed.stream().map(c -> IdentityWire.collaborator(c, app)).toList());
+        users.find(app.ownerId()).ifPresent(owner -> response.setAppOwner(IdentityWire.user(owner)));
+        return response.build();
+    }
+
+    BaseResponse deleteCollaborators(Caller caller, DeleteCollaboratorsRequest request) {
+        if (request.getUserEmailsCount() > 0) {
+            throw ApiException.invalid("user_emails is not supported: Annotask names users by id; use collaborator_ids");
+        }
+        Validation.requireBatch("collaborator_ids", request.getCollaboratorIdsCount(), MAX_BATCH);
+        int removed = collaborators.removeActive(caller.app().uid(), request.getCollaboratorIdsList(), clock.millis());
+        if (removed == 0) {
+            throw ApiException.notFound("no active collaborator matches collaborator_ids");
+        }
+        return BaseResponse.getDefaultInstance();
+    }
+
+    MultiCollaborationsResponse listCollaborations(Caller caller, ListCollaborationsRequest request) {
+        UserAccess.requireSelf(caller);
+        Page page = Page.of(request.getPage(), request.getPerPage());
+        MultiCollaborationsResponse.Builder response = MultiCollaborationsResponse.newBuilder();
+        for (Collaborator collaborator : collaborators.listActiveByUser(caller.userId(), page.offset(), page.limit())) {
+            apps.findByUid(collaborator.appUid()).ifPresent(app -> response.addCollaborations(Collaboration.newBuilder()
+                    .setApp(IdentityWire.app(app))
+                    .setAppOwner(dev.annotask.proto.api.User.newBuilder().setId(app.ownerId()))
+                    .addAllScopes(collaborator.scopes().stream().sorted().toList())
+                    .setCreatedAt(com.google.protobuf.util.Timestamps.fromMillis(collaborator.createdAt()))));
+        }
+        return response.build();
+    }
+}

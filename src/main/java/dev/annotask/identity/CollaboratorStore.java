@@ -1,0 +1,109 @@
+package dev.annotask.identity;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Collaborations in the database. Removal is soft ({@code deleted_at}), so Clarifai's
+ * {@code list_all_collaborators} can still show former collaborators; at most one active row
+ * exists per app and user (a partial unique index). Thread-safe.
+ */
+public final class CollaboratorStore {
+    private final Jdbi jdbi;
+
+    public CollaboratorStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Optional<Collaborator> findActive(String appUid, String userId) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM collaborators WHERE app_uid = :app AND user_id = :user AND deleted_at IS NULL""")
+                .bind("app", appUid)
+                .bind("user", userId)
+                .map((rs, ctx) -> map(rs))
+                .findOne());
+    }
+
+    public List<Collaborator> listByApp(String appUid, boolean includeDeleted, int offset, int limit) {
+        String filter = includeDeleted ? "" : " AND deleted_at IS NULL";
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM collaborators WHERE app_uid = :app" + filter
+                        + " ORDER BY created_at, id LIMIT :limit OFFSET :offset")
+                .bind("app", appUid)
+                .bind("limit", limit)
+                .bind("offset", offset)
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
+    /** The user's active collaborations, oldest first. */
+    public List<Collaborator> listActiveByUser(String userId, int offset, int limit) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT * FROM collaborators WHERE user_id = :user AND deleted_at IS NULL
+                        ORDER BY created_at, id LIMIT :limit OFFSET :offset""")
+                .bind("user", userId)
+                .bind("limit", limit)
+                .bind("offset", offset)
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
+    /** Inserts every collaborator, or none when a user already collaborates; returns those users. */
+    public List<String> insertAll(List<Collaborator> collaborators) {
+        return jdbi.inTransaction(handle -> {
+            List<String> existing = collaborators.stream()
+                    .filter(c -> handle.createQuery("""
+                                    SELECT COUNT(*) AS n FROM collaborators
+                                    WHERE app_uid = :app AND user_id = :user AND deleted_at IS NULL""")
+                            .bind("app", c.appUid())
+                            .bind("user", c.userId())
+                            .mapTo(Long.class).one() > 0)
+                    .map(Collaborator::userId)
+                    .toList();
+            if (!existing.isEmpty()) {
+                return existing;
+            }
+            for (Collaborator c : collaborators) {
+                handle.createUpdate("""
+                                INSERT INTO collaborators (id, app_uid, user_id, scopes, created_at, modified_at)
+                                VALUES (:id, :app, :user, :scopes, :createdAt, :modifiedAt)""")
+                        .bind("id", c.id())
+                        .bind("app", c.appUid())
+                        .bind("user", c.userId())
+                        .bind("scopes", Scopes.format(c.scopes()))
+                        .bind("createdAt", c.createdAt())
+                        .bind("modifiedAt", c.modifiedAt())
+                        .execute();
+            }
+            return List.of();
+        });
+    }
+
+    /**
+     * Ends the active collaborations named by collaborator id or user id; returns how many
+     * ended. All in one transaction.
+     */
+    public int removeActive(String appUid, List<String> collaboratorOrUserIds, long now) {
+        return jdbi.inTransaction(handle -> {
+            int removed = 0;
+            for (String id : collaboratorOrUserIds) {
+                removed += handle.createUpdate("""
+                                UPDATE collaborators SET deleted_at = :now, modified_at = :now
+                                WHERE app_uid = :app AND deleted_at IS NULL AND (id = :id OR user_id = :id)""")
+                        .bind("now", now)
+                        .bind("app", appUid)
+                        .bind("id", id)
+                        .execute();
+            }
+            return removed;
+        });
+    }
+
+    private static Collaborator map(ResultSet rs) throws SQLException {
+        return new Collaborator(rs.getString("id"), rs.getString("app_uid"), rs.getString("user_id"),
+                Scopes.parse(rs.getString("scopes")), rs.getLong("created_at"), rs.getLong("modified_at"),
+                rs.getLong("deleted_at"));
+    }
+}

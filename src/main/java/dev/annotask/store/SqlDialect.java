@@ -1,0 +1,64 @@
+package dev.annotask.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import java.nio.file.Path;
+
+/**
+ * The few places where SQLite and PostgreSQL differ, chosen once from the JDBC URL.
+ *
+ * <p>Everything else (DML in the stores) is written in the SQL subset both accept: TEXT ids,
+ * BIGINT epoch-millisecond times, {@code INSERT … RETURNING}, {@code ON CONFLICT}. DDL differs
+ * more, so each dialect has its own Flyway folder.
+ */
+public enum SqlDialect {
+    SQLITE("sqlite", 4),
+    POSTGRESQL("postgresql", 10);
+
+    private final String migrationFolder;
+    private final int defaultPoolSize;
+
+    SqlDialect(String migrationFolder, int defaultPoolSize) {
+        this.migrationFolder = migrationFolder;
+        this.defaultPoolSize = defaultPoolSize;
+    }
+
+    public static SqlDialect fromUrl(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return POSTGRESQL;
+        }
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+            return SQLITE;
+        }
+        throw new IllegalArgumentException("unsupported database URL (use jdbc:sqlite: or jdbc:postgresql:)");
+    }
+
+    /**
+     * The SQLite URL for a database file, with the pragmas every connection needs: WAL so
+     * readers never wait for the writer, foreign keys (off by default in SQLite), a busy
+     * timeout, and IMMEDIATE transactions so two read-then-write transactions queue instead
+     * of one failing at once with SQLITE_BUSY (measured in spec/stack.md section 3).
+     */
+    public static String sqliteUrl(Path file) {
+        return "jdbc:sqlite:" + file.toAbsolutePath()
+                + "?foreign_keys=true&journal_mode=WAL&busy_timeout=10000&synchronous=NORMAL"
+                + "&transaction_mode=IMMEDIATE";
+    }
+
+    /**
+     * Connection properties this dialect needs. PostgreSQL: strings bind as "unspecified" so
+     * the server casts JSON text into JSONB columns; the same DML then runs on SQLite's TEXT.
+     */
+    void configure(HikariConfig config) {
+        if (this == POSTGRESQL) {
+            config.addDataSourceProperty("stringtype", "unspecified");
+        }
+    }
+
+    public String migrationLocation() {
+        return "classpath:db/migration/" + migrationFolder;
+    }
+
+    public int defaultPoolSize() {
+        return defaultPoolSize;
+    }
+}
