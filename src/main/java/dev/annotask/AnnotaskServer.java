@@ -34,7 +34,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * The composition root: builds database, stores, services and servers from a
@@ -51,6 +56,27 @@ public final class AnnotaskServer implements AutoCloseable {
             AdminProto.getDescriptor().findServiceByName("Admin"));
     private static final long GRACEFUL_STOP_MILLIS = 20_000;
     private static final long MAX_REQUEST_BYTES = 128L * 1024 * 1024;
+
+    /**
+     * Jetty reuses header fields seen earlier on a connection and, by default, matches their
+     * values ignoring case, so "Authorization: key X" after "Key X" would read as "Key X".
+     * Clarifai rejects the lower-case scheme (spec section 4), so values must match exactly.
+     */
+    private static final LifeCycle.Listener EXACT_HEADER_VALUES = new LifeCycle.Listener() {
+        @Override
+        public void lifeCycleStarting(LifeCycle event) {
+            for (Connector connector : ((Server) event).getConnectors()) {
+                connector.addBean(new Connection.Listener() {
+                    @Override
+                    public void onOpened(Connection connection) {
+                        if (connection instanceof HttpConnection http1) {
+                            http1.getParser().setHeaderCacheCaseSensitive(true);
+                        }
+                    }
+                });
+            }
+        }
+    };
 
     private final ServerConfig config;
     private Database database;
@@ -91,6 +117,7 @@ public final class AnnotaskServer implements AutoCloseable {
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(GRACEFUL_STOP_MILLIS);
                 server.setHandler(new GracefulHandler(server.getHandler()));
+                server.addEventListener(EXACT_HEADER_VALUES);
             });
             cfg.routes.get("/healthz", operations::health);
             cfg.routes.get("/metrics", operations::metrics);

@@ -1,0 +1,57 @@
+package dev.annotask.testing;
+
+import dev.annotask.AnnotaskServer;
+import dev.annotask.config.ServerConfig;
+import dev.annotask.store.SqlDialect;
+import java.nio.file.Path;
+
+/**
+ * A real Annotask server on a free port over a fresh database of the given vendor, with a
+ * known admin token, for API tests. Restartable on the same database, to test persistence.
+ */
+public final class RunningServer implements AutoCloseable {
+    public static final String ADMIN_TOKEN = "test-admin-token";
+
+    private final ServerConfig config;
+    private AnnotaskServer server;
+    private ApiClient client;
+
+    private RunningServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    public static RunningServer start(SqlDialect dialect) {
+        Path dataDir = TestDatabases.tempDirectory();
+        ServerConfig config = ServerConfig.forDirectory(dataDir).withAdminToken(ADMIN_TOKEN);
+        if (dialect == SqlDialect.POSTGRESQL) {
+            config = config.withDatabase(TestDatabases.newDatabase(dialect), null, null);
+        }
+        RunningServer running = new RunningServer(config);
+        running.startServer();
+        return running;
+    }
+
+    private void startServer() {
+        server = new AnnotaskServer(config).start();
+        client = new ApiClient(server.httpPort());
+    }
+
+    /** Stops the server and starts a new one on the same database and data directory. */
+    public void restart() {
+        server.close();
+        startServer();
+    }
+
+    public ApiClient client() {
+        return client;
+    }
+
+    public AnnotaskServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
