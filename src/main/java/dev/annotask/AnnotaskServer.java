@@ -80,6 +80,7 @@ public final class AnnotaskServer implements AutoCloseable {
 
     private final ServerConfig config;
     private Database database;
+    private RpcRegistry registry;
     private Javalin http;
     private Optional<String> createdAdminToken = Optional.empty();
 
@@ -98,7 +99,7 @@ public final class AnnotaskServer implements AutoCloseable {
         CollaboratorStore collaborators = new CollaboratorStore(database.jdbi());
         createdAdminToken = new Bootstrap(users, keys, clock).run(config.adminToken());
 
-        RpcRegistry registry = new RpcRegistry(SERVICES);
+        registry = new RpcRegistry(SERVICES);
         Set<String> knownScopes = knownScopes(registry);
         new AppRpcs(apps, clock).register(registry);
         new KeyRpcs(keys, apps, users, knownScopes, clock).register(registry);
@@ -159,6 +160,11 @@ public final class AnnotaskServer implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** Every RPC of the schema and which are served; read-only once started. */
+    public RpcRegistry registry() {
+        return registry;
     }
 
     public Database database() {

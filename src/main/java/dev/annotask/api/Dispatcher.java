@@ -11,6 +11,7 @@ import dev.annotask.store.Ids;
 import dev.annotask.store.StoreFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,19 +53,26 @@ public final class Dispatcher {
         } catch (RuntimeException e) {
             response = failure(method, classify(method, reqId, e));
         }
-        Result result = withRequestId(response, reqId);
+        return recorded(method, withRequestId(response, reqId), started);
+    }
+
+    /**
+     * A response of the method's type carrying only this failure, for requests the transport
+     * could not turn into a message (bad JSON, a wrong verb); counted like any call.
+     */
+    public Result reject(RpcMethod method, StatusCode code, String details) {
+        long started = System.nanoTime();
+        return recorded(method, withRequestId(failure(method, StatusCodes.status(code, details)), Ids.newId()), started);
+    }
+
+    private Result recorded(RpcMethod method, Result result, long startedNanos) {
         Timer.builder("annotask_rpc_requests")
                 .description("RPC calls by method and status code")
                 .tag("rpc", method.name())
                 .tag("code", String.valueOf(result.code().getNumber()))
                 .register(meters)
-                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
         return result;
-    }
-
-    /** A response of the method's type carrying only this failure; used for transport errors too. */
-    public Result reject(RpcMethod method, StatusCode code, String details) {
-        return withRequestId(failure(method, StatusCodes.status(code, details)), Ids.newId());
     }
 
     private Message invoke(RpcMethod method, String authorization, Message request) {

@@ -23,19 +23,26 @@ final class FieldPaths {
      * @throws ApiException CONN_INVALID_REQUEST when the text is not a value of the field's type
      */
     static boolean set(Message.Builder root, String path, String text) {
+        // Resolve the whole path before touching the builder: asking for a nested builder
+        // marks that message present, which an unknown leaf must not do.
         String[] names = path.split("\\.");
-        Message.Builder builder = root;
-        for (int i = 0; i < names.length - 1; i++) {
-            FieldDescriptor field = find(builder.getDescriptorForType(), names[i]);
-            if (field == null || field.getJavaType() != FieldDescriptor.JavaType.MESSAGE || field.isRepeated()) {
+        FieldDescriptor[] fields = new FieldDescriptor[names.length];
+        Descriptor type = root.getDescriptorForType();
+        for (int i = 0; i < names.length; i++) {
+            FieldDescriptor field = find(type, names[i]);
+            boolean last = i == names.length - 1;
+            boolean isMessage = field != null && field.getJavaType() == FieldDescriptor.JavaType.MESSAGE;
+            if (field == null || isMessage == last || (!last && field.isRepeated())) {
                 return false;
             }
-            builder = builder.getFieldBuilder(field);
+            fields[i] = field;
+            type = last ? null : field.getMessageType();
         }
-        FieldDescriptor field = find(builder.getDescriptorForType(), names[names.length - 1]);
-        if (field == null || field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-            return false;
+        Message.Builder builder = root;
+        for (int i = 0; i < fields.length - 1; i++) {
+            builder = builder.getFieldBuilder(fields[i]);
         }
+        FieldDescriptor field = fields[fields.length - 1];
         Object value = parse(field, path, text);
         if (field.isRepeated()) {
             builder.addRepeatedField(field, value);

@@ -59,8 +59,15 @@ final class PathTemplate {
         return Optional.of(variables);
     }
 
-    /** Negative when this template is more specific than the other (a literal earlier). */
+    /**
+     * Orders templates so that, among those of one length (only they can match the same path),
+     * the one with a literal where the other has a variable comes first. Shorter templates
+     * sort before longer ones, which keeps the order total.
+     */
     int compareSpecificity(PathTemplate other) {
+        if (segments.size() != other.segments.size()) {
+            return Integer.compare(segments.size(), other.segments.size());
+        }
         for (int i = 0; i < Math.min(segments.size(), other.segments.size()); i++) {
             boolean mine = isVariable(segments.get(i));
             boolean theirs = isVariable(other.segments.get(i));

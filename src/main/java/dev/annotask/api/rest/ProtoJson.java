@@ -5,13 +5,13 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.annotask.proto.auth.ExtensionProto;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The JSON form of the wire messages, as Clarifai prints and reads it (spec section 5).
@@ -56,9 +56,14 @@ final class ProtoJson {
         }
     }
 
-    String print(MessageOrBuilder message) {
+    String print(Message message) {
+        Message.Builder filled = message.toBuilder();
+        // Optional fields (Concept.value) are outside JsonFormat's always-print set, so an
+        // unset one that Clarifai always prints gets its zero value here.
+        fillUnset(filled, field -> field.getOptions().getExtension(ExtensionProto.clShowIfEmpty)
+                ? field.getDefaultValue() : null);
         try {
-            return printer.print(message);
+            return printer.print(filled);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a response could not be printed as JSON", e);
         }
@@ -67,15 +72,15 @@ final class ProtoJson {
     /** Merges the JSON text into the builder, then applies the JSON-only float defaults. */
     void merge(String json, Message.Builder builder) throws InvalidProtocolBufferException {
         parser.merge(json, builder);
-        applyFloatDefaults(builder);
+        fillUnset(builder, field -> field.getOptions().hasExtension(ExtensionProto.clDefaultFloat)
+                ? field.getOptions().getExtension(ExtensionProto.clDefaultFloat) : null);
     }
 
-    /** Struct, Timestamp and friends carry none of our options, and Struct's maps cannot be walked. */
-    private static boolean isWellKnown(Descriptor type) {
-        return type.getFile().getPackage().equals("google.protobuf");
-    }
-
-    private static void applyFloatDefaults(Message.Builder builder) {
+    /**
+     * Sets every unset scalar field with presence, anywhere in the message, to the value the
+     * function gives for its descriptor (null: leave it unset).
+     */
+    private static void fillUnset(Message.Builder builder, Function<FieldDescriptor, Object> valueFor) {
         for (FieldDescriptor field : builder.getDescriptorForType().getFields()) {
             if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
                 if (field.isMapField() || isWellKnown(field.getMessageType())) {
@@ -83,15 +88,22 @@ final class ProtoJson {
                 }
                 if (field.isRepeated()) {
                     for (int i = 0; i < builder.getRepeatedFieldCount(field); i++) {
-                        applyFloatDefaults(builder.getRepeatedFieldBuilder(field, i));
+                        fillUnset(builder.getRepeatedFieldBuilder(field, i), valueFor);
                     }
                 } else if (builder.hasField(field)) {
-                    applyFloatDefaults(builder.getFieldBuilder(field));
+                    fillUnset(builder.getFieldBuilder(field), valueFor);
                 }
-            } else if (field.hasPresence() && !builder.hasField(field)
-                    && field.getOptions().hasExtension(ExtensionProto.clDefaultFloat)) {
-                builder.setField(field, field.getOptions().getExtension(ExtensionProto.clDefaultFloat));
+            } else if (field.hasPresence() && field.getRealContainingOneof() == null && !builder.hasField(field)) {
+                Object value = valueFor.apply(field);
+                if (value != null) {
+                    builder.setField(field, value);
+                }
             }
         }
+    }
+
+    /** Struct, Timestamp and friends carry none of our options, and Struct's maps cannot be walked. */
+    private static boolean isWellKnown(Descriptor type) {
+        return type.getFile().getPackage().equals("google.protobuf");
     }
 }

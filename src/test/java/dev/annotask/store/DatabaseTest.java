@@ -1,0 +1,99 @@
+package dev.annotask.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.annotask.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The schema and the vendor differences behave the same on SQLite and PostgreSQL. */
+@ParameterizedClass
+@MethodSource("dev.annotask.testing.TestDatabases#dialects")
+class DatabaseTest {
+    @Parameter
+    SqlDialect dialect;
+
+    private Database database;
+
+    @BeforeEach
+    void open() {
+        database = Database.open(TestDatabases.newDatabase(dialect), null, null, 0);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void migratesAndAnswersHealthChecks() {
+        assertThat(database.dialect()).isEqualTo(dialect);
+        assertThat(database.isReachable()).isTrue();
+        long tables = database.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT COUNT(*) AS n FROM users").mapTo(Long.class).one());
+        assertThat(tables).isZero();
+        assertThat(database.toString()).doesNotContain("password");
+    }
+
+    @Test
+    void uniqueViolationsAreRecognisedOnBothVendors() {
+        insertUser("alice");
+        Throwable failure = catchThrowable(() -> insertUser("alice"));
+        assertThat(failure).isNotNull();
+        assertThat(StoreFailures.isUniqueViolation(failure)).isTrue();
+        assertThat(StoreFailures.isTransient(failure)).isFalse();
+    }
+
+    @Test
+    void foreignKeysCascadeFromAppsToKeysAndCollaborators() {
+        insertUser("alice");
+        insertUser("bob");
+        database.jdbi().useHandle(handle -> {
+            handle.execute("INSERT INTO apps (uid, user_id, id, created_at, modified_at) VALUES ('u1', 'alice', 'a', 1, 1)");
+            handle.execute("INSERT INTO api_keys (token_hash, fingerprint, user_id, type, app_uid, scopes, created_at)"
+                    + " VALUES ('h', 'f', 'alice', 'app_specific_key', 'u1', 'All', 1)");
+            handle.execute("INSERT INTO collaborators (id, app_uid, user_id, scopes, created_at, modified_at)"
+                    + " VALUES ('c1', 'u1', 'bob', 'All', 1, 1)");
+            handle.execute("DELETE FROM apps WHERE uid = 'u1'");
+            assertThat(handle.createQuery("SELECT COUNT(*) AS n FROM api_keys").mapTo(Long.class).one()).isZero();
+            assertThat(handle.createQuery("SELECT COUNT(*) AS n FROM collaborators").mapTo(Long.class).one()).isZero();
+        });
+    }
+
+    @Test
+    void onlyOneActiveCollaborationPerAppAndUser() {
+        insertUser("alice");
+        insertUser("bob");
+        database.jdbi().useHandle(handle -> {
+            handle.execute("INSERT INTO apps (uid, user_id, id, created_at, modified_at) VALUES ('u1', 'alice', 'a', 1, 1)");
+            handle.execute("INSERT INTO collaborators (id, app_uid, user_id, scopes, created_at, modified_at, deleted_at)"
+                    + " VALUES ('old', 'u1', 'bob', 'All', 1, 1, 5)");
+            handle.execute("INSERT INTO collaborators (id, app_uid, user_id, scopes, created_at, modified_at)"
+                    + " VALUES ('c1', 'u1', 'bob', 'All', 1, 1)");
+            Throwable second = catchThrowable(() -> handle.execute("INSERT INTO collaborators"
+                    + " (id, app_uid, user_id, scopes, created_at, modified_at) VALUES ('c2', 'u1', 'bob', 'All', 1, 1)"));
+            assertThat(StoreFailures.isUniqueViolation(second)).isTrue();
+        });
+    }
+
+    @Test
+    void jsonMetadataRoundTripsThroughTheSameDml() {
+        insertUser("alice");
+        database.jdbi().useHandle(handle -> {
+            handle.createUpdate("INSERT INTO apps (uid, user_id, id, metadata, created_at, modified_at)"
+                    + " VALUES ('u1', 'alice', 'a', :metadata, 1, 1)").bind("metadata", "{\"k\": [1, 2]}").execute();
+            String stored = handle.createQuery("SELECT metadata FROM apps WHERE uid = 'u1'").mapTo(String.class).one();
+            assertThat(stored.replace(" ", "")).isEqualTo("{\"k\":[1,2]}");
+        });
+    }
+
+    private void insertUser(String id) {
+        database.jdbi().useHandle(handle -> handle.createUpdate(
+                "INSERT INTO users (id, created_at) VALUES (:id, 1)").bind("id", id).execute());
+    }
+}
