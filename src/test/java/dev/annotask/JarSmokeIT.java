@@ -8,6 +8,8 @@ import dev.annotask.testing.TestDatabases;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +75,42 @@ class JarSmokeIT {
         }
     }
 
+    @Test
+    void sigtermLetsARequestInFlightFinishAndNoSecretIsLogged() throws Exception {
+        String token = "0123456789abcdef0123456789abcdef";
+        Process process = start(TestDatabases.tempDirectory(), "--admin-token", token);
+        List<String> lines = new ArrayList<>();
+        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Matcher started = awaitStartLine(output, lines);
+        int port = Integer.parseInt(started.group(1));
+        ApiClient api = new ApiClient(port);
+        api.send("GET", "/v2/users/me", "not-" + token, null, SingleUserResponse.getDefaultInstance());
+
+        String body = "{\"users\":[{\"id\":\"late\"}]}";
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            // Headers and half the body now; SIGTERM; the rest after. The request is in flight
+            // when the stop begins, so it must still be answered.
+            out.write(("POST /v2/users HTTP/1.1\r\nHost: x\r\nAuthorization: Key " + token
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body.substring(0, 10)).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Thread.sleep(300);
+            process.toHandle().destroy(); // SIGTERM, keeping our end of its output open
+
+            Thread.sleep(700);
+            out.write(body.substring(10).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200").contains("\"code\":10000").contains("\"id\":\"late\"");
+        }
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stops after the request").isTrue();
+        for (String line = output.readLine(); line != null; line = output.readLine()) {
+            lines.add(line);
+        }
+        assertThat(lines).isNotEmpty().noneMatch(line -> line.contains(token));
+    }
+
     private static Process start(Path data, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0", "--host", "127.0.0.1",
@@ -85,7 +123,11 @@ class JarSmokeIT {
 
     /** Reads output until the start line; every line read is kept for later assertions. */
     private static Matcher awaitStartLine(Process process, List<String> lines) throws IOException {
-        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        return awaitStartLine(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+                lines);
+    }
+
+    private static Matcher awaitStartLine(BufferedReader output, List<String> lines) throws IOException {
         for (String line = output.readLine(); line != null; line = output.readLine()) {
             lines.add(line);
             Matcher matcher = STARTED.matcher(line);
