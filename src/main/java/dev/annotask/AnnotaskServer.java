@@ -6,7 +6,11 @@ import dev.annotask.api.Dispatcher;
 import dev.annotask.api.RpcMethod;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.rest.RestGateway;
+import dev.annotask.concept.ConceptRpcs;
+import dev.annotask.concept.ConceptStore;
 import dev.annotask.config.ServerConfig;
+import dev.annotask.dataset.DatasetRpcs;
+import dev.annotask.dataset.DatasetStore;
 import dev.annotask.identity.AccessControl;
 import dev.annotask.identity.AppRpcs;
 import dev.annotask.identity.AppStore;
@@ -18,12 +22,16 @@ import dev.annotask.identity.KeyStore;
 import dev.annotask.identity.Scopes;
 import dev.annotask.identity.UserRpcs;
 import dev.annotask.identity.UserStore;
+import dev.annotask.input.InputRpcs;
+import dev.annotask.input.InputStore;
 import dev.annotask.ops.Operations;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.ServiceProto;
 import dev.annotask.statuscode.StatusCodeRpcs;
 import dev.annotask.store.Database;
 import dev.annotask.store.SqlDialect;
+import dev.annotask.task.TaskRpcs;
+import dev.annotask.task.TaskStore;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -106,6 +114,15 @@ public final class AnnotaskServer implements AutoCloseable {
         new CollaboratorRpcs(collaborators, users, apps, knownScopes, clock).register(registry);
         new UserRpcs(users, clock).register(registry);
         new StatusCodeRpcs().register(registry);
+
+        ConceptStore concepts = new ConceptStore(database.jdbi());
+        InputStore inputs = new InputStore(database.jdbi());
+        DatasetStore datasets = new DatasetStore(database.jdbi());
+        new ConceptRpcs(concepts, clock).register(registry);
+        new InputRpcs(inputs, datasets, clock).register(registry);
+        new DatasetRpcs(datasets, inputs, clock).register(registry);
+        new TaskRpcs(new TaskStore(database.jdbi()), concepts, datasets, inputs, collaborators, users, clock)
+                .register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock);
         Dispatcher dispatcher = new Dispatcher(registry, accessControl, operations.meters());

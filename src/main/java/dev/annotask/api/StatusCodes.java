@@ -41,6 +41,13 @@ public final class StatusCodes {
         describe(StatusCode.CONN_INVALID_RANGE, "Invalid range", 400);
         describe(StatusCode.CONN_AUTH_METHOD_DISABLED, "Authentication method not allowed for this endpoint", 403);
         describe(StatusCode.CONCEPTS_INVALID_REQUEST, "Invalid request", 400);
+        describe(StatusCode.INPUT_SUCCESS, "Download complete", 200);
+        describe(StatusCode.INPUT_PENDING, "Download pending", 200);
+        describe(StatusCode.INPUT_FAILED,
+                "Download failed or we could not process it. Check URL or bytes you send in the request.", 200);
+        describe(StatusCode.INPUT_IN_PROGRESS, "Download in progress", 200);
+        describe(StatusCode.ANNOTATION_SUCCESS, "Annotation success", 200);
+        describe(StatusCode.ANNOTATION_PENDING, "Annotation pending", 200);
         describe(StatusCode.ANNOTATION_INVALID_ARGUMENT, "Annotation invalid argument", 400);
         describe(StatusCode.ANNOTATION_PERMISSION_DENIED, "Permission to annotation denied", 403);
         describe(StatusCode.INPUT_DOES_NOT_EXIST, "Input does not exist", 404);

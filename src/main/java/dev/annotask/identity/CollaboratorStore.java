@@ -38,6 +38,13 @@ public final class CollaboratorStore {
                 .list());
     }
 
+    /** The users who actively collaborate on the app. */
+    public java.util.Set<String> activeUserIds(String appUid) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT user_id FROM collaborators WHERE app_uid = :app AND deleted_at IS NULL")
+                .bind("app", appUid).mapTo(String.class).set());
+    }
+
     /** The user's active collaborations, oldest first. */
     public List<Collaborator> listActiveByUser(String userId, int offset, int limit) {
         return jdbi.withHandle(handle -> handle.createQuery("""

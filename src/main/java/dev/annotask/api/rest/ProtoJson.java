@@ -1,5 +1,8 @@
 package dev.annotask.api.rest;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
@@ -10,6 +13,7 @@ import dev.annotask.proto.auth.ExtensionProto;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -69,8 +73,23 @@ final class ProtoJson {
         }
     }
 
-    /** Merges the JSON text into the builder, then applies the JSON-only float defaults. */
+    /**
+     * Merges the JSON text into the builder, then applies the JSON-only float defaults.
+     *
+     * @throws InvalidProtocolBufferException when the text is not JSON, or a value does not fit
+     *     its field (the message names the path of the value)
+     */
     void merge(String json, Message.Builder builder) throws InvalidProtocolBufferException {
+        JsonElement tree;
+        try {
+            tree = JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            throw new InvalidProtocolBufferException("the body is not valid JSON");
+        }
+        Optional<String> problem = JsonShape.problem(tree, builder.getDescriptorForType());
+        if (problem.isPresent()) {
+            throw new InvalidProtocolBufferException(problem.get());
+        }
         parser.merge(json, builder);
         fillUnset(builder, field -> field.getOptions().hasExtension(ExtensionProto.clDefaultFloat)
                 ? field.getOptions().getExtension(ExtensionProto.clDefaultFloat) : null);

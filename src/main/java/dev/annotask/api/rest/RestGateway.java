@@ -59,7 +59,7 @@ public final class RestGateway implements Handler {
             result = dispatcher.call(route.method(), ctx.header("Authorization"), request);
         } catch (InvalidProtocolBufferException e) {
             result = dispatcher.reject(route.method(), StatusCode.CONN_BAD_REQUEST_FORMAT,
-                    "the request body is not valid JSON for " + route.method().descriptor().getInputType().getName()
+                    "the request body does not fit " + route.method().descriptor().getInputType().getName()
                             + ": " + e.getMessage());
         } catch (ApiException e) {
             result = dispatcher.reject(route.method(), e.code(), e.details());

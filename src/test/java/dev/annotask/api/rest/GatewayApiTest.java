@@ -6,7 +6,7 @@ import com.google.protobuf.Message;
 import dev.annotask.proto.api.MultiAppResponse;
 import dev.annotask.proto.api.MultiCollaboratorsResponse;
 import dev.annotask.proto.api.MultiStatusCodeResponse;
-import dev.annotask.proto.api.MultiTaskResponse;
+import dev.annotask.proto.api.MultiAnnotationResponse;
 import dev.annotask.proto.api.SingleAppResponse;
 import dev.annotask.proto.api.SingleStatusCodeResponse;
 import dev.annotask.proto.api.SingleUserResponse;
@@ -183,14 +183,14 @@ class GatewayApiTest {
     void rpcInTheSchemaButNotServedAnswersNotImplementedToAnAuthorizedCaller() {
         String alice = fixtures.createUserWithToken("alice");
         fixtures.createApp(alice, "pets");
-        MultiTaskResponse tasks = MultiTaskResponse.getDefaultInstance();
+        MultiAnnotationResponse annotations = MultiAnnotationResponse.getDefaultInstance();
 
-        var reply = send("GET", "/v2/users/me/apps/pets/tasks", alice, null, tasks);
+        var reply = send("GET", "/v2/users/me/apps/pets/annotations", alice, null, annotations);
         assertThat(reply.httpStatus()).isEqualTo(501);
         assertThat(reply.code()).isEqualTo(10040);
-        assertThat(reply.body()).contains("\"tasks\":[]");
+        assertThat(reply.body()).contains("\"annotations\":[]");
 
-        var anonymous = send("GET", "/v2/users/alice/apps/pets/tasks", null, null, tasks);
+        var anonymous = send("GET", "/v2/users/alice/apps/pets/annotations", null, null, annotations);
         assertThat(anonymous.code()).as("authorization comes first").isEqualTo(11102);
     }
 

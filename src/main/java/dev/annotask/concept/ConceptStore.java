@@ -1,0 +1,99 @@
+package dev.annotask.concept;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Concepts in the database. Thread-safe. */
+public final class ConceptStore {
+    private final Jdbi jdbi;
+
+    public ConceptStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Optional<Concept> find(String appUid, String id) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM concepts WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    /** The concepts of the app among these ids, in no particular order. */
+    public List<Concept> findAll(String appUid, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT * FROM concepts WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", List.copyOf(ids)).map((rs, ctx) -> map(rs)).list());
+    }
+
+    /** Which of these ids are concepts of the app. */
+    public Set<String> existing(String appUid, Collection<String> ids) {
+        return findAll(appUid, ids).stream().map(Concept::id).collect(Collectors.toSet());
+    }
+
+    public List<Concept> list(String appUid, String idFilter, int offset, int limit) {
+        String filter = idFilter.isEmpty() ? "" : " AND (LOWER(id) LIKE :pattern OR LOWER(name) LIKE :pattern)";
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM concepts WHERE app_uid = :app" + filter
+                        + " ORDER BY created_at, id LIMIT :limit OFFSET :offset")
+                .bind("app", appUid)
+                .bind("pattern", "%" + idFilter.toLowerCase() + "%")
+                .bind("limit", limit).bind("offset", offset)
+                .map((rs, ctx) -> map(rs)).list());
+    }
+
+    /** Inserts all, or none when an id is taken; returns the taken ids. */
+    public List<String> insertAll(String appUid, List<Concept> concepts) {
+        return jdbi.inTransaction(handle -> {
+            List<String> taken = List.copyOf(existing(handle, appUid, concepts.stream().map(Concept::id).toList()));
+            if (!taken.isEmpty()) {
+                return taken;
+            }
+            for (Concept concept : concepts) {
+                handle.createUpdate("""
+                                INSERT INTO concepts (app_uid, id, name, language, definition, metadata, created_at,
+                                                      modified_at)
+                                VALUES (:appUid, :id, :name, :language, :definition, :metadataJson, :createdAt,
+                                        :modifiedAt)""")
+                        .bindMethods(concept).execute();
+            }
+            return List.of();
+        });
+    }
+
+    /** Replaces the concepts' fields (overwrite); returns the ids not found, having changed nothing then. */
+    public List<String> updateAll(String appUid, List<Concept> concepts) {
+        return jdbi.inTransaction(handle -> {
+            Set<String> found = existing(handle, appUid, concepts.stream().map(Concept::id).toList());
+            List<String> missing = concepts.stream().map(Concept::id).filter(id -> !found.contains(id)).toList();
+            if (!missing.isEmpty()) {
+                return missing;
+            }
+            for (Concept concept : concepts) {
+                handle.createUpdate("""
+                                UPDATE concepts SET name = :name, language = :language, definition = :definition,
+                                       metadata = :metadataJson, modified_at = :modifiedAt
+                                WHERE app_uid = :appUid AND id = :id""")
+                        .bindMethods(concept).execute();
+            }
+            return List.of();
+        });
+    }
+
+    private static Set<String> existing(Handle handle, String appUid, List<String> ids) {
+        return handle.createQuery("SELECT id FROM concepts WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", ids).mapTo(String.class).set();
+    }
+
+    private static Concept map(ResultSet rs) throws SQLException {
+        return new Concept(rs.getString("app_uid"), rs.getString("id"), rs.getString("name"), rs.getString("language"),
+                rs.getString("definition"), rs.getString("metadata"), rs.getLong("created_at"),
+                rs.getLong("modified_at"));
+    }
+}

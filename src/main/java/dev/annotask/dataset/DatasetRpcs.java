@@ -1,0 +1,156 @@
+package dev.annotask.dataset;
+
+import com.google.protobuf.util.Timestamps;
+import dev.annotask.api.ApiException;
+import dev.annotask.api.Page;
+import dev.annotask.api.RpcRegistry;
+import dev.annotask.api.Validation;
+import dev.annotask.identity.Caller;
+import dev.annotask.input.InputRpcs;
+import dev.annotask.input.InputStore;
+import dev.annotask.proto.api.DatasetInput;
+import dev.annotask.proto.api.DeleteDatasetInputsRequest;
+import dev.annotask.proto.api.DeleteDatasetsRequest;
+import dev.annotask.proto.api.GetDatasetRequest;
+import dev.annotask.proto.api.ListDatasetInputsRequest;
+import dev.annotask.proto.api.ListDatasetsRequest;
+import dev.annotask.proto.api.MultiDatasetInputResponse;
+import dev.annotask.proto.api.MultiDatasetResponse;
+import dev.annotask.proto.api.PostDatasetInputsRequest;
+import dev.annotask.proto.api.PostDatasetsRequest;
+import dev.annotask.proto.api.SingleDatasetResponse;
+import dev.annotask.proto.api.status.BaseResponse;
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.store.Json;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * PostDatasets, ListDatasets, GetDataset, DeleteDatasets, PostDatasetInputs,
+ * ListDatasetInputs and DeleteDatasetInputs. Deleting a dataset keeps its inputs. Thread-safe.
+ */
+public final class DatasetRpcs {
+    private static final int MAX_BATCH = 128;
+    private static final int MAX_INPUT_BATCH = 1000;
+
+    private final DatasetStore datasets;
+    private final InputStore inputs;
+    private final Clock clock;
+
+    public DatasetRpcs(DatasetStore datasets, InputStore inputs, Clock clock) {
+        this.datasets = datasets;
+        this.inputs = inputs;
+        this.clock = clock;
+    }
+
+    public void register(RpcRegistry registry) {
+        registry.handle("PostDatasets", PostDatasetsRequest.class, this::postDatasets);
+        registry.handle("ListDatasets", ListDatasetsRequest.class, this::listDatasets);
+        registry.handle("GetDataset", GetDatasetRequest.class, this::getDataset);
+        registry.handle("DeleteDatasets", DeleteDatasetsRequest.class, this::deleteDatasets);
+        registry.handle("PostDatasetInputs", PostDatasetInputsRequest.class, this::postDatasetInputs);
+        registry.handle("ListDatasetInputs", ListDatasetInputsRequest.class, this::listDatasetInputs);
+        registry.handle("DeleteDatasetInputs", DeleteDatasetInputsRequest.class, this::deleteDatasetInputs);
+    }
+
+    MultiDatasetResponse postDatasets(Caller caller, PostDatasetsRequest request) {
+        Validation.requireBatch("datasets", request.getDatasetsCount(), MAX_BATCH);
+        long now = clock.millis();
+        List<Dataset> created = new ArrayList<>();
+        for (int i = 0; i < request.getDatasetsCount(); i++) {
+            dev.annotask.proto.api.Dataset wire = request.getDatasets(i);
+            String id = Validation.requireId("datasets[" + i + "].id", wire.getId());
+            created.add(new Dataset(caller.app().uid(), id, wire.getDescription(), wire.getNotes(),
+                    wire.hasMetadata() ? Json.writeStruct(wire.getMetadata()) : null, now, now));
+        }
+        Validation.requireDistinct("datasets[].id", created.stream().map(Dataset::id).toList());
+        List<String> taken = datasets.insertAll(caller.app().uid(), created);
+        if (!taken.isEmpty()) {
+            throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "dataset id already exists: " + String.join(", ", taken));
+        }
+        return MultiDatasetResponse.newBuilder().addAllDatasets(created.stream().map(d -> toWire(caller, d)).toList())
+                .build();
+    }
+
+    MultiDatasetResponse listDatasets(Caller caller, ListDatasetsRequest request) {
+        Page page = Page.of(request.getPage(), request.getPerPage());
+        return MultiDatasetResponse.newBuilder().addAllDatasets(datasets.list(caller.app().uid(), page.offset(),
+                page.limit()).stream().map(d -> toWire(caller, d)).toList()).build();
+    }
+
+    SingleDatasetResponse getDataset(Caller caller, GetDatasetRequest request) {
+        return SingleDatasetResponse.newBuilder().setDataset(toWire(caller, find(caller, request.getDatasetId()))).build();
+    }
+
+    BaseResponse deleteDatasets(Caller caller, DeleteDatasetsRequest request) {
+        Validation.requireBatch("dataset_ids", request.getDatasetIdsCount(), MAX_INPUT_BATCH);
+        List<String> missing = datasets.deleteAll(caller.app().uid(), request.getDatasetIdsList());
+        if (!missing.isEmpty()) {
+            throw ApiException.notFound("dataset not found: " + String.join(", ", missing));
+        }
+        return BaseResponse.getDefaultInstance();
+    }
+
+    MultiDatasetInputResponse postDatasetInputs(Caller caller, PostDatasetInputsRequest request) {
+        Dataset dataset = find(caller, request.getDatasetId());
+        if (request.hasSearch()) {
+            throw new ApiException(StatusCode.NOT_IMPLEMENTED, "adding inputs by search is not supported yet;"
+                    + " list them in dataset_inputs");
+        }
+        Validation.requireBatch("dataset_inputs", request.getDatasetInputsCount(), MAX_INPUT_BATCH);
+        List<String> inputIds = request.getDatasetInputsList().stream().map(d -> d.getInput().getId()).toList();
+        Set<String> known = inputs.existing(caller.app().uid(), inputIds);
+        List<String> missing = inputIds.stream().filter(id -> !known.contains(id)).distinct().toList();
+        if (!missing.isEmpty()) {
+            throw new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, "input not found: " + String.join(", ", missing));
+        }
+        long now = clock.millis();
+        datasets.addInputs(caller.app().uid(), dataset.id(), inputIds.stream().distinct().toList(), now);
+        MultiDatasetInputResponse.Builder response = MultiDatasetInputResponse.newBuilder();
+        for (String inputId : inputIds.stream().distinct().toList()) {
+            inputs.find(caller.app().uid(), inputId).ifPresent(input -> response.addDatasetInputs(DatasetInput.newBuilder()
+                    .setInput(InputRpcs.toWire(input)).setCreatedAt(Timestamps.fromMillis(now))));
+        }
+        return response.build();
+    }
+
+    MultiDatasetInputResponse listDatasetInputs(Caller caller, ListDatasetInputsRequest request) {
+        Dataset dataset = find(caller, request.getDatasetId());
+        Page page = Page.of(request.getPage(), request.getPerPage());
+        MultiDatasetInputResponse.Builder response = MultiDatasetInputResponse.newBuilder();
+        for (DatasetStore.Member member : datasets.members(caller.app().uid(), dataset.id(), page.offset(), page.limit())) {
+            inputs.find(caller.app().uid(), member.inputId()).ifPresent(input -> response.addDatasetInputs(
+                    DatasetInput.newBuilder().setInput(InputRpcs.toWire(input))
+                            .setCreatedAt(Timestamps.fromMillis(member.addedAt()))));
+        }
+        return response.build();
+    }
+
+    BaseResponse deleteDatasetInputs(Caller caller, DeleteDatasetInputsRequest request) {
+        Dataset dataset = find(caller, request.getDatasetId());
+        Validation.requireBatch("input_ids", request.getInputIdsCount(), MAX_INPUT_BATCH);
+        datasets.removeInputs(caller.app().uid(), dataset.id(), request.getInputIdsList());
+        return BaseResponse.getDefaultInstance();
+    }
+
+    private Dataset find(Caller caller, String id) {
+        return datasets.find(caller.app().uid(), id).orElseThrow(() -> ApiException.notFound("dataset '" + id + "' not found"));
+    }
+
+    private static dev.annotask.proto.api.Dataset toWire(Caller caller, Dataset dataset) {
+        dev.annotask.proto.api.Dataset.Builder wire = dev.annotask.proto.api.Dataset.newBuilder()
+                .setId(dataset.id())
+                .setAppId(caller.app().id())
+                .setUserId(caller.app().ownerId())
+                .setDescription(dataset.description())
+                .setNotes(dataset.notes())
+                .setCreatedAt(Timestamps.fromMillis(dataset.createdAt()))
+                .setModifiedAt(Timestamps.fromMillis(dataset.modifiedAt()));
+        if (dataset.metadataJson() != null) {
+            wire.setMetadata(Json.readStruct(dataset.metadataJson()));
+        }
+        return wire.build();
+    }
+}

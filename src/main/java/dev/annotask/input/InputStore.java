@@ -1,0 +1,140 @@
+package dev.annotask.input;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Inputs, their bytes and their dataset memberships in the database. Listing order is
+ * arrival order ({@code seq}). Thread-safe.
+ */
+public final class InputStore {
+    private final Jdbi jdbi;
+
+    public InputStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** An input to insert, with its uploaded bytes (or null) and the datasets it joins. */
+    public record NewInput(Input input, byte[] bytes, List<String> datasetIds) {
+    }
+
+    public Optional<Input> find(String appUid, String id) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM inputs WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    /** Which of these ids are inputs of the app. */
+    public Set<String> existing(String appUid, Collection<String> ids) {
+        return jdbi.withHandle(handle -> existing(handle, appUid, ids));
+    }
+
+    static Set<String> existing(Handle handle, String appUid, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return handle.createQuery("SELECT id FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", List.copyOf(ids)).mapTo(String.class).set();
+    }
+
+    public List<Input> list(String appUid, List<String> ids, int status, int offset, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM inputs WHERE app_uid = :app");
+        if (!ids.isEmpty()) {
+            sql.append(" AND id IN (<ids>)");
+        }
+        if (status != 0) {
+            sql.append(" AND status = :status");
+        }
+        sql.append(" ORDER BY seq LIMIT :limit OFFSET :offset");
+        return jdbi.withHandle(handle -> {
+            var query = handle.createQuery(sql.toString()).bind("app", appUid).bind("status", status)
+                    .bind("limit", limit).bind("offset", offset);
+            if (!ids.isEmpty()) {
+                query.bindList("ids", ids);
+            }
+            return query.map((rs, ctx) -> map(rs)).list();
+        });
+    }
+
+    public long count(String appUid) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) AS n FROM inputs WHERE app_uid = :app")
+                .bind("app", appUid).mapTo(Long.class).one());
+    }
+
+    /**
+     * Inserts the inputs in one transaction, after {@code resolveIds} has chosen their final ids
+     * against those already taken (it sees the taken ones and may throw to refuse).
+     */
+    public List<NewInput> insertAll(String appUid, List<NewInput> inputs,
+                                    java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
+        return jdbi.inTransaction(handle -> {
+            Set<String> taken = existing(handle, appUid, inputs.stream().map(n -> n.input().id()).toList());
+            List<NewInput> resolved = resolveIds.apply(inputs, taken);
+            for (NewInput next : resolved) {
+                insert(handle, next);
+            }
+            return resolved;
+        });
+    }
+
+    private static void insert(Handle handle, NewInput next) {
+        Input input = next.input();
+        handle.createUpdate("""
+                        INSERT INTO inputs (app_uid, id, data, byte_size, status, created_at, modified_at)
+                        VALUES (:appUid, :id, :dataJson, :byteSize, :status, :createdAt, :modifiedAt)""")
+                .bindMethods(input).execute();
+        if (next.bytes() != null) {
+            handle.createUpdate("INSERT INTO input_bytes (app_uid, input_id, content) VALUES (:app, :id, :content)")
+                    .bind("app", input.appUid()).bind("id", input.id()).bind("content", next.bytes()).execute();
+        }
+        for (String datasetId : next.datasetIds()) {
+            handle.createUpdate("""
+                            INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at)
+                            VALUES (:app, :dataset, :input, :now) ON CONFLICT DO NOTHING""")
+                    .bind("app", input.appUid()).bind("dataset", datasetId).bind("input", input.id())
+                    .bind("now", input.createdAt()).execute();
+        }
+    }
+
+    /** Replaces the stored data of each input; all or none (returns the missing ids, changing nothing then). */
+    public List<String> updateData(String appUid, Map<String, String> dataJsonById, long now) {
+        return jdbi.inTransaction(handle -> {
+            Set<String> found = existing(handle, appUid, dataJsonById.keySet());
+            List<String> missing = dataJsonById.keySet().stream().filter(id -> !found.contains(id)).toList();
+            if (!missing.isEmpty()) {
+                return missing;
+            }
+            for (Map.Entry<String, String> entry : dataJsonById.entrySet()) {
+                handle.createUpdate("UPDATE inputs SET data = :data, modified_at = :now WHERE app_uid = :app AND id = :id")
+                        .bind("data", entry.getValue()).bind("now", now).bind("app", appUid).bind("id", entry.getKey())
+                        .execute();
+            }
+            return List.of();
+        });
+    }
+
+    /** Deletes the inputs, or none when one is missing; returns the missing ids. */
+    public List<String> deleteAll(String appUid, List<String> ids) {
+        return jdbi.inTransaction(handle -> {
+            Set<String> found = existing(handle, appUid, ids);
+            List<String> missing = ids.stream().filter(id -> !found.contains(id)).distinct().toList();
+            if (!missing.isEmpty()) {
+                return missing;
+            }
+            handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
+                    .bind("app", appUid).bindList("ids", ids).execute();
+            return List.of();
+        });
+    }
+
+    private static Input map(ResultSet rs) throws SQLException {
+        return new Input(rs.getString("app_uid"), rs.getString("id"), rs.getString("data"), rs.getLong("byte_size"),
+                rs.getInt("status"), rs.getLong("created_at"), rs.getLong("modified_at"));
+    }
+}

@@ -1,0 +1,192 @@
+package dev.annotask.task;
+
+import com.google.protobuf.util.Timestamps;
+import dev.annotask.api.ApiException;
+import dev.annotask.api.Page;
+import dev.annotask.api.RpcRegistry;
+import dev.annotask.api.StatusCodes;
+import dev.annotask.api.Validation;
+import dev.annotask.identity.App;
+import dev.annotask.identity.Caller;
+import dev.annotask.identity.UserStore;
+import dev.annotask.proto.api.DeleteTasksRequest;
+import dev.annotask.proto.api.GetTaskRequest;
+import dev.annotask.proto.api.ListTasksRequest;
+import dev.annotask.proto.api.MultiTaskResponse;
+import dev.annotask.proto.api.PatchTasksRequest;
+import dev.annotask.proto.api.PostTasksRequest;
+import dev.annotask.proto.api.SingleTaskResponse;
+import dev.annotask.proto.api.Task;
+import dev.annotask.proto.api.User;
+import dev.annotask.proto.api.WorkerIDSet;
+import dev.annotask.proto.api.status.BaseResponse;
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.store.Ids;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * PostTasks, GetTask, ListTasks, PatchTasks and DeleteTasks. Each request is all or nothing:
+ * one invalid task and none is written. A new task is TASK_IN_PROGRESS; the owner may set
+ * DONE, WONT_DO or IN_PROGRESS with PatchTasks. Thread-safe.
+ */
+public final class TaskRpcs {
+    private static final int MAX_BATCH = 128;
+    private static final Set<StatusCode> SETTABLE = Set.of(StatusCode.TASK_IN_PROGRESS, StatusCode.TASK_DONE,
+            StatusCode.TASK_WONT_DO);
+
+    private final TaskStore tasks;
+    private final TaskDefinitions definitions;
+    private final UserStore users;
+    private final Clock clock;
+
+    public TaskRpcs(TaskStore tasks, dev.annotask.concept.ConceptStore concepts, dev.annotask.dataset.DatasetStore datasets,
+                    dev.annotask.input.InputStore inputs, dev.annotask.identity.CollaboratorStore collaborators,
+                    UserStore users, Clock clock) {
+        this.tasks = tasks;
+        this.definitions = new TaskDefinitions(concepts, datasets, inputs, collaborators);
+        this.users = users;
+        this.clock = clock;
+    }
+
+    public void register(RpcRegistry registry) {
+        registry.handle("PostTasks", PostTasksRequest.class, this::postTasks);
+        registry.handle("GetTask", GetTaskRequest.class, this::getTask);
+        registry.handle("ListTasks", ListTasksRequest.class, this::listTasks);
+        registry.handle("PatchTasks", PatchTasksRequest.class, this::patchTasks);
+        registry.handle("DeleteTasks", DeleteTasksRequest.class, this::deleteTasks);
+    }
+
+    MultiTaskResponse postTasks(Caller caller, PostTasksRequest request) {
+        Validation.requireBatch("tasks", request.getTasksCount(), MAX_BATCH);
+        App app = caller.app();
+        Set<String> members = definitions.membersOf(app);
+        long now = clock.millis();
+        List<StoredTask> created = new ArrayList<>();
+        for (int i = 0; i < request.getTasksCount(); i++) {
+            Task wire = request.getTasks(i);
+            String id = wire.getId().isEmpty() ? Ids.newId() : Validation.requireId("tasks[" + i + "].id", wire.getId());
+            Task spec = definitions.normalize("tasks[" + i + "]", wire, app, members);
+            created.add(new StoredTask(app.uid(), id, spec, StatusCode.TASK_IN_PROGRESS.getNumber(), now, now));
+        }
+        Validation.requireDistinct("tasks[].id", created.stream().map(StoredTask::id).toList());
+        List<String> taken = tasks.insertAll(created);
+        if (!taken.isEmpty()) {
+            throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "task id already exists: " + String.join(", ", taken));
+        }
+        return respond(app, created, List.of());
+    }
+
+    SingleTaskResponse getTask(Caller caller, GetTaskRequest request) {
+        StoredTask task = tasks.find(caller.app().uid(), request.getTaskId()).orElseThrow(() ->
+                missing(List.of(request.getTaskId())));
+        return SingleTaskResponse.newBuilder()
+                .setTask(toWire(caller.app(), task, request.getAdditionalFieldsList()))
+                .build();
+    }
+
+    MultiTaskResponse listTasks(Caller caller, ListTasksRequest request) {
+        Page page = Page.of(request.getPage(), request.getPerPage());
+        List<String> workerIds = Stream.concat(request.getWorkerUserIdsList().stream(),
+                request.getWorkerIdsList().stream().map(WorkerIDSet::getUserId).filter(id -> !id.isEmpty())).toList();
+        TaskStore.Filter filter = new TaskStore.Filter(request.getIdsList(), workerIds, request.getReviewUserIdsList(),
+                request.getInputSourceTypeValue(), request.getInputSourceIdsList());
+        List<StoredTask> listed = tasks.list(caller.app().uid(), filter, page.offset(), page.limit());
+        return respond(caller.app(), listed, request.getAdditionalFieldsList());
+    }
+
+    MultiTaskResponse patchTasks(Caller caller, PatchTasksRequest request) {
+        Validation.requireBatch("tasks", request.getTasksCount(), MAX_BATCH);
+        Validation.requireDistinct("tasks[].id", request.getTasksList().stream().map(Task::getId).toList());
+        App app = caller.app();
+        boolean overwrite = switch (request.getAction()) {
+            case "overwrite" -> true;
+            case "merge" -> false;
+            default -> throw ApiException.invalid("action must be 'overwrite' or 'merge', not '" + request.getAction() + "'");
+        };
+        Set<String> members = overwrite ? definitions.membersOf(app) : Set.of();
+        long now = clock.millis();
+        List<StoredTask> changed = new ArrayList<>();
+        for (int i = 0; i < request.getTasksCount(); i++) {
+            Task wire = request.getTasks(i);
+            String field = "tasks[" + i + "]";
+            StoredTask current = tasks.find(app.uid(), wire.getId()).orElseThrow(() -> missing(List.of(wire.getId())));
+            int status = requestedStatus(field, wire, current.status(), !overwrite);
+            Task spec = overwrite ? definitions.normalize(field, wire, app, members) : current.spec();
+            changed.add(new StoredTask(app.uid(), current.id(), spec, status, current.createdAt(), now));
+        }
+        List<String> missingIds = tasks.replaceAll(changed);
+        if (!missingIds.isEmpty()) {
+            throw missing(missingIds);
+        }
+        return respond(app, changed, List.of());
+    }
+
+    /** The status a patch asks for (a merge must ask for one), or the current one. */
+    private static int requestedStatus(String field, Task wire, int current, boolean required) {
+        if (!wire.hasStatus() || wire.getStatus().getCode() == StatusCode.ZERO) {
+            if (required) {
+                throw ApiException.invalid(field + ".status.code is required: merge changes only the status");
+            }
+            return current;
+        }
+        StatusCode code = wire.getStatus().getCode();
+        if (!SETTABLE.contains(code)) {
+            throw ApiException.invalid(field + ".status.code must be TASK_IN_PROGRESS, TASK_DONE or TASK_WONT_DO, not "
+                    + code);
+        }
+        return code.getNumber();
+    }
+
+    BaseResponse deleteTasks(Caller caller, DeleteTasksRequest request) {
+        Validation.requireBatch("ids", request.getIdsCount(), 1000);
+        List<String> missingIds = tasks.deleteAll(caller.app().uid(), request.getIdsList());
+        if (!missingIds.isEmpty()) {
+            throw missing(missingIds);
+        }
+        return BaseResponse.getDefaultInstance();
+    }
+
+    private static ApiException missing(Collection<String> ids) {
+        return new ApiException(StatusCode.TASK_MISSING, "task not found: " + String.join(", ", ids));
+    }
+
+    private MultiTaskResponse respond(App app, List<StoredTask> listed, List<String> additionalFields) {
+        MultiTaskResponse.Builder response = MultiTaskResponse.newBuilder();
+        listed.forEach(task -> response.addTasks(toWire(app, task, additionalFields)));
+        return response.build();
+    }
+
+    private Task toWire(App app, StoredTask task, List<String> additionalFields) {
+        Task.Builder wire = task.spec().toBuilder()
+                .setId(task.id())
+                .setAppId(app.id())
+                .setUserId(app.ownerId())
+                .setCreatedAt(Timestamps.fromMillis(task.createdAt()))
+                .setModifiedAt(Timestamps.fromMillis(task.modifiedAt()))
+                .setStatus(StatusCodes.status(StatusCode.forNumber(task.status()), null));
+        boolean all = additionalFields.contains("all");
+        if (all || additionalFields.contains("worker.users")) {
+            wire.getWorkerBuilder().clearUsers().addAllUsers(fullUsers(task.spec().getWorker().getUserIdsList()));
+        }
+        if (all || additionalFields.contains("review.users")) {
+            wire.getReviewBuilder().clearUsers().addAllUsers(fullUsers(task.spec().getReview().getUserIdsList()));
+        }
+        return wire.build();
+    }
+
+    private List<User> fullUsers(List<String> ids) {
+        List<User> full = new ArrayList<>();
+        for (String id : ids) {
+            full.add(users.find(id).map(u -> User.newBuilder().setId(u.id()).setFirstName(u.firstName())
+                            .setLastName(u.lastName()).setCompanyName(u.companyName())
+                            .setCreatedAt(Timestamps.fromMillis(u.createdAt())).build())
+                    .orElse(User.newBuilder().setId(id).build()));
+        }
+        return full;
+    }
+}

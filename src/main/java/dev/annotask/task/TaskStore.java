@@ -1,0 +1,164 @@
+package dev.annotask.task;
+
+import dev.annotask.proto.api.Task;
+import dev.annotask.store.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * Tasks in the database: the definition as JSON, the columns listings filter on, and one
+ * row per worker and reviewer so that "tasks of user X" is an index lookup. Thread-safe.
+ */
+public final class TaskStore {
+    static final String WORKER = "worker";
+    static final String REVIEWER = "reviewer";
+
+    private final Jdbi jdbi;
+
+    public TaskStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** What ListTasks may filter on; empty lists and a zero source type filter nothing. */
+    public record Filter(List<String> ids, List<String> workerIds, List<String> reviewerIds, int inputSourceType,
+                         List<String> inputSourceIds) {
+    }
+
+    public Optional<StoredTask> find(String appUid, String id) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM tasks WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    public List<StoredTask> list(String appUid, Filter filter, int offset, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM tasks t WHERE t.app_uid = :app");
+        if (!filter.ids().isEmpty()) {
+            sql.append(" AND t.id IN (<ids>)");
+        }
+        if (filter.inputSourceType() != 0) {
+            sql.append(" AND t.input_source_type = :sourceType");
+        }
+        if (!filter.inputSourceIds().isEmpty()) {
+            sql.append(" AND t.input_source_id IN (<sourceIds>)");
+        }
+        if (!filter.workerIds().isEmpty()) {
+            sql.append(member(WORKER, "workers"));
+        }
+        if (!filter.reviewerIds().isEmpty()) {
+            sql.append(member(REVIEWER, "reviewers"));
+        }
+        sql.append(" ORDER BY t.seq LIMIT :limit OFFSET :offset");
+        return jdbi.withHandle(handle -> {
+            Query query = handle.createQuery(sql.toString()).bind("app", appUid)
+                    .bind("sourceType", filter.inputSourceType()).bind("limit", limit).bind("offset", offset);
+            bindIfAny(query, "ids", filter.ids());
+            bindIfAny(query, "sourceIds", filter.inputSourceIds());
+            bindIfAny(query, "workers", filter.workerIds());
+            bindIfAny(query, "reviewers", filter.reviewerIds());
+            return query.map((rs, ctx) -> map(rs)).list();
+        });
+    }
+
+    private static String member(String role, String list) {
+        return " AND EXISTS (SELECT 1 FROM task_members m WHERE m.app_uid = t.app_uid AND m.task_id = t.id"
+                + " AND m.role = '" + role + "' AND m.user_id IN (<" + list + ">))";
+    }
+
+    private static void bindIfAny(Query query, String name, List<String> values) {
+        if (!values.isEmpty()) {
+            query.bindList(name, values);
+        }
+    }
+
+    /** Inserts all, or none when an id is taken; returns the taken ids. */
+    public List<String> insertAll(List<StoredTask> tasks) {
+        return jdbi.inTransaction(handle -> {
+            List<String> taken = new ArrayList<>();
+            for (StoredTask task : tasks) {
+                if (exists(handle, task.appUid(), task.id())) {
+                    taken.add(task.id());
+                }
+            }
+            if (taken.isEmpty()) {
+                for (StoredTask task : tasks) {
+                    handle.createUpdate("""
+                                    INSERT INTO tasks (app_uid, id, spec, input_source_type, input_source_id, status,
+                                                       created_at, modified_at)
+                                    VALUES (:app, :id, :spec, :sourceType, :sourceId, :status, :createdAt, :modifiedAt)""")
+                            .bindMap(columns(task)).execute();
+                    insertMembers(handle, task);
+                }
+            }
+            return taken;
+        });
+    }
+
+    /** Replaces each task's definition and status; all or none (returns the missing ids). */
+    public List<String> replaceAll(List<StoredTask> tasks) {
+        return jdbi.inTransaction(handle -> {
+            List<String> missing = tasks.stream().filter(t -> !exists(handle, t.appUid(), t.id())).map(StoredTask::id).toList();
+            if (!missing.isEmpty()) {
+                return missing;
+            }
+            for (StoredTask task : tasks) {
+                handle.createUpdate("""
+                                UPDATE tasks SET spec = :spec, input_source_type = :sourceType, input_source_id = :sourceId,
+                                       status = :status, modified_at = :modifiedAt
+                                WHERE app_uid = :app AND id = :id""")
+                        .bindMap(columns(task)).execute();
+                handle.createUpdate("DELETE FROM task_members WHERE app_uid = :app AND task_id = :id")
+                        .bind("app", task.appUid()).bind("id", task.id()).execute();
+                insertMembers(handle, task);
+            }
+            return List.of();
+        });
+    }
+
+    /** Deletes the tasks, or none when one is missing; returns the missing ids. */
+    public List<String> deleteAll(String appUid, Collection<String> ids) {
+        return jdbi.inTransaction(handle -> {
+            List<String> missing = ids.stream().filter(id -> !exists(handle, appUid, id)).distinct().toList();
+            if (missing.isEmpty()) {
+                handle.createUpdate("DELETE FROM tasks WHERE app_uid = :app AND id IN (<ids>)")
+                        .bind("app", appUid).bindList("ids", List.copyOf(ids)).execute();
+            }
+            return missing;
+        });
+    }
+
+    private static boolean exists(Handle handle, String appUid, String id) {
+        return handle.createQuery("SELECT COUNT(*) AS n FROM tasks WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).mapTo(Long.class).one() > 0;
+    }
+
+    private static java.util.Map<String, Object> columns(StoredTask task) {
+        return java.util.Map.of("app", task.appUid(), "id", task.id(), "spec", Json.write(task.spec()),
+                "sourceType", task.spec().getInputSource().getTypeValue(), "sourceId", task.spec().getInputSource().getId(),
+                "status", task.status(), "createdAt", task.createdAt(), "modifiedAt", task.modifiedAt());
+    }
+
+    private static void insertMembers(Handle handle, StoredTask task) {
+        insertMembers(handle, task, WORKER, Set.copyOf(task.spec().getWorker().getUserIdsList()));
+        insertMembers(handle, task, REVIEWER, Set.copyOf(task.spec().getReview().getUserIdsList()));
+    }
+
+    private static void insertMembers(Handle handle, StoredTask task, String role, Set<String> userIds) {
+        for (String userId : userIds) {
+            handle.createUpdate("INSERT INTO task_members (app_uid, task_id, role, user_id) VALUES (:app, :task, :role, :user)")
+                    .bind("app", task.appUid()).bind("task", task.id()).bind("role", role).bind("user", userId).execute();
+        }
+    }
+
+    private static StoredTask map(ResultSet rs) throws SQLException {
+        return new StoredTask(rs.getString("app_uid"), rs.getString("id"),
+                Json.read(rs.getString("spec"), Task.newBuilder()).build(), rs.getInt("status"),
+                rs.getLong("created_at"), rs.getLong("modified_at"));
+    }
+}
