@@ -1,5 +1,6 @@
 package dev.annotask.api;
 
+import dev.annotask.proto.api.status.StatusCode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +33,19 @@ public final class Validation {
         }
         if (size > max) {
             throw ApiException.invalid(field + " holds " + size + " items; at most " + max + " per request");
+        }
+    }
+
+    /**
+     * Requires that a request creating objects does not give two of them one id: the same
+     * collision as with an existing object, so the same status (DATABASE_DUPLICATE_KEY).
+     */
+    public static void requireUniqueNewIds(String field, List<String> ids) {
+        Set<String> seen = new HashSet<>();
+        for (String id : ids) {
+            if (!seen.add(id)) {
+                throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, field + " names '" + id + "' twice");
+            }
         }
     }
 

@@ -81,7 +81,7 @@ public final class ConceptRpcs {
             result.add(new Concept(caller.app().uid(), id, name, concept.getLanguage(), concept.getDefinition(),
                     concept.hasMetadata() ? Json.writeStruct(concept.getMetadata()) : null, now, now));
         }
-        Validation.requireDistinct("concepts[].id", result.stream().map(Concept::id).toList());
+        Validation.requireUniqueNewIds("concepts[].id", result.stream().map(Concept::id).toList());
         return result;
     }
 

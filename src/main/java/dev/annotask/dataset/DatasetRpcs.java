@@ -65,7 +65,7 @@ public final class DatasetRpcs {
             created.add(new Dataset(caller.app().uid(), id, wire.getDescription(), wire.getNotes(),
                     wire.hasMetadata() ? Json.writeStruct(wire.getMetadata()) : null, now, now));
         }
-        Validation.requireDistinct("datasets[].id", created.stream().map(Dataset::id).toList());
+        Validation.requireUniqueNewIds("datasets[].id", created.stream().map(Dataset::id).toList());
         List<String> taken = datasets.insertAll(caller.app().uid(), created);
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "dataset id already exists: " + String.join(", ", taken));

@@ -51,7 +51,7 @@ public final class AppRpcs {
             created.add(new App(Ids.newId(), caller.userId(), id, wire.getName(), wire.getDescription(),
                     wire.getDefaultLanguage(), wire.getNotes(), metadata, now, now));
         }
-        Validation.requireDistinct("apps[].id", created.stream().map(App::id).toList());
+        Validation.requireUniqueNewIds("apps[].id", created.stream().map(App::id).toList());
         List<String> taken = apps.insertAll(created);
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "app id already exists: " + String.join(", ", taken));

@@ -57,7 +57,7 @@ public final class UserRpcs {
             }
             created.add(new User(id, wire.getFirstName(), wire.getLastName(), wire.getCompanyName(), false, now));
         }
-        Validation.requireDistinct("users[].id", created.stream().map(User::id).toList());
+        Validation.requireUniqueNewIds("users[].id", created.stream().map(User::id).toList());
         List<String> taken = users.insertAll(created);
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "user id already exists: " + String.join(", ", taken));

@@ -73,7 +73,7 @@ public final class TaskRpcs {
             Task spec = definitions.normalize("tasks[" + i + "]", wire, app, members);
             created.add(new StoredTask(app.uid(), id, spec, StatusCode.TASK_IN_PROGRESS.getNumber(), now, now));
         }
-        Validation.requireDistinct("tasks[].id", created.stream().map(StoredTask::id).toList());
+        Validation.requireUniqueNewIds("tasks[].id", created.stream().map(StoredTask::id).toList());
         List<String> taken = tasks.insertAll(created);
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "task id already exists: " + String.join(", ", taken));
