@@ -6,9 +6,13 @@ import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
+import dev.annotask.concept.ConceptStore;
+import dev.annotask.dataset.DatasetStore;
 import dev.annotask.identity.App;
 import dev.annotask.identity.Caller;
+import dev.annotask.identity.CollaboratorStore;
 import dev.annotask.identity.UserStore;
+import dev.annotask.input.InputStore;
 import dev.annotask.proto.api.DeleteTasksRequest;
 import dev.annotask.proto.api.GetTaskRequest;
 import dev.annotask.proto.api.ListTasksRequest;
@@ -44,9 +48,8 @@ public final class TaskRpcs {
     private final UserStore users;
     private final Clock clock;
 
-    public TaskRpcs(TaskStore tasks, dev.annotask.concept.ConceptStore concepts, dev.annotask.dataset.DatasetStore datasets,
-                    dev.annotask.input.InputStore inputs, dev.annotask.identity.CollaboratorStore collaborators,
-                    UserStore users, Clock clock) {
+    public TaskRpcs(TaskStore tasks, ConceptStore concepts, DatasetStore datasets, InputStore inputs,
+                    CollaboratorStore collaborators, UserStore users, Clock clock) {
         this.tasks = tasks;
         this.definitions = new TaskDefinitions(concepts, datasets, inputs, collaborators);
         this.users = users;
