@@ -2,10 +2,14 @@ package dev.annotask;
 
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
+import dev.annotask.annotation.AnnotationRpcs;
+import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.Dispatcher;
 import dev.annotask.api.RpcMethod;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.rest.RestGateway;
+import dev.annotask.assign.AssignmentRpcs;
+import dev.annotask.assign.LabelingService;
 import dev.annotask.concept.ConceptRpcs;
 import dev.annotask.concept.ConceptStore;
 import dev.annotask.config.ServerConfig;
@@ -87,17 +91,23 @@ public final class AnnotaskServer implements AutoCloseable {
     };
 
     private final ServerConfig config;
+    private final Clock clock;
     private Database database;
     private RpcRegistry registry;
     private Javalin http;
     private Optional<String> createdAdminToken = Optional.empty();
 
     public AnnotaskServer(ServerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** A server on the given clock: tests move time forward to expire leases without waiting. */
+    public AnnotaskServer(ServerConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     public AnnotaskServer start() {
-        Clock clock = Clock.systemUTC();
         database = openDatabase();
         Operations operations = new Operations(database);
 
@@ -121,8 +131,12 @@ public final class AnnotaskServer implements AutoCloseable {
         new ConceptRpcs(concepts, clock).register(registry);
         new InputRpcs(inputs, datasets, clock).register(registry);
         new DatasetRpcs(datasets, inputs, clock).register(registry);
-        new TaskRpcs(new TaskStore(database.jdbi()), concepts, datasets, inputs, collaborators, users, clock)
-                .register(registry);
+        TaskStore tasks = new TaskStore(database.jdbi());
+        new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, clock).register(registry);
+        AnnotationStore annotations = new AnnotationStore(database.jdbi());
+        LabelingService labeling = new LabelingService(database.jdbi(), annotations, clock, config.lease());
+        new AssignmentRpcs(tasks, inputs, labeling).register(registry);
+        new AnnotationRpcs(annotations, tasks, inputs, concepts, labeling, clock).register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock);
         Dispatcher dispatcher = new Dispatcher(registry, accessControl, operations.meters());

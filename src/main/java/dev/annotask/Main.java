@@ -51,13 +51,16 @@ public final class Main implements Runnable {
         @Option(names = "--db-pool-size", defaultValue = "${env:ANNOTASK_DB_POOL_SIZE:-0}", description = "Database connections; 0 = default (SQLite 4, PostgreSQL 10).")
         int poolSize;
 
+        @Option(names = "--lease-seconds", defaultValue = "${env:ANNOTASK_LEASE_SECONDS:-1800}", description = "How long a DYNAMIC task's labeler may hold a batch before it returns to the pool (${DEFAULT-VALUE}).")
+        long leaseSeconds;
+
         @Option(names = "--admin-token", defaultValue = "${env:ANNOTASK_ADMIN_TOKEN}", description = "The bootstrap admin's token on an empty database (default: random, printed once).")
         String adminToken;
 
         @Override
         public Integer call() throws InterruptedException {
             ServerConfig config = new ServerConfig(host, port, grpcPort, data, databaseUrl, databaseUser,
-                    databasePassword, adminToken, poolSize);
+                    databasePassword, adminToken, poolSize, java.time.Duration.ofSeconds(leaseSeconds));
             AnnotaskServer server = new AnnotaskServer(config).start();
             server.createdAdminToken()
                     .filter(token -> adminToken == null || adminToken.isBlank())

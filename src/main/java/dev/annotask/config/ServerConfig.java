@@ -1,6 +1,7 @@
 package dev.annotask.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Everything the server is started with, resolved once (flag, else environment, else default).
@@ -11,21 +12,24 @@ import java.nio.file.Path;
  * @param databaseUrl a {@code jdbc:postgresql:} URL, or null for SQLite under {@code dataDir}
  * @param adminToken the bootstrap admin's token on an empty database, or null for a random one
  * @param poolSize database connections; 0 for the dialect's default
+ * @param lease how long a DYNAMIC task's labeler may hold a batch before it returns to the pool
  */
 public record ServerConfig(String host, int httpPort, int grpcPort, Path dataDir, String databaseUrl,
-                           String databaseUser, String databasePassword, String adminToken, int poolSize) {
+                           String databaseUser, String databasePassword, String adminToken, int poolSize,
+                           Duration lease) {
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(30);
 
     /** A configuration for tests and embedding: SQLite in {@code dataDir}, free ports. */
     public static ServerConfig forDirectory(Path dataDir) {
-        return new ServerConfig("127.0.0.1", 0, 0, dataDir, null, null, null, null, 0);
+        return new ServerConfig("127.0.0.1", 0, 0, dataDir, null, null, null, null, 0, DEFAULT_LEASE);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
-        return new ServerConfig(host, httpPort, grpcPort, dataDir, url, user, password, adminToken, poolSize);
+        return new ServerConfig(host, httpPort, grpcPort, dataDir, url, user, password, adminToken, poolSize, lease);
     }
 
     public ServerConfig withAdminToken(String token) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword, token,
-                poolSize);
+                poolSize, lease);
     }
 }

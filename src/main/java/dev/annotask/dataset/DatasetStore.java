@@ -80,8 +80,9 @@ public final class DatasetStore {
         jdbi.useTransaction(handle -> {
             for (String inputId : inputIds) {
                 handle.createUpdate("""
-                                INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at)
-                                VALUES (:app, :dataset, :input, :now) ON CONFLICT DO NOTHING""")
+                                INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
+                                SELECT :app, :dataset, :input, :now, seq FROM inputs WHERE app_uid = :app AND id = :input
+                                ON CONFLICT DO NOTHING""")
                         .bind("app", appUid).bind("dataset", datasetId).bind("input", inputId).bind("now", now).execute();
             }
         });

@@ -95,8 +95,9 @@ public final class InputStore {
         }
         for (String datasetId : next.datasetIds()) {
             handle.createUpdate("""
-                            INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at)
-                            VALUES (:app, :dataset, :input, :now) ON CONFLICT DO NOTHING""")
+                            INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
+                            SELECT :app, :dataset, :input, :now, seq FROM inputs WHERE app_uid = :app AND id = :input
+                            ON CONFLICT DO NOTHING""")
                     .bind("app", input.appUid()).bind("dataset", datasetId).bind("input", input.id())
                     .bind("now", input.createdAt()).execute();
         }

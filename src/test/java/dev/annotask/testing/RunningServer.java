@@ -4,6 +4,7 @@ import dev.annotask.AnnotaskServer;
 import dev.annotask.config.ServerConfig;
 import dev.annotask.store.SqlDialect;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * A real Annotask server on a free port over a fresh database of the given vendor, with a
@@ -13,26 +14,33 @@ public final class RunningServer implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token";
 
     private final ServerConfig config;
+    private final Clock clock;
     private AnnotaskServer server;
     private ApiClient client;
 
-    private RunningServer(ServerConfig config) {
+    private RunningServer(ServerConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     public static RunningServer start(SqlDialect dialect) {
+        return start(dialect, Clock.systemUTC());
+    }
+
+    /** A server on the given clock (a {@link MutableClock} lets a test expire leases at once). */
+    public static RunningServer start(SqlDialect dialect, Clock clock) {
         Path dataDir = TestDatabases.tempDirectory();
         ServerConfig config = ServerConfig.forDirectory(dataDir).withAdminToken(ADMIN_TOKEN);
         if (dialect == SqlDialect.POSTGRESQL) {
             config = config.withDatabase(TestDatabases.newDatabase(dialect), null, null);
         }
-        RunningServer running = new RunningServer(config);
+        RunningServer running = new RunningServer(config, clock);
         running.startServer();
         return running;
     }
 
     private void startServer() {
-        server = new AnnotaskServer(config).start();
+        server = new AnnotaskServer(config, clock).start();
         client = new ApiClient(server.httpPort());
     }
 

@@ -6,7 +6,7 @@ import com.google.protobuf.Message;
 import dev.annotask.proto.api.MultiAppResponse;
 import dev.annotask.proto.api.MultiCollaboratorsResponse;
 import dev.annotask.proto.api.MultiStatusCodeResponse;
-import dev.annotask.proto.api.MultiAnnotationResponse;
+import dev.annotask.proto.api.MultiWorkerResponse;
 import dev.annotask.proto.api.SingleAppResponse;
 import dev.annotask.proto.api.SingleStatusCodeResponse;
 import dev.annotask.proto.api.SingleUserResponse;
@@ -183,14 +183,14 @@ class GatewayApiTest {
     void rpcInTheSchemaButNotServedAnswersNotImplementedToAnAuthorizedCaller() {
         String alice = fixtures.createUserWithToken("alice");
         fixtures.createApp(alice, "pets");
-        MultiAnnotationResponse annotations = MultiAnnotationResponse.getDefaultInstance();
+        MultiWorkerResponse workers = MultiWorkerResponse.getDefaultInstance();
 
-        var reply = send("GET", "/v2/users/me/apps/pets/annotations", alice, null, annotations);
+        var reply = send("GET", "/v2/users/me/apps/pets/annotations/workers", alice, null, workers);
         assertThat(reply.httpStatus()).isEqualTo(501);
         assertThat(reply.code()).isEqualTo(10040);
-        assertThat(reply.body()).contains("\"annotations\":[]");
+        assertThat(reply.body()).contains("\"workers\":[]");
 
-        var anonymous = send("GET", "/v2/users/alice/apps/pets/annotations", null, null, annotations);
+        var anonymous = send("GET", "/v2/users/alice/apps/pets/annotations/workers", null, null, workers);
         assertThat(anonymous.code()).as("authorization comes first").isEqualTo(11102);
     }
 

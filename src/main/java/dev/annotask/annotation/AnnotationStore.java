@@ -1,0 +1,131 @@
+package dev.annotask.annotation;
+
+import dev.annotask.proto.api.Data;
+import dev.annotask.store.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * Annotations in the database. The handle-taking methods let the labeling workflow change a
+ * labeling's annotations in the same transaction as its assignment. Thread-safe.
+ */
+public final class AnnotationStore {
+    private final Jdbi jdbi;
+
+    public AnnotationStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** What ListAnnotations filters on; empty lists filter nothing. */
+    public record Filter(List<String> ids, List<String> inputIds, String taskId, List<String> userIds,
+                         List<Integer> statuses) {
+    }
+
+    public Optional<Annotation> find(String appUid, String id) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM annotations WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    public List<Annotation> list(String appUid, Filter filter, int offset, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM annotations WHERE app_uid = :app");
+        if (!filter.ids().isEmpty()) {
+            sql.append(" AND id IN (<ids>)");
+        }
+        if (!filter.inputIds().isEmpty()) {
+            sql.append(" AND input_id IN (<inputIds>)");
+        }
+        if (!filter.taskId().isEmpty()) {
+            sql.append(" AND task_id = :task");
+        }
+        if (!filter.userIds().isEmpty()) {
+            sql.append(" AND user_id IN (<userIds>)");
+        }
+        if (!filter.statuses().isEmpty()) {
+            sql.append(" AND status IN (<statuses>)");
+        }
+        sql.append(" ORDER BY seq LIMIT :limit OFFSET :offset");
+        return jdbi.withHandle(handle -> {
+            Query query = handle.createQuery(sql.toString()).bind("app", appUid).bind("task", filter.taskId())
+                    .bind("limit", limit).bind("offset", offset);
+            if (!filter.ids().isEmpty()) {
+                query.bindList("ids", filter.ids());
+            }
+            if (!filter.inputIds().isEmpty()) {
+                query.bindList("inputIds", filter.inputIds());
+            }
+            if (!filter.userIds().isEmpty()) {
+                query.bindList("userIds", filter.userIds());
+            }
+            if (!filter.statuses().isEmpty()) {
+                query.bindList("statuses", filter.statuses());
+            }
+            return query.map((rs, ctx) -> map(rs)).list();
+        });
+    }
+
+    /** Inserts all; a taken id fails the whole transaction (the dispatcher answers 40010). */
+    public void insertAll(Handle handle, List<Annotation> annotations) {
+        for (Annotation a : annotations) {
+            handle.createUpdate("""
+                            INSERT INTO annotations (app_uid, id, input_id, task_id, user_id, data, status, consensus_info,
+                                                     created_at, modified_at)
+                            VALUES (:app, :id, :input, :task, :user, :data, :status, :consensus, :created, :modified)""")
+                    .bind("app", a.appUid()).bind("id", a.id()).bind("input", a.inputId()).bind("task", a.taskId())
+                    .bind("user", a.userId()).bind("data", Json.write(a.data())).bind("status", a.status())
+                    .bind("consensus", a.consensusInfoJson()).bind("created", a.createdAt())
+                    .bind("modified", a.modifiedAt()).execute();
+        }
+    }
+
+    public boolean exists(Handle handle, String appUid, String id) {
+        return handle.createQuery("SELECT COUNT(*) AS n FROM annotations WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).mapTo(Long.class).one() > 0;
+    }
+
+    /** One labeler's annotations on one input of a task: their labeling. */
+    public List<Annotation> ofLabeling(Handle handle, String appUid, String taskId, String inputId, String userId) {
+        return handle.createQuery("""
+                        SELECT * FROM annotations
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND user_id = :user ORDER BY seq""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("user", userId)
+                .map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** Sets the status (and, when given, the consensus record) of a labeling's annotations. */
+    public void setLabelingStatus(Handle handle, String appUid, String taskId, String inputId, String userId, int status,
+                                  String consensusInfoJson, long now) {
+        String consensus = consensusInfoJson == null ? "" : ", consensus_info = :consensus";
+        handle.createUpdate("UPDATE annotations SET status = :status, modified_at = :now" + consensus
+                        + " WHERE app_uid = :app AND task_id = :task AND input_id = :input AND user_id = :user")
+                .bind("status", status).bind("now", now).bind("consensus", consensusInfoJson).bind("app", appUid)
+                .bind("task", taskId).bind("input", inputId).bind("user", userId).execute();
+    }
+
+    public void update(Handle handle, Annotation a) {
+        handle.createUpdate("""
+                        UPDATE annotations SET data = :data, status = :status, modified_at = :modified
+                        WHERE app_uid = :app AND id = :id""")
+                .bind("data", Json.write(a.data())).bind("status", a.status()).bind("modified", a.modifiedAt())
+                .bind("app", a.appUid()).bind("id", a.id()).execute();
+    }
+
+    public int delete(Handle handle, String appUid, List<String> ids) {
+        return handle.createUpdate("DELETE FROM annotations WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", ids).execute();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    private static Annotation map(ResultSet rs) throws SQLException {
+        return new Annotation(rs.getString("app_uid"), rs.getString("id"), rs.getString("input_id"),
+                rs.getString("task_id"), rs.getString("user_id"), Json.read(rs.getString("data"), Data.newBuilder()).build(),
+                rs.getInt("status"), rs.getString("consensus_info"), rs.getLong("created_at"), rs.getLong("modified_at"));
+    }
+}

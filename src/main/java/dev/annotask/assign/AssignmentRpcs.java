@@ -1,0 +1,94 @@
+package dev.annotask.assign;
+
+import com.google.protobuf.util.Timestamps;
+import dev.annotask.api.ApiException;
+import dev.annotask.api.RpcRegistry;
+import dev.annotask.api.StatusCodes;
+import dev.annotask.identity.Caller;
+import dev.annotask.input.InputRpcs;
+import dev.annotask.input.InputStore;
+import dev.annotask.proto.api.Input;
+import dev.annotask.proto.api.ListNextTaskAssignmentsRequest;
+import dev.annotask.proto.api.MultiInputResponse;
+import dev.annotask.proto.api.MultiTaskAssignmentResponse;
+import dev.annotask.proto.api.PutTaskAssignmentsRequest;
+import dev.annotask.proto.api.TaskAssignment;
+import dev.annotask.proto.api.User;
+import dev.annotask.proto.api.Worker;
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.task.StoredTask;
+import dev.annotask.task.TaskStore;
+import java.util.List;
+
+/**
+ * PutTaskAssignments (the labeling and review actions on a task) and its deprecated GET
+ * alias ListNextTaskAssignments. Labeling actions are for the task's workers only, review
+ * actions for its reviewers only (54103 otherwise). Thread-safe.
+ */
+public final class AssignmentRpcs {
+    private final TaskStore tasks;
+    private final InputStore inputs;
+    private final LabelingService labeling;
+
+    public AssignmentRpcs(TaskStore tasks, InputStore inputs, LabelingService labeling) {
+        this.tasks = tasks;
+        this.inputs = inputs;
+        this.labeling = labeling;
+    }
+
+    public void register(RpcRegistry registry) {
+        registry.handle("PutTaskAssignments", PutTaskAssignmentsRequest.class, this::putTaskAssignments);
+        registry.handle("ListNextTaskAssignments", ListNextTaskAssignmentsRequest.class, this::listNext);
+    }
+
+    MultiTaskAssignmentResponse putTaskAssignments(Caller caller, PutTaskAssignmentsRequest request) {
+        StoredTask task = task(caller, request.getTaskId());
+        List<Assignment> result = switch (request.getAction()) {
+            case LABEL_START -> labeling.labelStart(task, caller.userId());
+            case LABEL_SUBMIT -> labeling.labelSubmit(task, caller.userId(),
+                    request.getLabelSubmitConfig().getTaskAssignmentsList().stream().map(TaskAssignment::getId).toList(),
+                    request.getInputId());
+            case PUT_TASK_ASSIGNMENTS_REQUEST_ACTION_NOT_SET -> {
+                if (request.getInputId().isEmpty()) {
+                    throw ApiException.invalid("action is required: LABEL_START, LABEL_SUBMIT, REVIEW_START,"
+                            + " REVIEW_APPROVE, REVIEW_REQUEST_CHANGES or REVIEW_REJECT");
+                }
+                // Legacy form: a bare input_id submits the caller's assignment on that input.
+                yield labeling.labelSubmit(task, caller.userId(), List.of(), request.getInputId());
+            }
+            default -> throw new ApiException(StatusCode.NOT_IMPLEMENTED, request.getAction()
+                    + " is not served by Annotask yet");
+        };
+        MultiTaskAssignmentResponse.Builder response = MultiTaskAssignmentResponse.newBuilder();
+        result.forEach(a -> response.addTaskAssignments(toWire(caller, a)));
+        return response.build();
+    }
+
+    MultiInputResponse listNext(Caller caller, ListNextTaskAssignmentsRequest request) {
+        StoredTask task = task(caller, request.getTaskId());
+        MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
+        labeling.labelStart(task, caller.userId()).forEach(a -> response.addInputs(input(caller, a)));
+        return response.build();
+    }
+
+    private StoredTask task(Caller caller, String taskId) {
+        return tasks.find(caller.app().uid(), taskId).orElseThrow(() ->
+                new ApiException(StatusCode.TASK_MISSING, "task not found: " + taskId));
+    }
+
+    private TaskAssignment toWire(Caller caller, Assignment assignment) {
+        return TaskAssignment.newBuilder()
+                .setId(assignment.id())
+                .setCreatedAt(Timestamps.fromMillis(assignment.createdAt()))
+                .setModifiedAt(Timestamps.fromMillis(assignment.modifiedAt()))
+                .setWorker(Worker.newBuilder().setUser(User.newBuilder().setId(assignment.workerId())))
+                .setInput(input(caller, assignment))
+                .setStatus(StatusCodes.status(StatusCode.forNumber(assignment.status()), null))
+                .build();
+    }
+
+    private Input input(Caller caller, Assignment assignment) {
+        return inputs.find(caller.app().uid(), assignment.inputId()).map(InputRpcs::toWire)
+                .orElse(Input.newBuilder().setId(assignment.inputId()).build());
+    }
+}

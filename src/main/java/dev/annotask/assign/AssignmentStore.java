@@ -1,0 +1,163 @@
+package dev.annotask.assign;
+
+import dev.annotask.proto.api.status.StatusCode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The SQL of assignments, per-input labeling state and scan cursors. Every method takes the
+ * caller's handle, so a whole LABEL_START or LABEL_SUBMIT is one transaction.
+ *
+ * <p>{@link #takeSlot} is the one place that enforces "never more than k labelers per input":
+ * a conditional increment that PostgreSQL serialises on the row and SQLite on its single
+ * writer, so concurrent labelers on any number of nodes cannot overfill an input.
+ */
+final class AssignmentStore {
+    static final int PENDING = StatusCode.TASK_ASSIGNMENT_PENDING.getNumber();
+
+    private AssignmentStore() {
+    }
+
+    static List<Assignment> pendingOf(Handle handle, String appUid, String taskId, String workerId, int limit) {
+        return handle.createQuery("""
+                        SELECT * FROM task_assignments
+                        WHERE app_uid = :app AND task_id = :task AND worker_id = :worker AND status = :pending
+                        ORDER BY seq LIMIT :limit""")
+                .bind("app", appUid).bind("task", taskId).bind("worker", workerId).bind("pending", PENDING)
+                .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+    }
+
+    static Optional<Assignment> find(Handle handle, String appUid, String id) {
+        return handle.createQuery("SELECT * FROM task_assignments WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    static Optional<Assignment> find(Handle handle, String appUid, String taskId, String inputId, String workerId) {
+        return handle.createQuery("""
+                        SELECT * FROM task_assignments
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND worker_id = :worker""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("worker", workerId)
+                .map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    static List<Assignment> ofInput(Handle handle, String appUid, String taskId, String inputId) {
+        return handle.createQuery("""
+                        SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND input_id = :input
+                        ORDER BY seq""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /**
+     * Returns expired pending leases of a task to the pool: the assignment goes, its input's
+     * slot frees and is offered again. Returns how many were released.
+     */
+    static int releaseExpired(Handle handle, String appUid, String taskId, long now) {
+        List<Assignment> expired = handle.createQuery("""
+                        SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending
+                          AND lease_expires_at > 0 AND lease_expires_at <= :now""")
+                .bind("app", appUid).bind("task", taskId).bind("pending", PENDING).bind("now", now)
+                .map((rs, ctx) -> map(rs)).list();
+        for (Assignment assignment : expired) {
+            release(handle, assignment);
+        }
+        return expired.size();
+    }
+
+    /** Takes the assignment away from its worker and frees its slot for someone else. */
+    static void release(Handle handle, Assignment assignment) {
+        handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
+                .bind("app", assignment.appUid()).bind("id", assignment.id()).execute();
+        handle.createUpdate("""
+                        UPDATE task_inputs SET claimed = claimed - 1, reoffer = open
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
+                .bind("app", assignment.appUid()).bind("task", assignment.taskId()).bind("input", assignment.inputId())
+                .execute();
+    }
+
+    static long cursor(Handle handle, String appUid, String taskId, String workerId) {
+        return handle.createQuery("""
+                        SELECT last_seq FROM task_cursors WHERE app_uid = :app AND task_id = :task AND worker_id = :worker""")
+                .bind("app", appUid).bind("task", taskId).bind("worker", workerId).mapTo(Long.class).findOne().orElse(0L);
+    }
+
+    static void setCursor(Handle handle, String appUid, String taskId, String workerId, long lastSeq) {
+        handle.createUpdate("""
+                        INSERT INTO task_cursors (app_uid, task_id, worker_id, last_seq) VALUES (:app, :task, :worker, :seq)
+                        ON CONFLICT (app_uid, task_id, worker_id) DO UPDATE SET last_seq = excluded.last_seq""")
+                .bind("app", appUid).bind("task", taskId).bind("worker", workerId).bind("seq", lastSeq).execute();
+    }
+
+    /** Inputs whose released slots await a worker who has not held them, oldest first. */
+    static List<String> reoffered(Handle handle, String appUid, String taskId, String workerId, int limit) {
+        return handle.createQuery("""
+                        SELECT ti.input_id FROM task_inputs ti
+                        WHERE ti.app_uid = :app AND ti.task_id = :task AND ti.reoffer AND ti.open
+                          AND NOT EXISTS (SELECT 1 FROM task_assignments a WHERE a.app_uid = ti.app_uid
+                                          AND a.task_id = ti.task_id AND a.input_id = ti.input_id AND a.worker_id = :worker)
+                        LIMIT :limit""")
+                .bind("app", appUid).bind("task", taskId).bind("worker", workerId).bind("limit", limit)
+                .mapTo(String.class).list();
+    }
+
+    /**
+     * Takes one of the input's k slots if one is free and the input is still open; false
+     * otherwise. Atomic: the increment only happens while the count is below k.
+     */
+    static boolean takeSlot(Handle handle, String appUid, String taskId, String inputId, int k) {
+        handle.createUpdate("""
+                        INSERT INTO task_inputs (app_uid, task_id, input_id, claimed, open, reoffer)
+                        VALUES (:app, :task, :input, 0, TRUE, FALSE) ON CONFLICT (app_uid, task_id, input_id) DO NOTHING""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).execute();
+        return handle.createUpdate("""
+                        UPDATE task_inputs SET claimed = claimed + 1, reoffer = (reoffer AND claimed + 1 < :k)
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND open AND claimed < :k""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("k", k).execute() == 1;
+    }
+
+    /** Closes the input for labeling: nobody else takes it (consensus reached, or sent to review). */
+    static void closeInput(Handle handle, String appUid, String taskId, String inputId) {
+        handle.createUpdate("""
+                        UPDATE task_inputs SET open = FALSE, reoffer = FALSE
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).execute();
+    }
+
+    /** How many workers hold the input, or 0 when nobody has taken it. */
+    static int claimed(Handle handle, String appUid, String taskId, String inputId) {
+        return handle.createQuery("""
+                        SELECT claimed FROM task_inputs WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).mapTo(Integer.class).findOne().orElse(0);
+    }
+
+    static void insert(Handle handle, Assignment a) {
+        handle.createUpdate("""
+                        INSERT INTO task_assignments (id, app_uid, task_id, input_id, worker_id, status, lease_expires_at,
+                                                      created_at, modified_at)
+                        VALUES (:id, :appUid, :taskId, :inputId, :workerId, :status, :leaseExpiresAt, :createdAt,
+                                :modifiedAt)""")
+                .bindMethods(a).execute();
+    }
+
+    static void setStatus(Handle handle, Assignment a, int status, long now) {
+        handle.createUpdate("""
+                        UPDATE task_assignments SET status = :status, modified_at = :now, lease_expires_at = 0
+                        WHERE app_uid = :app AND id = :id""")
+                .bind("status", status).bind("now", now).bind("app", a.appUid()).bind("id", a.id()).execute();
+    }
+
+    static void extendLeases(Handle handle, List<Assignment> assignments, long expiresAt) {
+        for (Assignment a : assignments) {
+            handle.createUpdate("UPDATE task_assignments SET lease_expires_at = :at WHERE app_uid = :app AND id = :id")
+                    .bind("at", expiresAt).bind("app", a.appUid()).bind("id", a.id()).execute();
+        }
+    }
+
+    private static Assignment map(ResultSet rs) throws SQLException {
+        return new Assignment(rs.getString("id"), rs.getString("app_uid"), rs.getString("task_id"),
+                rs.getString("input_id"), rs.getString("worker_id"), rs.getInt("status"), rs.getLong("lease_expires_at"),
+                rs.getLong("created_at"), rs.getLong("modified_at"));
+    }
+}

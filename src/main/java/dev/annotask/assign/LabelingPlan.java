@@ -1,0 +1,94 @@
+package dev.annotask.assign;
+
+import com.google.protobuf.Value;
+import dev.annotask.proto.api.Task;
+import dev.annotask.proto.api.TaskReview;
+import dev.annotask.proto.api.TaskWorker;
+import dev.annotask.proto.api.TaskWorkerPartitionedStrategyInfo;
+import dev.annotask.task.StoredTask;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a task hands out its inputs, derived from its stored definition: who may label, how
+ * many distinct labelers each input needs ({@link #labelersPerInput}), and which inputs a
+ * worker may take. Immutable and thread-safe.
+ *
+ * <p>Labelers per input: PARTITIONED, {@code workers_per_input}; FULL, every worker; DYNAMIC,
+ * one, or as many as a consensus threshold needs (capped at the number of workers).
+ */
+public final class LabelingPlan {
+    private final StoredTask task;
+    private final List<String> workers;
+    private final int labelersPerInput;
+    private final Rendezvous partition;
+
+    private LabelingPlan(StoredTask task, List<String> workers, int labelersPerInput, Rendezvous partition) {
+        this.task = task;
+        this.workers = workers;
+        this.labelersPerInput = labelersPerInput;
+        this.partition = partition;
+    }
+
+    public static LabelingPlan of(StoredTask task) {
+        Task spec = task.spec();
+        TaskWorker worker = spec.getWorker();
+        List<String> workers = List.copyOf(worker.getUserIdsList());
+        int consensus = spec.getReview().getStrategy() == TaskReview.TaskReviewStrategy.CONSENSUS
+                ? spec.getReview().getConsensusStrategyInfo().getApprovalThresholdLabelers() : 1;
+        return switch (worker.getStrategy()) {
+            case PARTITIONED -> {
+                TaskWorkerPartitionedStrategyInfo info = worker.getPartitionedStrategyInfo();
+                yield new LabelingPlan(task, workers, info.getWorkersPerInput(),
+                        new Rendezvous(seedOf(task), weights(info, workers)));
+            }
+            case FULL -> new LabelingPlan(task, workers, Math.max(workers.size(), 1), null);
+            default -> new LabelingPlan(task, workers, Math.max(1, Math.min(consensus, workers.size())), null);
+        };
+    }
+
+    private static Map<String, Double> weights(TaskWorkerPartitionedStrategyInfo info, List<String> workers) {
+        boolean weighted = info.getType() == TaskWorkerPartitionedStrategyInfo.TaskWorkerPartitionedStrategy.WEIGHTED;
+        Map<String, Double> weights = new LinkedHashMap<>();
+        for (String worker : workers) {
+            Value weight = info.getWeights().getFieldsMap().get(worker);
+            weights.put(worker, weighted && weight != null ? weight.getNumberValue() : 1.0);
+        }
+        return weights;
+    }
+
+    private static long seedOf(StoredTask task) {
+        long hash = 1125899906842597L;
+        for (byte b : (task.appUid() + "/" + task.id()).getBytes(StandardCharsets.UTF_8)) {
+            hash = 31 * hash + b;
+        }
+        return hash;
+    }
+
+    public StoredTask task() {
+        return task;
+    }
+
+    public boolean isWorker(String userId) {
+        return workers.contains(userId);
+    }
+
+    public int labelersPerInput() {
+        return labelersPerInput;
+    }
+
+    public boolean isDynamic() {
+        return task.spec().getWorker().getStrategy() == TaskWorker.TaskWorkerStrategy.DYNAMIC;
+    }
+
+    /** May this worker take this input at all (before counting who already holds it)? */
+    public boolean mayTake(String worker, String inputId) {
+        return partition == null || partition.owns(worker, inputId, labelersPerInput);
+    }
+
+    public TaskReview.TaskReviewStrategy review() {
+        return task.spec().getReview().getStrategy();
+    }
+}

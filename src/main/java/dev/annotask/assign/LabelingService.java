@@ -1,0 +1,218 @@
+package dev.annotask.assign;
+
+import dev.annotask.annotation.AnnotationStore;
+import dev.annotask.api.ApiException;
+import dev.annotask.proto.api.TaskReview;
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.store.Ids;
+import dev.annotask.task.StoredTask;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The labeler's side of a task: LABEL_START hands out work, LABEL_SUBMIT turns it in.
+ *
+ * <p>LABEL_START returns the caller's unfinished batch if there is one; otherwise it takes up
+ * to {@value #BATCH} new inputs: first inputs whose slot a released assignment freed, then the
+ * next inputs of the source after the caller's cursor that the plan lets the caller take and
+ * that still have a free slot. Each call is one transaction, so on SQLite callers queue on the
+ * writer and on PostgreSQL the slot row serialises them; either way no input exceeds its k.
+ * Thread-safe.
+ */
+public final class LabelingService {
+    static final int BATCH = 10;
+    private static final int PAGE = 256;
+    private static final int MAX_SCAN = 50_000;
+
+    private final Jdbi jdbi;
+    private final AnnotationStore annotations;
+    private final Consensus consensus;
+    private final Clock clock;
+    private final Duration lease;
+
+    public LabelingService(Jdbi jdbi, AnnotationStore annotations, Clock clock, Duration lease) {
+        this.jdbi = jdbi;
+        this.annotations = annotations;
+        this.consensus = new Consensus(annotations);
+        this.clock = clock;
+        this.lease = lease;
+    }
+
+    public List<Assignment> labelStart(StoredTask task, String workerId) {
+        LabelingPlan plan = LabelingPlan.of(task);
+        requireWorker(plan, workerId);
+        if (task.status() != StatusCode.TASK_IN_PROGRESS.getNumber()) {
+            return List.of();
+        }
+        return jdbi.inTransaction(handle -> {
+            long now = clock.millis();
+            if (plan.isDynamic()) {
+                AssignmentStore.releaseExpired(handle, task.appUid(), task.id(), now);
+            }
+            List<Assignment> pending = AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
+            if (!pending.isEmpty()) {
+                if (plan.isDynamic()) {
+                    AssignmentStore.extendLeases(handle, pending, now + lease.toMillis());
+                    return AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
+                }
+                return pending;
+            }
+            return takeNew(handle, plan, workerId, now);
+        });
+    }
+
+    private List<Assignment> takeNew(Handle handle, LabelingPlan plan, String workerId, long now) {
+        StoredTask task = plan.task();
+        List<Assignment> taken = new ArrayList<>();
+        for (String inputId : AssignmentStore.reoffered(handle, task.appUid(), task.id(), workerId, BATCH * 5)) {
+            if (taken.size() == BATCH) {
+                return taken;
+            }
+            take(handle, plan, workerId, inputId, now, taken);
+        }
+        long cursor = AssignmentStore.cursor(handle, task.appUid(), task.id(), workerId);
+        int scanned = 0;
+        scan:
+        while (taken.size() < BATCH && scanned < MAX_SCAN) {
+            List<SourceScanner.Candidate> page = SourceScanner.after(handle, task.appUid(),
+                    task.spec().getInputSource(), cursor, PAGE);
+            if (page.isEmpty()) {
+                break;
+            }
+            for (SourceScanner.Candidate candidate : page) {
+                cursor = candidate.seq();
+                scanned++;
+                if (plan.mayTake(workerId, candidate.inputId())) {
+                    take(handle, plan, workerId, candidate.inputId(), now, taken);
+                }
+                if (taken.size() == BATCH) {
+                    break scan;
+                }
+            }
+        }
+        AssignmentStore.setCursor(handle, task.appUid(), task.id(), workerId, cursor);
+        return taken;
+    }
+
+    private void take(Handle handle, LabelingPlan plan, String workerId, String inputId, long now, List<Assignment> taken) {
+        StoredTask task = plan.task();
+        if (AssignmentStore.find(handle, task.appUid(), task.id(), inputId, workerId).isPresent()) {
+            return;
+        }
+        if (!AssignmentStore.takeSlot(handle, task.appUid(), task.id(), inputId, plan.labelersPerInput())) {
+            return;
+        }
+        Assignment assignment = new Assignment(Ids.newId(), task.appUid(), task.id(), inputId, workerId,
+                AssignmentStore.PENDING, plan.isDynamic() ? now + lease.toMillis() : 0, now, now);
+        AssignmentStore.insert(handle, assignment);
+        taken.add(assignment);
+    }
+
+    /**
+     * Turns in the caller's assignments (by id, or the one on {@code legacyInputId}); those
+     * already turned in are left as they are. Returns the assignments as they now stand.
+     */
+    public List<Assignment> labelSubmit(StoredTask task, String workerId, List<String> assignmentIds,
+                                        String legacyInputId) {
+        LabelingPlan plan = LabelingPlan.of(task);
+        requireWorker(plan, workerId);
+        return jdbi.inTransaction(handle -> {
+            long now = clock.millis();
+            List<Assignment> named = named(handle, task, workerId, assignmentIds, legacyInputId);
+            List<Assignment> result = new ArrayList<>();
+            for (Assignment assignment : named) {
+                if (assignment.status() == AssignmentStore.PENDING) {
+                    if (assignment.leaseExpiresAt() > 0 && assignment.leaseExpiresAt() <= now) {
+                        throw new ApiException(StatusCode.TASK_CONFLICT, "the lease on assignment " + assignment.id()
+                                + " expired and its input went back to the pool; call LABEL_START again");
+                    }
+                    submit(handle, plan, assignment, now);
+                }
+                result.add(AssignmentStore.find(handle, task.appUid(), assignment.id()).orElse(assignment));
+            }
+            return result;
+        });
+    }
+
+    private List<Assignment> named(Handle handle, StoredTask task, String workerId, List<String> ids, String inputId) {
+        List<Assignment> named = new ArrayList<>();
+        for (String id : ids) {
+            Assignment assignment = AssignmentStore.find(handle, task.appUid(), id)
+                    .filter(a -> a.taskId().equals(task.id()))
+                    .orElseThrow(() -> ApiException.notFound("task assignment '" + id + "' not found in this task"));
+            if (!assignment.workerId().equals(workerId)) {
+                throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "task assignment '" + id
+                        + "' belongs to another worker");
+            }
+            named.add(assignment);
+        }
+        if (!inputId.isEmpty()) {
+            named.add(AssignmentStore.find(handle, task.appUid(), task.id(), inputId, workerId).orElseThrow(() ->
+                    ApiException.notFound("input '" + inputId + "' is not assigned to you in this task")));
+        }
+        if (named.isEmpty()) {
+            throw ApiException.invalid("LABEL_SUBMIT needs label_submit_config.task_assignments (or the legacy input_id)");
+        }
+        return named;
+    }
+
+    private void submit(Handle handle, LabelingPlan plan, Assignment assignment, long now) {
+        StoredTask task = plan.task();
+        TaskReview.TaskReviewStrategy review = plan.review();
+        StatusCode assignmentStatus;
+        StatusCode annotationStatus;
+        if (review == TaskReview.TaskReviewStrategy.CONSENSUS) {
+            assignmentStatus = StatusCode.TASK_ASSIGNMENT_AWAITING_CONSENSUS_REVIEW;
+            annotationStatus = StatusCode.ANNOTATION_AWAITING_CONSENSUS_REVIEW;
+        } else if (review == TaskReview.TaskReviewStrategy.MANUAL && sampledForReview(task, assignment)) {
+            assignmentStatus = StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW;
+            annotationStatus = StatusCode.ANNOTATION_AWAITING_REVIEW;
+        } else {
+            assignmentStatus = StatusCode.TASK_ASSIGNMENT_SUCCESS;
+            annotationStatus = StatusCode.ANNOTATION_SUCCESS;
+        }
+        AssignmentStore.setStatus(handle, assignment, assignmentStatus.getNumber(), now);
+        annotations.setLabelingStatus(handle, task.appUid(), task.id(), assignment.inputId(), assignment.workerId(),
+                annotationStatus.getNumber(), null, now);
+        if (review == TaskReview.TaskReviewStrategy.CONSENSUS) {
+            consensus.judge(handle, plan, assignment.inputId(), now);
+        }
+    }
+
+    /**
+     * DESIGN rule 3: a deterministic share {@code sample_percentage} of each labeler's
+     * submissions goes to review (0 or unset = all), chosen by a hash of task, input and worker.
+     */
+    static boolean sampledForReview(StoredTask task, Assignment assignment) {
+        float share = task.spec().getReview().getManualStrategyInfo().getSamplePercentage();
+        if (share <= 0 || share >= 1) {
+            return true;
+        }
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : (task.id() + "/" + assignment.inputId() + "/" + assignment.workerId())
+                .getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        double u = ((hash ^ (hash >>> 31)) >>> 11) / (double) (1L << 53);
+        return u < share;
+    }
+
+    /** True when the worker holds an unfinished assignment on the input (they may annotate it). */
+    public boolean holdsUnfinished(Handle handle, StoredTask task, String inputId, String workerId) {
+        return AssignmentStore.find(handle, task.appUid(), task.id(), inputId, workerId)
+                .filter(a -> a.status() == AssignmentStore.PENDING)
+                .filter(a -> a.leaseExpiresAt() == 0 || a.leaseExpiresAt() > clock.millis())
+                .isPresent();
+    }
+
+    private static void requireWorker(LabelingPlan plan, String userId) {
+        if (!plan.isWorker(userId)) {
+            throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "'" + userId + "' is not a worker of this task");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.annotask.assign;
+
+import dev.annotask.proto.api.TaskInputSource;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Reads a task's input source in arrival order, a page at a time after a position, and counts
+ * it. The source is read live, so inputs that join it after the task was made join the task.
+ * Stateless.
+ */
+final class SourceScanner {
+    /** An input of the source and its place in arrival order. */
+    record Candidate(long seq, String inputId) {
+    }
+
+    private SourceScanner() {
+    }
+
+    static List<Candidate> after(Handle handle, String appUid, TaskInputSource source, long afterSeq, int limit) {
+        String sql = switch (source.getType()) {
+            case DATASET -> """
+                    SELECT input_seq AS seq, input_id AS id FROM dataset_inputs
+                    WHERE app_uid = :app AND dataset_id = :source AND input_seq > :after
+                    ORDER BY input_seq LIMIT :limit""";
+            case INPUT -> "SELECT seq, id FROM inputs WHERE app_uid = :app AND id = :source AND seq > :after LIMIT :limit";
+            default -> "SELECT seq, id FROM inputs WHERE app_uid = :app AND seq > :after ORDER BY seq LIMIT :limit";
+        };
+        return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).bind("after", afterSeq)
+                .bind("limit", limit)
+                .map((rs, ctx) -> new Candidate(rs.getLong("seq"), rs.getString("id"))).list();
+    }
+
+    static long count(Handle handle, String appUid, TaskInputSource source) {
+        String sql = switch (source.getType()) {
+            case DATASET -> "SELECT COUNT(*) AS n FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source";
+            case INPUT -> "SELECT COUNT(*) AS n FROM inputs WHERE app_uid = :app AND id = :source";
+            default -> "SELECT COUNT(*) AS n FROM inputs WHERE app_uid = :app";
+        };
+        return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).mapTo(Long.class).one();
+    }
+}

@@ -1,0 +1,72 @@
+-- The labeling workflow: assignments of inputs to workers, per-input labeling state, scan
+-- cursors, and annotations. Nothing here is written when a task is created: rows appear as
+-- labelers take work, so creating a task costs the same for 10 inputs or 10 million.
+
+-- Dataset members keep their input's arrival order, so tasks can scan a dataset in order.
+ALTER TABLE dataset_inputs ADD COLUMN input_seq BIGINT NOT NULL DEFAULT 0;
+UPDATE dataset_inputs SET input_seq = (SELECT i.seq FROM inputs i
+                                       WHERE i.app_uid = dataset_inputs.app_uid AND i.id = dataset_inputs.input_id);
+CREATE INDEX dataset_inputs_in_order ON dataset_inputs (app_uid, dataset_id, input_seq);
+
+-- One worker's work on one input of a task. status is a TASK_ASSIGNMENT_* code;
+-- lease_expires_at (epoch ms, 0 = none) bounds how long a DYNAMIC assignment may stay pending.
+CREATE TABLE task_assignments (
+    seq              BIGSERIAL PRIMARY KEY,
+    id               TEXT    NOT NULL UNIQUE,
+    app_uid          TEXT    NOT NULL,
+    task_id          TEXT    NOT NULL,
+    input_id         TEXT    NOT NULL,
+    worker_id        TEXT    NOT NULL,
+    status           INTEGER NOT NULL,
+    lease_expires_at BIGINT  NOT NULL DEFAULT 0,
+    created_at       BIGINT  NOT NULL,
+    modified_at      BIGINT  NOT NULL,
+    UNIQUE (app_uid, task_id, input_id, worker_id),
+    FOREIGN KEY (app_uid, task_id) REFERENCES tasks (app_uid, id) ON DELETE CASCADE
+);
+CREATE INDEX task_assignments_by_worker ON task_assignments (app_uid, task_id, worker_id, status);
+CREATE INDEX task_assignments_by_input ON task_assignments (app_uid, task_id, input_id);
+
+-- Per input of a task, once someone has taken it: how many workers hold it (never above the
+-- task's workers-per-input), whether it is still open for labeling, and whether a released
+-- assignment made room that a worker past it in the scan should be offered.
+CREATE TABLE task_inputs (
+    app_uid  TEXT    NOT NULL,
+    task_id  TEXT    NOT NULL,
+    input_id TEXT    NOT NULL,
+    claimed  INTEGER NOT NULL,
+    open     BOOLEAN NOT NULL,
+    reoffer  BOOLEAN NOT NULL,
+    PRIMARY KEY (app_uid, task_id, input_id),
+    FOREIGN KEY (app_uid, task_id) REFERENCES tasks (app_uid, id) ON DELETE CASCADE
+);
+CREATE INDEX task_inputs_reoffered ON task_inputs (app_uid, task_id, reoffer);
+
+-- How far each worker has scanned the task's source (the seq of the last input looked at).
+CREATE TABLE task_cursors (
+    app_uid   TEXT   NOT NULL,
+    task_id   TEXT   NOT NULL,
+    worker_id TEXT   NOT NULL,
+    last_seq  BIGINT NOT NULL,
+    PRIMARY KEY (app_uid, task_id, worker_id),
+    FOREIGN KEY (app_uid, task_id) REFERENCES tasks (app_uid, id) ON DELETE CASCADE
+);
+
+-- Annotations outlive their task (no foreign key to tasks): deleting a task loses no labels.
+CREATE TABLE annotations (
+    seq            BIGSERIAL PRIMARY KEY,
+    app_uid        TEXT    NOT NULL,
+    id             TEXT    NOT NULL,
+    input_id       TEXT    NOT NULL,
+    task_id        TEXT    NOT NULL DEFAULT '',
+    user_id        TEXT    NOT NULL,
+    data           JSONB   NOT NULL,
+    status         INTEGER NOT NULL,
+    consensus_info JSONB,
+    created_at     BIGINT  NOT NULL,
+    modified_at    BIGINT  NOT NULL,
+    UNIQUE (app_uid, id),
+    FOREIGN KEY (app_uid, input_id) REFERENCES inputs (app_uid, id) ON DELETE CASCADE
+);
+CREATE INDEX annotations_by_task ON annotations (app_uid, task_id, input_id, user_id);
+CREATE INDEX annotations_by_input ON annotations (app_uid, input_id);
