@@ -10,6 +10,7 @@ import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.rest.RestGateway;
 import dev.annotask.assign.AssignmentRpcs;
 import dev.annotask.assign.LabelingService;
+import dev.annotask.assign.ReviewService;
 import dev.annotask.concept.ConceptRpcs;
 import dev.annotask.concept.ConceptStore;
 import dev.annotask.config.ServerConfig;
@@ -135,7 +136,8 @@ public final class AnnotaskServer implements AutoCloseable {
         new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, clock).register(registry);
         AnnotationStore annotations = new AnnotationStore(database.jdbi());
         LabelingService labeling = new LabelingService(database.jdbi(), annotations, clock, config.lease());
-        new AssignmentRpcs(tasks, inputs, labeling).register(registry);
+        new AssignmentRpcs(tasks, inputs, labeling, new ReviewService(database.jdbi(), annotations, clock))
+                .register(registry);
         new AnnotationRpcs(annotations, tasks, inputs, concepts, labeling, clock).register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock);

@@ -29,11 +29,13 @@ public final class AssignmentRpcs {
     private final TaskStore tasks;
     private final InputStore inputs;
     private final LabelingService labeling;
+    private final ReviewService reviews;
 
-    public AssignmentRpcs(TaskStore tasks, InputStore inputs, LabelingService labeling) {
+    public AssignmentRpcs(TaskStore tasks, InputStore inputs, LabelingService labeling, ReviewService reviews) {
         this.tasks = tasks;
         this.inputs = inputs;
         this.labeling = labeling;
+        this.reviews = reviews;
     }
 
     public void register(RpcRegistry registry) {
@@ -56,12 +58,30 @@ public final class AssignmentRpcs {
                 // Legacy form: a bare input_id submits the caller's assignment on that input.
                 yield labeling.labelSubmit(task, caller.userId(), List.of(), request.getInputId());
             }
-            default -> throw new ApiException(StatusCode.NOT_IMPLEMENTED, request.getAction()
-                    + " is not served by Annotask yet");
+            case REVIEW_START -> reviews.reviewStart(task, caller.userId(),
+                    userIds(request.getReviewStartConfig().getWorkersList()));
+            case REVIEW_APPROVE -> reviews.review(task, caller.userId(), ReviewService.Verdict.APPROVE,
+                    ids(request.getReviewApproveConfig().getTaskAssignmentsList()),
+                    userIds(request.getReviewApproveConfig().getWorkersList()));
+            case REVIEW_REQUEST_CHANGES -> reviews.review(task, caller.userId(), ReviewService.Verdict.REQUEST_CHANGES,
+                    ids(request.getReviewRequestChangesConfig().getTaskAssignmentsList()),
+                    userIds(request.getReviewRequestChangesConfig().getWorkersList()));
+            case REVIEW_REJECT -> reviews.review(task, caller.userId(), ReviewService.Verdict.REJECT,
+                    ids(request.getReviewRejectConfig().getTaskAssignmentsList()),
+                    userIds(request.getReviewRejectConfig().getWorkersList()));
+            default -> throw ApiException.invalid("unknown action " + request.getActionValue());
         };
         MultiTaskAssignmentResponse.Builder response = MultiTaskAssignmentResponse.newBuilder();
         result.forEach(a -> response.addTaskAssignments(toWire(caller, a)));
         return response.build();
+    }
+
+    private static List<String> ids(List<TaskAssignment> assignments) {
+        return assignments.stream().map(TaskAssignment::getId).toList();
+    }
+
+    private static List<String> userIds(List<Worker> workers) {
+        return workers.stream().map(w -> w.getUser().getId()).filter(id -> !id.isEmpty()).toList();
     }
 
     MultiInputResponse listNext(Caller caller, ListNextTaskAssignmentsRequest request) {

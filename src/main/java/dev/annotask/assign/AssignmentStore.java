@@ -155,6 +155,10 @@ final class AssignmentStore {
         }
     }
 
+    static Assignment mapRow(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+        return map(rs);
+    }
+
     private static Assignment map(ResultSet rs) throws SQLException {
         return new Assignment(rs.getString("id"), rs.getString("app_uid"), rs.getString("task_id"),
                 rs.getString("input_id"), rs.getString("worker_id"), rs.getInt("status"), rs.getLong("lease_expires_at"),

@@ -70,3 +70,21 @@ CREATE TABLE annotations (
 );
 CREATE INDEX annotations_by_task ON annotations (app_uid, task_id, input_id, user_id);
 CREATE INDEX annotations_by_input ON annotations (app_uid, input_id);
+
+-- A reviewer's hold on one submitted assignment. claim_key is '*' when one reviewer's verdict
+-- settles the assignment (approval_threshold_reviewers 0 or 1), so only one reviewer can hold
+-- it; it is the reviewer's id when every reviewer must approve (-1). verdict is empty while
+-- the review is pending, then 'approved' or 'rejected'.
+CREATE TABLE task_reviews (
+    app_uid       TEXT   NOT NULL,
+    task_id       TEXT   NOT NULL,
+    assignment_id TEXT   NOT NULL,
+    claim_key     TEXT   NOT NULL,
+    reviewer_id   TEXT   NOT NULL,
+    verdict       TEXT   NOT NULL DEFAULT '',
+    created_at    BIGINT NOT NULL,
+    modified_at   BIGINT NOT NULL,
+    PRIMARY KEY (app_uid, assignment_id, claim_key),
+    FOREIGN KEY (app_uid, task_id) REFERENCES tasks (app_uid, id) ON DELETE CASCADE
+);
+CREATE INDEX task_reviews_by_reviewer ON task_reviews (app_uid, task_id, reviewer_id, verdict);

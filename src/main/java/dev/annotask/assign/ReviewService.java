@@ -1,0 +1,167 @@
+package dev.annotask.assign;
+
+import dev.annotask.annotation.AnnotationStore;
+import dev.annotask.api.ApiException;
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.task.StoredTask;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The reviewer's side of a task: REVIEW_START hands out submitted work, and APPROVE,
+ * REQUEST_CHANGES and REJECT settle it, by assignment (batch) or by labeler (bulk).
+ *
+ * <p>With {@code approval_threshold_reviewers} 0 or 1 one reviewer's verdict settles an
+ * assignment, so each assignment goes to one reviewer (whoever takes it first). With -1 every
+ * reviewer must approve; one rejection is final and withdraws the assignment from the others.
+ * Requesting changes sends the work back to its labeler; after resubmission it is reviewed
+ * afresh. A reviewer acts only on work routed to them: held by them, or not yet held by anyone
+ * (which they then hold). Thread-safe.
+ */
+public final class ReviewService {
+    static final int AWAITING_REVIEW = StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW.getNumber();
+    static final int BATCH = 10;
+
+    /** A reviewer's decision on submitted work. */
+    public enum Verdict {
+        APPROVE,
+        REQUEST_CHANGES,
+        REJECT
+    }
+
+    private final Jdbi jdbi;
+    private final AnnotationStore annotations;
+    private final Clock clock;
+
+    public ReviewService(Jdbi jdbi, AnnotationStore annotations, Clock clock) {
+        this.jdbi = jdbi;
+        this.annotations = annotations;
+        this.clock = clock;
+    }
+
+    public List<Assignment> reviewStart(StoredTask task, String reviewerId, List<String> workers) {
+        requireReviewer(task, reviewerId);
+        String key = claimKey(task, reviewerId);
+        return jdbi.inTransaction(handle -> {
+            List<Assignment> held = ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, BATCH);
+            if (!held.isEmpty()) {
+                return held;
+            }
+            long now = clock.millis();
+            List<Assignment> taken = new ArrayList<>();
+            for (Assignment candidate : ReviewStore.open(handle, task.appUid(), task.id(), key, workers, BATCH * 3)) {
+                if (taken.size() < BATCH && ReviewStore.hold(handle, candidate, key, reviewerId, now)) {
+                    taken.add(candidate);
+                }
+            }
+            return taken;
+        });
+    }
+
+    /**
+     * Applies the verdict to the named assignments, or (bulk) to every assignment of these
+     * labelers awaiting review that is routed to the reviewer. Returns them as they now stand.
+     */
+    public List<Assignment> review(StoredTask task, String reviewerId, Verdict verdict, List<String> assignmentIds,
+                                   List<String> workers) {
+        requireReviewer(task, reviewerId);
+        if (assignmentIds.isEmpty() && workers.isEmpty()) {
+            throw ApiException.invalid("name the work to review: task_assignments (batch) or workers (bulk)");
+        }
+        String key = claimKey(task, reviewerId);
+        return jdbi.inTransaction(handle -> {
+            long now = clock.millis();
+            Map<String, Assignment> named = new LinkedHashMap<>();
+            for (String id : assignmentIds) {
+                Assignment assignment = AssignmentStore.find(handle, task.appUid(), id)
+                        .filter(a -> a.taskId().equals(task.id()))
+                        .orElseThrow(() -> ApiException.notFound("task assignment '" + id + "' not found in this task"));
+                named.put(id, assignment);
+            }
+            if (!workers.isEmpty()) {
+                ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, Integer.MAX_VALUE).stream()
+                        .filter(a -> workers.contains(a.workerId())).forEach(a -> named.put(a.id(), a));
+                ReviewStore.open(handle, task.appUid(), task.id(), key, workers, Integer.MAX_VALUE)
+                        .forEach(a -> named.put(a.id(), a));
+            }
+            List<Assignment> result = new ArrayList<>();
+            for (Assignment assignment : named.values()) {
+                settle(handle, task, reviewerId, key, verdict, assignment, now);
+                result.add(AssignmentStore.find(handle, task.appUid(), assignment.id()).orElse(assignment));
+            }
+            return result;
+        });
+    }
+
+    private void settle(Handle handle, StoredTask task, String reviewerId, String key, Verdict verdict,
+                        Assignment assignment, long now) {
+        if (assignment.status() != AWAITING_REVIEW) {
+            throw new ApiException(StatusCode.TASK_CONFLICT, "task assignment '" + assignment.id()
+                    + "' is not awaiting review (status " + assignment.status() + ")");
+        }
+        ReviewStore.Hold hold = ReviewStore.holdOf(handle, assignment, key).orElse(null);
+        if (hold == null) {
+            if (!ReviewStore.hold(handle, assignment, key, reviewerId, now)) {
+                throw routedElsewhere(assignment);
+            }
+        } else if (!hold.reviewerId().equals(reviewerId)) {
+            throw routedElsewhere(assignment);
+        } else if (!hold.verdict().isEmpty()) {
+            throw new ApiException(StatusCode.TASK_CONFLICT, "you already reviewed task assignment '"
+                    + assignment.id() + "'");
+        }
+        switch (verdict) {
+            case APPROVE -> {
+                ReviewStore.setVerdict(handle, assignment, key, ReviewStore.APPROVED, now);
+                if (ReviewStore.approvals(handle, assignment) >= approvalsNeeded(task)) {
+                    finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, StatusCode.ANNOTATION_SUCCESS, now);
+                }
+            }
+            case REJECT -> {
+                ReviewStore.setVerdict(handle, assignment, key, ReviewStore.REJECTED, now);
+                ReviewStore.dropPending(handle, assignment);
+                finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_REJECTED, StatusCode.ANNOTATION_REVIEW_DENIED, now);
+            }
+            case REQUEST_CHANGES -> {
+                ReviewStore.dropAll(handle, assignment);
+                finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_PENDING, StatusCode.ANNOTATION_PENDING, now);
+            }
+        }
+    }
+
+    private void finish(Handle handle, Assignment assignment, StatusCode assignmentStatus, StatusCode annotationStatus,
+                        long now) {
+        AssignmentStore.setStatus(handle, assignment, assignmentStatus.getNumber(), now);
+        annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(), assignment.inputId(),
+                assignment.workerId(), annotationStatus.getNumber(), null, now);
+    }
+
+    /** One approval settles work unless every reviewer must approve (-1). */
+    private static int approvalsNeeded(StoredTask task) {
+        return everyReviewer(task) ? task.spec().getReview().getUserIdsCount() : 1;
+    }
+
+    private static boolean everyReviewer(StoredTask task) {
+        return task.spec().getReview().getConsensusStrategyInfo().getApprovalThresholdReviewers() == -1;
+    }
+
+    private static String claimKey(StoredTask task, String reviewerId) {
+        return everyReviewer(task) ? reviewerId : ReviewStore.SHARED;
+    }
+
+    private static ApiException routedElsewhere(Assignment assignment) {
+        return new ApiException(StatusCode.TASK_PERMISSION_DENIED, "task assignment '" + assignment.id()
+                + "' is in another reviewer's queue");
+    }
+
+    private static void requireReviewer(StoredTask task, String userId) {
+        if (!task.spec().getReview().getUserIdsList().contains(userId)) {
+            throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "'" + userId + "' is not a reviewer of this task");
+        }
+    }
+}
