@@ -9,7 +9,9 @@ import dev.annotask.api.RpcMethod;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.rest.RestGateway;
 import dev.annotask.assign.AssignmentRpcs;
+import dev.annotask.assign.CountRpcs;
 import dev.annotask.assign.LabelingService;
+import dev.annotask.assign.ProgressReader;
 import dev.annotask.assign.ReviewService;
 import dev.annotask.concept.ConceptRpcs;
 import dev.annotask.concept.ConceptStore;
@@ -129,16 +131,18 @@ public final class AnnotaskServer implements AutoCloseable {
         ConceptStore concepts = new ConceptStore(database.jdbi());
         InputStore inputs = new InputStore(database.jdbi());
         DatasetStore datasets = new DatasetStore(database.jdbi());
-        new ConceptRpcs(concepts, clock).register(registry);
-        new InputRpcs(inputs, datasets, clock).register(registry);
-        new DatasetRpcs(datasets, inputs, clock).register(registry);
         TaskStore tasks = new TaskStore(database.jdbi());
-        new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, clock).register(registry);
+        new ConceptRpcs(concepts, clock).register(registry);
+        new InputRpcs(inputs, datasets, clock, tasks::reopenCompleted).register(registry);
+        new DatasetRpcs(datasets, inputs, clock, tasks::reopenCompleted).register(registry);
         AnnotationStore annotations = new AnnotationStore(database.jdbi());
         LabelingService labeling = new LabelingService(database.jdbi(), annotations, clock, config.lease());
+        new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users,
+                new ProgressReader(database.jdbi(), tasks, labeling), clock).register(registry);
         new AssignmentRpcs(tasks, inputs, labeling, new ReviewService(database.jdbi(), annotations, clock))
                 .register(registry);
         new AnnotationRpcs(annotations, tasks, inputs, concepts, labeling, clock).register(registry);
+        new CountRpcs(database.jdbi(), tasks, inputs, annotations).register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock);
         Dispatcher dispatcher = new Dispatcher(registry, accessControl, operations.meters());

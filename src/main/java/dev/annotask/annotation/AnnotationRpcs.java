@@ -237,7 +237,8 @@ public final class AnnotationRpcs {
         return response.build();
     }
 
-    static dev.annotask.proto.api.Annotation toWire(Annotation a) {
+    /** The annotation as the API shows it. */
+    public static dev.annotask.proto.api.Annotation toWire(Annotation a) {
         dev.annotask.proto.api.Annotation.Builder wire = dev.annotask.proto.api.Annotation.newBuilder()
                 .setId(a.id())
                 .setInputId(a.inputId())

@@ -106,11 +106,16 @@ final class AssignmentStore {
      * Takes one of the input's k slots if one is free and the input is still open; false
      * otherwise. Atomic: the increment only happens while the count is below k.
      */
-    static boolean takeSlot(Handle handle, String appUid, String taskId, String inputId, int k) {
-        handle.createUpdate("""
+    static boolean takeSlot(Handle handle, dev.annotask.task.StoredTask task, String inputId, int k) {
+        String appUid = task.appUid();
+        String taskId = task.id();
+        int firstTime = handle.createUpdate("""
                         INSERT INTO task_inputs (app_uid, task_id, input_id, claimed, open, reoffer)
                         VALUES (:app, :task, :input, 0, TRUE, FALSE) ON CONFLICT (app_uid, task_id, input_id) DO NOTHING""")
                 .bind("app", appUid).bind("task", taskId).bind("input", inputId).execute();
+        if (firstTime == 1) {
+            Progress.taken(handle, task);
+        }
         return handle.createUpdate("""
                         UPDATE task_inputs SET claimed = claimed + 1, reoffer = (reoffer AND claimed + 1 < :k)
                         WHERE app_uid = :app AND task_id = :task AND input_id = :input AND open AND claimed < :k""")

@@ -104,7 +104,7 @@ public final class LabelingService {
         if (AssignmentStore.find(handle, task.appUid(), task.id(), inputId, workerId).isPresent()) {
             return;
         }
-        if (!AssignmentStore.takeSlot(handle, task.appUid(), task.id(), inputId, plan.labelersPerInput())) {
+        if (!AssignmentStore.takeSlot(handle, task, inputId, plan.labelersPerInput())) {
             return;
         }
         Assignment assignment = new Assignment(Ids.newId(), task.appUid(), task.id(), inputId, workerId,
@@ -179,9 +179,11 @@ public final class LabelingService {
         AssignmentStore.setStatus(handle, assignment, assignmentStatus.getNumber(), now);
         annotations.setLabelingStatus(handle, task.appUid(), task.id(), assignment.inputId(), assignment.workerId(),
                 annotationStatus.getNumber(), null, now);
+        Progress.worked(handle, task, assignment.inputId());
         if (review == TaskReview.TaskReviewStrategy.CONSENSUS) {
             consensus.judge(handle, plan, assignment.inputId(), now);
         }
+        Progress.settleIfDone(handle, plan, assignment.inputId(), now);
     }
 
     /**
@@ -200,6 +202,35 @@ public final class LabelingService {
         }
         double u = ((hash ^ (hash >>> 31)) >>> 11) / (double) (1L << 53);
         return u < share;
+    }
+
+    /**
+     * After a task's definition changed (PatchTasks overwrite, DESIGN rule 5): finished work
+     * stays; pending work that the new definition no longer gives its worker is released, and
+     * every worker's scan starts again, so inputs move to the new worker set.
+     */
+    public void rebalance(StoredTask task) {
+        LabelingPlan plan = LabelingPlan.of(task);
+        jdbi.useTransaction(handle -> {
+            List<Assignment> pending = handle.createQuery("""
+                            SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending""")
+                    .bind("app", task.appUid()).bind("task", task.id()).bind("pending", AssignmentStore.PENDING)
+                    .map(AssignmentStore::mapRow).list();
+            for (Assignment assignment : pending) {
+                if (!plan.isWorker(assignment.workerId()) || !plan.mayTake(assignment.workerId(), assignment.inputId())) {
+                    AssignmentStore.release(handle, assignment);
+                }
+            }
+            handle.createUpdate("DELETE FROM task_cursors WHERE app_uid = :app AND task_id = :task")
+                    .bind("app", task.appUid()).bind("task", task.id()).execute();
+            handle.createUpdate("""
+                            DELETE FROM task_reviews WHERE app_uid = :app AND task_id = :task AND verdict = ''
+                              AND reviewer_id NOT IN (<reviewers>)""")
+                    .bind("app", task.appUid()).bind("task", task.id())
+                    .bindList("reviewers", task.spec().getReview().getUserIdsCount() == 0 ? List.of("")
+                            : task.spec().getReview().getUserIdsList())
+                    .execute();
+        });
     }
 
     /** True when the worker holds an unfinished assignment on the input (they may annotate it). */

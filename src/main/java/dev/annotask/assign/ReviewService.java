@@ -120,12 +120,14 @@ public final class ReviewService {
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.APPROVED, now);
                 if (ReviewStore.approvals(handle, assignment) >= approvalsNeeded(task)) {
                     finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, StatusCode.ANNOTATION_SUCCESS, now);
+                    Progress.settleIfDone(handle, LabelingPlan.of(task), assignment.inputId(), now);
                 }
             }
             case REJECT -> {
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.REJECTED, now);
                 ReviewStore.dropPending(handle, assignment);
                 finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_REJECTED, StatusCode.ANNOTATION_REVIEW_DENIED, now);
+                Progress.settleIfDone(handle, LabelingPlan.of(task), assignment.inputId(), now);
             }
             case REQUEST_CHANGES -> {
                 ReviewStore.dropAll(handle, assignment);

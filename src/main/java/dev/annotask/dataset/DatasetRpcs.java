@@ -8,6 +8,7 @@ import dev.annotask.api.Validation;
 import dev.annotask.identity.Caller;
 import dev.annotask.input.InputRpcs;
 import dev.annotask.input.InputStore;
+import dev.annotask.input.InputsJoined;
 import dev.annotask.proto.api.DatasetInput;
 import dev.annotask.proto.api.DeleteDatasetInputsRequest;
 import dev.annotask.proto.api.DeleteDatasetsRequest;
@@ -38,11 +39,13 @@ public final class DatasetRpcs {
     private final DatasetStore datasets;
     private final InputStore inputs;
     private final Clock clock;
+    private final InputsJoined joined;
 
-    public DatasetRpcs(DatasetStore datasets, InputStore inputs, Clock clock) {
+    public DatasetRpcs(DatasetStore datasets, InputStore inputs, Clock clock, InputsJoined joined) {
         this.datasets = datasets;
         this.inputs = inputs;
         this.clock = clock;
+        this.joined = joined;
     }
 
     public void register(RpcRegistry registry) {
@@ -108,6 +111,7 @@ public final class DatasetRpcs {
         }
         long now = clock.millis();
         datasets.addInputs(caller.app().uid(), dataset.id(), inputIds.stream().distinct().toList(), now);
+        joined.inputsJoined(caller.app().uid(), List.of(dataset.id()));
         MultiDatasetInputResponse.Builder response = MultiDatasetInputResponse.newBuilder();
         for (String inputId : inputIds.stream().distinct().toList()) {
             inputs.find(caller.app().uid(), inputId).ifPresent(input -> response.addDatasetInputs(DatasetInput.newBuilder()

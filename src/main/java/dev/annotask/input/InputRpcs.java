@@ -49,11 +49,13 @@ public final class InputRpcs {
     private final InputStore inputs;
     private final DatasetStore datasets;
     private final Clock clock;
+    private final InputsJoined joined;
 
-    public InputRpcs(InputStore inputs, DatasetStore datasets, Clock clock) {
+    public InputRpcs(InputStore inputs, DatasetStore datasets, Clock clock, InputsJoined joined) {
         this.inputs = inputs;
         this.datasets = datasets;
         this.clock = clock;
+        this.joined = joined;
     }
 
     public void register(RpcRegistry registry) {
@@ -87,6 +89,11 @@ public final class InputRpcs {
         InputIDConflictResolution onConflict = request.getInputIdConflictResolution();
         List<InputStore.NewInput> stored = inputs.insertAll(appUid, accepted,
                 (batch, taken) -> InputIds.resolve(batch, taken, onConflict));
+        if (!stored.isEmpty()) {
+            Set<String> joinedDatasets = new HashSet<>();
+            stored.forEach(n -> joinedDatasets.addAll(n.datasetIds()));
+            joined.inputsJoined(appUid, joinedDatasets);
+        }
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
         Map<String, InputStore.NewInput> byId = new LinkedHashMap<>();
         stored.forEach(n -> byId.put(n.input().id(), n));

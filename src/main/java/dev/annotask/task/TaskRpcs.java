@@ -47,12 +47,14 @@ public final class TaskRpcs {
     private final TaskDefinitions definitions;
     private final UserStore users;
     private final Clock clock;
+    private final TaskProgress progress;
 
     public TaskRpcs(TaskStore tasks, ConceptStore concepts, DatasetStore datasets, InputStore inputs,
-                    CollaboratorStore collaborators, UserStore users, Clock clock) {
+                    CollaboratorStore collaborators, UserStore users, TaskProgress progress, Clock clock) {
         this.tasks = tasks;
         this.definitions = new TaskDefinitions(concepts, datasets, inputs, collaborators);
         this.users = users;
+        this.progress = progress;
         this.clock = clock;
     }
 
@@ -126,6 +128,9 @@ public final class TaskRpcs {
         if (!missingIds.isEmpty()) {
             throw missing(missingIds);
         }
+        if (overwrite) {
+            changed.forEach(progress::redefined);
+        }
         return respond(app, changed, List.of());
     }
 
@@ -173,6 +178,9 @@ public final class TaskRpcs {
                 .setModifiedAt(Timestamps.fromMillis(task.modifiedAt()))
                 .setStatus(StatusCodes.status(StatusCode.forNumber(task.status()), null));
         boolean all = additionalFields.contains("all");
+        if (all || additionalFields.stream().anyMatch(f -> f.startsWith("metrics"))) {
+            wire.setMetrics(progress.metrics(task));
+        }
         if (all || additionalFields.contains("worker.users")) {
             wire.getWorkerBuilder().clearUsers().addAllUsers(fullUsers(task.spec().getWorker().getUserIdsList()));
         }

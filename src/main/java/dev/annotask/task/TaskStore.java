@@ -110,7 +110,7 @@ public final class TaskStore {
             for (StoredTask task : tasks) {
                 handle.createUpdate("""
                                 UPDATE tasks SET spec = :spec, input_source_type = :sourceType, input_source_id = :sourceId,
-                                       status = :status, modified_at = :modifiedAt
+                                       status = :status, modified_at = :modifiedAt, auto_done = FALSE
                                 WHERE app_uid = :app AND id = :id""")
                         .bindMap(columns(task)).execute();
                 handle.createUpdate("DELETE FROM task_members WHERE app_uid = :app AND task_id = :id")
@@ -119,6 +119,40 @@ public final class TaskStore {
             }
             return List.of();
         });
+    }
+
+    /**
+     * Puts tasks that completed by themselves back in progress when inputs join their source
+     * (DESIGN rule 4). A task the owner closed stays closed.
+     */
+    public void reopenCompleted(String appUid, Collection<String> datasetIds) {
+        String byDataset = datasetIds.isEmpty() ? "" : " OR (input_source_type = :dataset AND input_source_id IN (<ids>))";
+        jdbi.useTransaction(handle -> {
+            var update = handle.createUpdate("UPDATE tasks SET status = :inProgress, auto_done = FALSE"
+                            + " WHERE app_uid = :app AND auto_done AND status = :done AND (input_source_type = :all"
+                            + byDataset + ")")
+                    .bind("inProgress", dev.annotask.proto.api.status.StatusCode.TASK_IN_PROGRESS.getNumber())
+                    .bind("done", dev.annotask.proto.api.status.StatusCode.TASK_DONE.getNumber())
+                    .bind("app", appUid)
+                    .bind("all", dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.ALL_INPUTS_VALUE)
+                    .bind("dataset", dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.DATASET_VALUE);
+            if (!datasetIds.isEmpty()) {
+                update.bindList("ids", List.copyOf(datasetIds));
+            }
+            update.execute();
+        });
+    }
+
+    /** The progress counters of a task, kept by the labeling workflow. */
+    public record Counters(long taken, long worked, long settled) {
+    }
+
+    public Counters counters(String appUid, String id) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT taken_inputs, worked_inputs, settled_inputs FROM tasks WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id)
+                .map((rs, ctx) -> new Counters(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                .findOne().orElse(new Counters(0, 0, 0)));
     }
 
     /** Deletes the tasks, or none when one is missing; returns the missing ids. */

@@ -2,6 +2,14 @@
 -- cursors, and annotations. Nothing here is written when a task is created: rows appear as
 -- labelers take work, so creating a task costs the same for 10 inputs or 10 million.
 
+-- Progress kept as counters, so that task metrics and completion cost O(1), not O(inputs):
+-- inputs taken by someone, inputs with work turned in, inputs whose labels are all final.
+-- auto_done marks a task that completed by itself (new inputs reopen it; a manual DONE stays).
+ALTER TABLE tasks ADD COLUMN taken_inputs BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN worked_inputs BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN settled_inputs BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN auto_done BOOLEAN NOT NULL DEFAULT FALSE;
+
 -- Dataset members keep their input's arrival order, so tasks can scan a dataset in order.
 ALTER TABLE dataset_inputs ADD COLUMN input_seq BIGINT NOT NULL DEFAULT 0;
 UPDATE dataset_inputs SET input_seq = (SELECT i.seq FROM inputs i
@@ -28,8 +36,9 @@ CREATE INDEX task_assignments_by_worker ON task_assignments (app_uid, task_id, w
 CREATE INDEX task_assignments_by_input ON task_assignments (app_uid, task_id, input_id);
 
 -- Per input of a task, once someone has taken it: how many workers hold it (never above the
--- task's workers-per-input), whether it is still open for labeling, and whether a released
--- assignment made room that a worker past it in the scan should be offered.
+-- task's workers-per-input), whether it is still open for labeling, whether a released
+-- assignment made room that a worker past it in the scan should be offered, whether anyone
+-- turned in work on it, and whether its labels are all final (settled).
 CREATE TABLE task_inputs (
     app_uid  TEXT    NOT NULL,
     task_id  TEXT    NOT NULL,
@@ -37,6 +46,8 @@ CREATE TABLE task_inputs (
     claimed  INTEGER NOT NULL,
     open     BOOLEAN NOT NULL,
     reoffer  BOOLEAN NOT NULL,
+    worked   BOOLEAN NOT NULL DEFAULT FALSE,
+    settled  BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (app_uid, task_id, input_id),
     FOREIGN KEY (app_uid, task_id) REFERENCES tasks (app_uid, id) ON DELETE CASCADE
 );

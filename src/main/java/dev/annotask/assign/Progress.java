@@ -1,0 +1,90 @@
+package dev.annotask.assign;
+
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.task.StoredTask;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * A task's progress counters and its completion (DESIGN rule 4), kept up to date inside the
+ * transactions that change assignments, so that reading progress never scans the task.
+ *
+ * <p>An input is <em>settled</em> when it can take no more labelers (closed, or all k slots
+ * taken) and none of its work is still pending or awaiting a decision. A task in progress
+ * becomes TASK_DONE by itself when every input of its source is settled; the source is only
+ * counted when every input taken so far is settled, which during labeling is almost never.
+ */
+final class Progress {
+    private static final int[] UNFINISHED = {
+            AssignmentStore.PENDING,
+            StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW.getNumber(),
+            StatusCode.TASK_ASSIGNMENT_AWAITING_CONSENSUS_REVIEW.getNumber()};
+
+    private Progress() {
+    }
+
+    static void taken(Handle handle, StoredTask task) {
+        bump(handle, task, "taken_inputs");
+    }
+
+    static void worked(Handle handle, StoredTask task, String inputId) {
+        int changed = handle.createUpdate("""
+                        UPDATE task_inputs SET worked = TRUE
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND NOT worked""")
+                .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).execute();
+        if (changed == 1) {
+            bump(handle, task, "worked_inputs");
+        }
+    }
+
+    static void settleIfDone(Handle handle, LabelingPlan plan, String inputId, long now) {
+        StoredTask task = plan.task();
+        Boolean settleable = handle.createQuery("""
+                        SELECT (NOT settled) AND (NOT open OR claimed >= :k) AS ready FROM task_inputs
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
+                .bind("k", plan.labelersPerInput()).bind("app", task.appUid()).bind("task", task.id())
+                .bind("input", inputId).mapTo(Boolean.class).findOne().orElse(false);
+        if (!settleable) {
+            return;
+        }
+        int unfinished = handle.createQuery("""
+                        SELECT COUNT(*) AS n FROM task_assignments
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND status IN (<unfinished>)""")
+                .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId)
+                .bindList("unfinished", java.util.Arrays.stream(UNFINISHED).boxed().toList())
+                .mapTo(Integer.class).one();
+        if (unfinished > 0) {
+            return;
+        }
+        handle.createUpdate("""
+                        UPDATE task_inputs SET settled = TRUE, open = FALSE, reoffer = FALSE
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
+                .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).execute();
+        bump(handle, task, "settled_inputs");
+        completeIfAllSettled(handle, task, now);
+    }
+
+    private static void completeIfAllSettled(Handle handle, StoredTask task, long now) {
+        var counters = handle.createQuery("""
+                        SELECT status, taken_inputs, settled_inputs FROM tasks WHERE app_uid = :app AND id = :task""")
+                .bind("app", task.appUid()).bind("task", task.id())
+                .map((rs, ctx) -> new long[] {rs.getLong("status"), rs.getLong("taken_inputs"), rs.getLong("settled_inputs")})
+                .one();
+        boolean inProgress = counters[0] == StatusCode.TASK_IN_PROGRESS.getNumber();
+        if (!inProgress || counters[2] < counters[1]) {
+            return;
+        }
+        if (counters[2] >= SourceScanner.count(handle, task.appUid(), task.spec().getInputSource())) {
+            handle.createUpdate("""
+                            UPDATE tasks SET status = :done, auto_done = TRUE, modified_at = :now
+                            WHERE app_uid = :app AND id = :task AND status = :inProgress""")
+                    .bind("done", StatusCode.TASK_DONE.getNumber()).bind("now", now)
+                    .bind("inProgress", StatusCode.TASK_IN_PROGRESS.getNumber())
+                    .bind("app", task.appUid()).bind("task", task.id()).execute();
+        }
+    }
+
+    private static void bump(Handle handle, StoredTask task, String column) {
+        handle.createUpdate("UPDATE tasks SET " + column + " = " + column + " + 1 WHERE app_uid = :app AND id = :task")
+                .bind("app", task.appUid()).bind("task", task.id()).execute();
+    }
+}
