@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
+    private static final int MAX_ATTEMPTS = 3;
+
     private final RpcRegistry registry;
     private final AccessControl accessControl;
     private final MeterRegistry meters;
@@ -80,7 +82,17 @@ public final class Dispatcher {
         Caller caller = accessControl.authorize(authorization, method.access(), ids.getUserId(), ids.getAppId());
         RpcHandler<Message, Message> handler = registry.handlerOf(method).orElseThrow(() ->
                 new ApiException(StatusCode.NOT_IMPLEMENTED, method.name() + " is not served by Annotask yet"));
-        return handler.handle(caller, request);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return handler.handle(caller, request);
+            } catch (RuntimeException e) {
+                // Handlers write in one transaction each, all or nothing, so a request that lost
+                // a lock race (SQLite busy, PostgreSQL serialization or deadlock) can run again.
+                if (attempt >= MAX_ATTEMPTS || !StoreFailures.isTransient(e)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static UserAppIDSet userAppIds(Message request) {

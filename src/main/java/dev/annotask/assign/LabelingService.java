@@ -50,6 +50,7 @@ public final class LabelingService {
             return List.of();
         }
         return jdbi.inTransaction(handle -> {
+            Progress.lockTask(handle, task);
             long now = clock.millis();
             if (plan.isDynamic()) {
                 AssignmentStore.releaseExpired(handle, task.appUid(), task.id(), now);
@@ -122,6 +123,7 @@ public final class LabelingService {
         LabelingPlan plan = LabelingPlan.of(task);
         requireWorker(plan, workerId);
         return jdbi.inTransaction(handle -> {
+            Progress.lockTask(handle, task);
             long now = clock.millis();
             List<Assignment> named = named(handle, task, workerId, assignmentIds, legacyInputId);
             List<Assignment> result = new ArrayList<>();
@@ -212,6 +214,7 @@ public final class LabelingService {
     public void rebalance(StoredTask task) {
         LabelingPlan plan = LabelingPlan.of(task);
         jdbi.useTransaction(handle -> {
+            Progress.lockTask(handle, task);
             List<Assignment> pending = handle.createQuery("""
                             SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending""")
                     .bind("app", task.appUid()).bind("task", task.id()).bind("pending", AssignmentStore.PENDING)

@@ -22,6 +22,17 @@ final class Progress {
     private Progress() {
     }
 
+    /**
+     * Locks the task's row for the rest of the transaction. Every labeling and review
+     * transaction takes this lock first: they all update the task's counters, and taking the
+     * row before any input row gives one lock order, so PostgreSQL sees no deadlocks (SQLite's
+     * single writer needs no lock, and the statement is harmless there).
+     */
+    static void lockTask(Handle handle, StoredTask task) {
+        handle.createUpdate("UPDATE tasks SET taken_inputs = taken_inputs WHERE app_uid = :app AND id = :task")
+                .bind("app", task.appUid()).bind("task", task.id()).execute();
+    }
+
     static void taken(Handle handle, StoredTask task) {
         bump(handle, task, "taken_inputs");
     }

@@ -48,6 +48,7 @@ public final class ReviewService {
         requireReviewer(task, reviewerId);
         String key = claimKey(task, reviewerId);
         return jdbi.inTransaction(handle -> {
+            Progress.lockTask(handle, task);
             List<Assignment> held = ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, BATCH);
             if (!held.isEmpty()) {
                 return held;
@@ -75,6 +76,7 @@ public final class ReviewService {
         }
         String key = claimKey(task, reviewerId);
         return jdbi.inTransaction(handle -> {
+            Progress.lockTask(handle, task);
             long now = clock.millis();
             Map<String, Assignment> named = new LinkedHashMap<>();
             for (String id : assignmentIds) {
