@@ -52,7 +52,7 @@ public class LabelingBench {
             base = "http://127.0.0.1:" + port;
             run(data, inputs, labelers, rounds, server.pid());
         } finally {
-            server.destroy();
+            server.toHandle().destroy(); // SIGTERM, leaving the output drain to end by itself
             server.waitFor();
         }
     }
@@ -205,6 +205,17 @@ public class LabelingBench {
                     + " WHERE app_uid = ? ORDER BY seq LIMIT 1000")) {
                 member.setString(1, appUid);
                 member.executeUpdate();
+            }
+            try (PreparedStatement counts = db.prepareStatement("UPDATE apps SET input_count = input_count + ?"
+                    + " WHERE uid = ?")) {
+                counts.setLong(1, inputs);
+                counts.setString(2, appUid);
+                counts.executeUpdate();
+            }
+            try (PreparedStatement counts = db.prepareStatement("UPDATE datasets SET input_count = 1000"
+                    + " WHERE app_uid = ? AND id = 'small'")) {
+                counts.setString(1, appUid);
+                counts.executeUpdate();
             }
             db.commit();
         }

@@ -19,6 +19,7 @@ import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskStore;
 import java.util.List;
+import java.util.Map;
 
 /**
  * PutTaskAssignments (the labeling and review actions on a task) and its deprecated GET
@@ -71,8 +72,9 @@ public final class AssignmentRpcs {
                     userIds(request.getReviewRejectConfig().getWorkersList()));
             default -> throw ApiException.invalid("unknown action " + request.getActionValue());
         };
+        Map<String, dev.annotask.input.Input> inputsById = inputsOf(caller, result);
         MultiTaskAssignmentResponse.Builder response = MultiTaskAssignmentResponse.newBuilder();
-        result.forEach(a -> response.addTaskAssignments(toWire(caller, a)));
+        result.forEach(a -> response.addTaskAssignments(toWire(a, inputsById)));
         return response.build();
     }
 
@@ -86,8 +88,10 @@ public final class AssignmentRpcs {
 
     MultiInputResponse listNext(Caller caller, ListNextTaskAssignmentsRequest request) {
         StoredTask task = task(caller, request.getTaskId());
+        List<Assignment> batch = labeling.labelStart(task, caller.userId());
+        Map<String, dev.annotask.input.Input> inputsById = inputsOf(caller, batch);
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
-        labeling.labelStart(task, caller.userId()).forEach(a -> response.addInputs(input(caller, a)));
+        batch.forEach(a -> response.addInputs(input(a, inputsById)));
         return response.build();
     }
 
@@ -96,19 +100,23 @@ public final class AssignmentRpcs {
                 new ApiException(StatusCode.TASK_MISSING, "task not found: " + taskId));
     }
 
-    private TaskAssignment toWire(Caller caller, Assignment assignment) {
+    private Map<String, dev.annotask.input.Input> inputsOf(Caller caller, List<Assignment> assignments) {
+        return inputs.findAll(caller.app().uid(), assignments.stream().map(Assignment::inputId).distinct().toList());
+    }
+
+    private static TaskAssignment toWire(Assignment assignment, Map<String, dev.annotask.input.Input> inputsById) {
         return TaskAssignment.newBuilder()
                 .setId(assignment.id())
                 .setCreatedAt(Timestamps.fromMillis(assignment.createdAt()))
                 .setModifiedAt(Timestamps.fromMillis(assignment.modifiedAt()))
                 .setWorker(Worker.newBuilder().setUser(User.newBuilder().setId(assignment.workerId())))
-                .setInput(input(caller, assignment))
+                .setInput(input(assignment, inputsById))
                 .setStatus(StatusCodes.status(StatusCode.forNumber(assignment.status()), null))
                 .build();
     }
 
-    private Input input(Caller caller, Assignment assignment) {
-        return inputs.find(caller.app().uid(), assignment.inputId()).map(InputRpcs::toWire)
-                .orElse(Input.newBuilder().setId(assignment.inputId()).build());
+    private static Input input(Assignment assignment, Map<String, dev.annotask.input.Input> inputsById) {
+        dev.annotask.input.Input input = inputsById.get(assignment.inputId());
+        return input == null ? Input.newBuilder().setId(assignment.inputId()).build() : InputRpcs.toWire(input);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import dev.annotask.input.DatasetMembers;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -77,21 +78,12 @@ public final class DatasetStore {
 
     /** Adds the inputs to the dataset; inputs already in it stay as they were. */
     public void addInputs(String appUid, String datasetId, List<String> inputIds, long now) {
-        jdbi.useTransaction(handle -> {
-            for (String inputId : inputIds) {
-                handle.createUpdate("""
-                                INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
-                                SELECT :app, :dataset, :input, :now, seq FROM inputs WHERE app_uid = :app AND id = :input
-                                ON CONFLICT DO NOTHING""")
-                        .bind("app", appUid).bind("dataset", datasetId).bind("input", inputId).bind("now", now).execute();
-            }
-        });
+        jdbi.useTransaction(handle -> inputIds.forEach(inputId ->
+                DatasetMembers.add(handle, appUid, datasetId, inputId, now)));
     }
 
     public void removeInputs(String appUid, String datasetId, List<String> inputIds) {
-        jdbi.useTransaction(handle -> handle.createUpdate(
-                        "DELETE FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :dataset AND input_id IN (<ids>)")
-                .bind("app", appUid).bind("dataset", datasetId).bindList("ids", inputIds).execute());
+        jdbi.useTransaction(handle -> DatasetMembers.remove(handle, appUid, datasetId, inputIds));
     }
 
     /** The dataset's members in the order they joined. */

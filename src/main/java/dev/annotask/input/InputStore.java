@@ -30,6 +30,16 @@ public final class InputStore {
                 .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
     }
 
+    /** The inputs of the app among these ids, by id (one query, for responses listing many). */
+    public Map<String, Input> findAll(String appUid, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", List.copyOf(ids)).map((rs, ctx) -> map(rs)).list())
+                .stream().collect(java.util.stream.Collectors.toMap(Input::id, input -> input));
+    }
+
     /** Which of these ids are inputs of the app. */
     public Set<String> existing(String appUid, Collection<String> ids) {
         return jdbi.withHandle(handle -> existing(handle, appUid, ids));
@@ -62,8 +72,9 @@ public final class InputStore {
         });
     }
 
+    /** How many inputs the app has (a counter kept with every insert and delete). */
     public long count(String appUid) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) AS n FROM inputs WHERE app_uid = :app")
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT input_count FROM apps WHERE uid = :app")
                 .bind("app", appUid).mapTo(Long.class).one());
     }
 
@@ -79,6 +90,8 @@ public final class InputStore {
             for (NewInput next : resolved) {
                 insert(handle, next);
             }
+            handle.createUpdate("UPDATE apps SET input_count = input_count + :n WHERE uid = :app")
+                    .bind("n", resolved.size()).bind("app", appUid).execute();
             return resolved;
         });
     }
@@ -94,12 +107,7 @@ public final class InputStore {
                     .bind("app", input.appUid()).bind("id", input.id()).bind("content", next.bytes()).execute();
         }
         for (String datasetId : next.datasetIds()) {
-            handle.createUpdate("""
-                            INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
-                            SELECT :app, :dataset, :input, :now, seq FROM inputs WHERE app_uid = :app AND id = :input
-                            ON CONFLICT DO NOTHING""")
-                    .bind("app", input.appUid()).bind("dataset", datasetId).bind("input", input.id())
-                    .bind("now", input.createdAt()).execute();
+            DatasetMembers.add(handle, input.appUid(), datasetId, input.id(), input.createdAt());
         }
     }
 
@@ -128,8 +136,11 @@ public final class InputStore {
             if (!missing.isEmpty()) {
                 return missing;
             }
-            handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
+            DatasetMembers.forgetInputs(handle, appUid, ids);
+            int deleted = handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
                     .bind("app", appUid).bindList("ids", ids).execute();
+            handle.createUpdate("UPDATE apps SET input_count = input_count - :n WHERE uid = :app")
+                    .bind("n", deleted).bind("app", appUid).execute();
             return List.of();
         });
     }

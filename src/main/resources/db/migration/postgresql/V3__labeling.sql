@@ -10,6 +10,18 @@ ALTER TABLE tasks ADD COLUMN worked_inputs BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN settled_inputs BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN auto_done BOOLEAN NOT NULL DEFAULT FALSE;
 
+-- Source sizes kept as counters (in the transactions that add and remove inputs), so that
+-- task metrics and completion never count a million rows.
+ALTER TABLE apps ADD COLUMN input_count BIGINT NOT NULL DEFAULT 0;
+UPDATE apps SET input_count = (SELECT COUNT(*) FROM inputs i WHERE i.app_uid = apps.uid);
+ALTER TABLE datasets ADD COLUMN input_count BIGINT NOT NULL DEFAULT 0;
+UPDATE datasets SET input_count = (SELECT COUNT(*) FROM dataset_inputs d
+                                   WHERE d.app_uid = datasets.app_uid AND d.dataset_id = datasets.id);
+
+-- Tasks read their source in arrival order, a page at a time after a position: without this
+-- index SQLite would read every input of the app and sort them for each page.
+CREATE INDEX inputs_in_order ON inputs (app_uid, seq);
+
 -- Dataset members keep their input's arrival order, so tasks can scan a dataset in order.
 ALTER TABLE dataset_inputs ADD COLUMN input_seq BIGINT NOT NULL DEFAULT 0;
 UPDATE dataset_inputs SET input_seq = (SELECT i.seq FROM inputs i

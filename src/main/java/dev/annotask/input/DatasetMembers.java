@@ -1,0 +1,51 @@
+package dev.annotask.input;
+
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Dataset membership rows and each dataset's member counter, changed together in the caller's
+ * transaction. Shared by inputs (joining datasets on arrival, leaving them when deleted) and
+ * datasets (adding and removing members). Stateless.
+ */
+public final class DatasetMembers {
+    private DatasetMembers() {
+    }
+
+    /** Adds the input to the dataset unless it is a member already; returns true when it joined. */
+    public static boolean add(Handle handle, String appUid, String datasetId, String inputId, long now) {
+        int joined = handle.createUpdate("""
+                        INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
+                        SELECT :app, :dataset, :input, :now, seq FROM inputs WHERE app_uid = :app AND id = :input
+                        ON CONFLICT DO NOTHING""")
+                .bind("app", appUid).bind("dataset", datasetId).bind("input", inputId).bind("now", now).execute();
+        if (joined == 1) {
+            count(handle, appUid, datasetId, 1);
+        }
+        return joined == 1;
+    }
+
+    /** Removes the inputs from the dataset. */
+    public static void remove(Handle handle, String appUid, String datasetId, List<String> inputIds) {
+        int left = handle.createUpdate(
+                        "DELETE FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :dataset AND input_id IN (<ids>)")
+                .bind("app", appUid).bind("dataset", datasetId).bindList("ids", inputIds).execute();
+        count(handle, appUid, datasetId, -left);
+    }
+
+    /** Before inputs are deleted: takes them off every dataset's count (the rows go by cascade). */
+    static void forgetInputs(Handle handle, String appUid, List<String> inputIds) {
+        handle.createUpdate("""
+                        UPDATE datasets SET input_count = input_count - (SELECT COUNT(*) FROM dataset_inputs d
+                            WHERE d.app_uid = datasets.app_uid AND d.dataset_id = datasets.id AND d.input_id IN (<ids>))
+                        WHERE app_uid = :app""")
+                .bind("app", appUid).bindList("ids", inputIds).execute();
+    }
+
+    private static void count(Handle handle, String appUid, String datasetId, int delta) {
+        if (delta != 0) {
+            handle.createUpdate("UPDATE datasets SET input_count = input_count + :delta WHERE app_uid = :app AND id = :id")
+                    .bind("delta", delta).bind("app", appUid).bind("id", datasetId).execute();
+        }
+    }
+}
