@@ -96,8 +96,7 @@ public final class AssignmentRpcs {
     }
 
     private StoredTask task(Caller caller, String taskId) {
-        return tasks.find(caller.app().uid(), taskId).orElseThrow(() ->
-                new ApiException(StatusCode.TASK_MISSING, "task not found: " + taskId));
+        return tasks.require(caller.app().uid(), taskId);
     }
 
     private Map<String, dev.annotask.input.Input> inputsOf(Caller caller, List<Assignment> assignments) {

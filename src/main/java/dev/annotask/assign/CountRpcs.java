@@ -2,7 +2,6 @@ package dev.annotask.assign;
 
 import dev.annotask.annotation.AnnotationRpcs;
 import dev.annotask.annotation.AnnotationStore;
-import dev.annotask.api.ApiException;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.identity.Caller;
 import dev.annotask.input.InputRpcs;
@@ -150,7 +149,6 @@ public final class CountRpcs {
     }
 
     private StoredTask task(Caller caller, String taskId) {
-        return tasks.find(caller.app().uid(), taskId).orElseThrow(() ->
-                new ApiException(StatusCode.TASK_MISSING, "task not found: " + taskId));
+        return tasks.require(caller.app().uid(), taskId);
     }
 }

@@ -8,7 +8,6 @@ import dev.annotask.proto.api.TaskWorkMetrics;
 import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskProgress;
 import dev.annotask.task.TaskStore;
-import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
 /**

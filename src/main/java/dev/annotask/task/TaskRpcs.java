@@ -87,8 +87,7 @@ public final class TaskRpcs {
     }
 
     SingleTaskResponse getTask(Caller caller, GetTaskRequest request) {
-        StoredTask task = tasks.find(caller.app().uid(), request.getTaskId()).orElseThrow(() ->
-                missing(List.of(request.getTaskId())));
+        StoredTask task = tasks.require(caller.app().uid(), request.getTaskId());
         return SingleTaskResponse.newBuilder()
                 .setTask(toWire(caller.app(), task, request.getAdditionalFieldsList()))
                 .build();
@@ -119,7 +118,7 @@ public final class TaskRpcs {
         for (int i = 0; i < request.getTasksCount(); i++) {
             Task wire = request.getTasks(i);
             String field = "tasks[" + i + "]";
-            StoredTask current = tasks.find(app.uid(), wire.getId()).orElseThrow(() -> missing(List.of(wire.getId())));
+            StoredTask current = tasks.require(app.uid(), wire.getId());
             int status = requestedStatus(field, wire, current.status(), !overwrite);
             Task spec = overwrite ? definitions.normalize(field, wire, app, members) : current.spec();
             changed.add(new StoredTask(app.uid(), current.id(), spec, status, current.createdAt(), now));

@@ -37,6 +37,12 @@ public final class TaskStore {
                 .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
     }
 
+    /** The task, or TASK_MISSING (54102) naming it. */
+    public StoredTask require(String appUid, String id) {
+        return find(appUid, id).orElseThrow(() -> new dev.annotask.api.ApiException(
+                dev.annotask.proto.api.status.StatusCode.TASK_MISSING, "task not found: " + id));
+    }
+
     public List<StoredTask> list(String appUid, Filter filter, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM tasks t WHERE t.app_uid = :app");
         if (!filter.ids().isEmpty()) {

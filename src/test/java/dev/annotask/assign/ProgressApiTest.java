@@ -2,10 +2,7 @@ package dev.annotask.assign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.annotask.proto.api.Annotation;
-import dev.annotask.proto.api.MultiAnnotationResponse;
 import dev.annotask.proto.api.MultiInputAnnotationResponse;
-import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.proto.api.MultiTaskResponse;
 import dev.annotask.proto.api.SingleTaskCountResponse;
 import dev.annotask.proto.api.SingleTaskResponse;
@@ -18,13 +15,11 @@ import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.Labeler;
 import dev.annotask.testing.MutableClock;
 import dev.annotask.testing.RunningServer;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;

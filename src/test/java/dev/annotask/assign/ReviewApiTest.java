@@ -2,9 +2,7 @@ package dev.annotask.assign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.annotask.proto.api.Annotation;
 import dev.annotask.proto.api.MultiAnnotationResponse;
-import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.proto.api.TaskAssignment;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.DataFixtures;
@@ -12,7 +10,6 @@ import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.Labeler;
 import dev.annotask.testing.MutableClock;
 import dev.annotask.testing.RunningServer;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

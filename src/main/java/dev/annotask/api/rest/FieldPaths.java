@@ -52,7 +52,8 @@ final class FieldPaths {
         return true;
     }
 
-    private static FieldDescriptor find(Descriptor type, String name) {
+    /** The field of that proto name or lowerCamelCase JSON name, or null. */
+    static FieldDescriptor find(Descriptor type, String name) {
         FieldDescriptor field = type.findFieldByName(name);
         if (field != null) {
             return field;

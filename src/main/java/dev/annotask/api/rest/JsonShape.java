@@ -32,7 +32,7 @@ final class JsonShape {
 
     private static Optional<String> object(JsonObject json, Descriptor type, String path) {
         for (Map.Entry<String, JsonElement> entry : json.entrySet()) {
-            FieldDescriptor field = field(type, entry.getKey());
+            FieldDescriptor field = FieldPaths.find(type, entry.getKey());
             JsonElement value = entry.getValue();
             if (field == null || value.isJsonNull()) {
                 continue;
@@ -118,18 +118,5 @@ final class JsonShape {
 
     private static Optional<String> expectObject(JsonElement value, String path) {
         return value.isJsonObject() ? Optional.empty() : Optional.of(path + ": expected a JSON object");
-    }
-
-    private static FieldDescriptor field(Descriptor type, String name) {
-        FieldDescriptor field = type.findFieldByName(name);
-        if (field != null) {
-            return field;
-        }
-        for (FieldDescriptor candidate : type.getFields()) {
-            if (candidate.getJsonName().equals(name)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }
