@@ -70,11 +70,16 @@ final class AssignmentStore {
     static void release(Handle handle, Assignment assignment) {
         handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
                 .bind("app", assignment.appUid()).bind("id", assignment.id()).execute();
-        handle.createUpdate("""
+        int stillHeld = handle.createQuery("""
                         UPDATE task_inputs SET claimed = claimed - 1, reoffer = open
-                        WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input RETURNING claimed""")
                 .bind("app", assignment.appUid()).bind("task", assignment.taskId()).bind("input", assignment.inputId())
-                .execute();
+                .mapTo(Integer.class).findOne().orElse(1);
+        if (stillHeld == 0) {
+            // Nobody holds the input any more: it no longer counts as taken (see Progress).
+            handle.createUpdate("UPDATE tasks SET taken_inputs = taken_inputs - 1 WHERE app_uid = :app AND id = :task")
+                    .bind("app", assignment.appUid()).bind("task", assignment.taskId()).execute();
+        }
     }
 
     static long cursor(Handle handle, String appUid, String taskId, String workerId) {
@@ -103,23 +108,35 @@ final class AssignmentStore {
     }
 
     /**
-     * Takes one of the input's k slots if one is free and the input is still open; false
-     * otherwise. Atomic: the increment only happens while the count is below k.
+     * Takes one of the input's k slots if one is free and the input is still open, in one
+     * statement: the first taker creates the row, later ones increment it only while the
+     * count is below k. Returns the count after taking (1 = nobody else holds it now, so it
+     * counts as taken again), or 0 when no slot was free.
      */
-    static boolean takeSlot(Handle handle, dev.annotask.task.StoredTask task, String inputId, int k) {
-        String appUid = task.appUid();
-        String taskId = task.id();
-        int firstTime = handle.createUpdate("""
+    static int takeSlot(Handle handle, String appUid, String taskId, String inputId, int k) {
+        return handle.createQuery("""
                         INSERT INTO task_inputs (app_uid, task_id, input_id, claimed, open, reoffer)
-                        VALUES (:app, :task, :input, 0, TRUE, FALSE) ON CONFLICT (app_uid, task_id, input_id) DO NOTHING""")
-                .bind("app", appUid).bind("task", taskId).bind("input", inputId).execute();
-        if (firstTime == 1) {
-            Progress.taken(handle, task);
+                        VALUES (:app, :task, :input, 1, TRUE, FALSE)
+                        ON CONFLICT (app_uid, task_id, input_id) DO UPDATE
+                          SET claimed = task_inputs.claimed + 1,
+                              reoffer = (task_inputs.reoffer AND task_inputs.claimed + 1 < :k)
+                          WHERE task_inputs.claimed < :k AND task_inputs.open
+                        RETURNING claimed""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("k", k)
+                .mapTo(Integer.class).findOne().orElse(0);
+    }
+
+    /** Which of these inputs the worker already has (or had) an assignment on in the task. */
+    static java.util.Set<String> heldAmong(Handle handle, String appUid, String taskId, String workerId,
+                                           java.util.Collection<String> inputIds) {
+        if (inputIds.isEmpty()) {
+            return java.util.Set.of();
         }
-        return handle.createUpdate("""
-                        UPDATE task_inputs SET claimed = claimed + 1, reoffer = (reoffer AND claimed + 1 < :k)
-                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND open AND claimed < :k""")
-                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("k", k).execute() == 1;
+        return handle.createQuery("""
+                        SELECT input_id FROM task_assignments
+                        WHERE app_uid = :app AND task_id = :task AND worker_id = :worker AND input_id IN (<inputs>)""")
+                .bind("app", appUid).bind("task", taskId).bind("worker", workerId)
+                .bindList("inputs", java.util.List.copyOf(inputIds)).mapTo(String.class).set();
     }
 
     /** Closes the input for labeling: nobody else takes it (consensus reached, or sent to review). */

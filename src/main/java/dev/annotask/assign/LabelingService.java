@@ -69,49 +69,58 @@ public final class LabelingService {
 
     private List<Assignment> takeNew(Handle handle, LabelingPlan plan, String workerId, long now) {
         StoredTask task = plan.task();
+        Progress.Tally tally = new Progress.Tally(task);
         List<Assignment> taken = new ArrayList<>();
-        for (String inputId : AssignmentStore.reoffered(handle, task.appUid(), task.id(), workerId, BATCH * 5)) {
-            if (taken.size() == BATCH) {
-                return taken;
-            }
-            take(handle, plan, workerId, inputId, now, taken);
-        }
+        List<String> reoffered = AssignmentStore.reoffered(handle, task.appUid(), task.id(), workerId, BATCH * 5);
+        takeAmong(handle, plan, workerId, reoffered, now, taken, tally);
         long cursor = AssignmentStore.cursor(handle, task.appUid(), task.id(), workerId);
         int scanned = 0;
-        scan:
         while (taken.size() < BATCH && scanned < MAX_SCAN) {
             List<SourceScanner.Candidate> page = SourceScanner.after(handle, task.appUid(),
                     task.spec().getInputSource(), cursor, PAGE);
             if (page.isEmpty()) {
                 break;
             }
+            List<String> mine = new ArrayList<>();
             for (SourceScanner.Candidate candidate : page) {
                 cursor = candidate.seq();
                 scanned++;
                 if (plan.mayTake(workerId, candidate.inputId())) {
-                    take(handle, plan, workerId, candidate.inputId(), now, taken);
-                }
-                if (taken.size() == BATCH) {
-                    break scan;
+                    mine.add(candidate.inputId());
+                    if (mine.size() == BATCH - taken.size()) {
+                        break;
+                    }
                 }
             }
+            // Inputs with no free slot are passed over for good (a released slot is offered again).
+            takeAmong(handle, plan, workerId, mine, now, taken, tally);
         }
         AssignmentStore.setCursor(handle, task.appUid(), task.id(), workerId, cursor);
+        tally.flush(handle, now);
         return taken;
     }
 
-    private void take(Handle handle, LabelingPlan plan, String workerId, String inputId, long now, List<Assignment> taken) {
+    /** Takes a slot on each of these inputs the worker does not hold yet, while the batch has room. */
+    private void takeAmong(Handle handle, LabelingPlan plan, String workerId, List<String> inputIds, long now,
+                           List<Assignment> taken, Progress.Tally tally) {
         StoredTask task = plan.task();
-        if (AssignmentStore.find(handle, task.appUid(), task.id(), inputId, workerId).isPresent()) {
-            return;
+        java.util.Set<String> held = AssignmentStore.heldAmong(handle, task.appUid(), task.id(), workerId, inputIds);
+        for (String inputId : inputIds) {
+            if (taken.size() == BATCH || held.contains(inputId)) {
+                continue;
+            }
+            int claimed = AssignmentStore.takeSlot(handle, task.appUid(), task.id(), inputId, plan.labelersPerInput());
+            if (claimed == 0) {
+                continue;
+            }
+            if (claimed == 1) {
+                tally.taken();
+            }
+            Assignment assignment = new Assignment(Ids.newId(), task.appUid(), task.id(), inputId, workerId,
+                    AssignmentStore.PENDING, plan.isDynamic() ? now + lease.toMillis() : 0, now, now);
+            AssignmentStore.insert(handle, assignment);
+            taken.add(assignment);
         }
-        if (!AssignmentStore.takeSlot(handle, task, inputId, plan.labelersPerInput())) {
-            return;
-        }
-        Assignment assignment = new Assignment(Ids.newId(), task.appUid(), task.id(), inputId, workerId,
-                AssignmentStore.PENDING, plan.isDynamic() ? now + lease.toMillis() : 0, now, now);
-        AssignmentStore.insert(handle, assignment);
-        taken.add(assignment);
     }
 
     /**
@@ -126,6 +135,7 @@ public final class LabelingService {
             Progress.lockTask(handle, task);
             long now = clock.millis();
             List<Assignment> named = named(handle, task, workerId, assignmentIds, legacyInputId);
+            Progress.Tally tally = new Progress.Tally(task);
             List<Assignment> result = new ArrayList<>();
             for (Assignment assignment : named) {
                 if (assignment.status() == AssignmentStore.PENDING) {
@@ -133,10 +143,11 @@ public final class LabelingService {
                         throw new ApiException(StatusCode.TASK_CONFLICT, "the lease on assignment " + assignment.id()
                                 + " expired and its input went back to the pool; call LABEL_START again");
                     }
-                    submit(handle, plan, assignment, now);
+                    submit(handle, plan, assignment, now, tally);
                 }
                 result.add(AssignmentStore.find(handle, task.appUid(), assignment.id()).orElse(assignment));
             }
+            tally.flush(handle, now);
             return result;
         });
     }
@@ -163,7 +174,7 @@ public final class LabelingService {
         return named;
     }
 
-    private void submit(Handle handle, LabelingPlan plan, Assignment assignment, long now) {
+    private void submit(Handle handle, LabelingPlan plan, Assignment assignment, long now, Progress.Tally tally) {
         StoredTask task = plan.task();
         TaskReview.TaskReviewStrategy review = plan.review();
         StatusCode assignmentStatus;
@@ -181,11 +192,11 @@ public final class LabelingService {
         AssignmentStore.setStatus(handle, assignment, assignmentStatus.getNumber(), now);
         annotations.setLabelingStatus(handle, task.appUid(), task.id(), assignment.inputId(), assignment.workerId(),
                 annotationStatus.getNumber(), null, now);
-        Progress.worked(handle, task, assignment.inputId());
+        tally.worked(handle, assignment.inputId());
         if (review == TaskReview.TaskReviewStrategy.CONSENSUS) {
             consensus.judge(handle, plan, assignment.inputId(), now);
         }
-        Progress.settleIfDone(handle, plan, assignment.inputId(), now);
+        tally.settleIfDone(handle, plan, assignment.inputId());
     }
 
     /**

@@ -8,6 +8,10 @@ import org.jdbi.v3.core.Handle;
  * A task's progress counters and its completion (DESIGN rule 4), kept up to date inside the
  * transactions that change assignments, so that reading progress never scans the task.
  *
+ * <p>Counters: <em>taken</em> = inputs someone holds or held to the end (an input whose
+ * every assignment was released stops counting), <em>worked</em> = inputs with work turned
+ * in, <em>settled</em> = inputs that are done.
+ *
  * <p>An input is <em>settled</em> when it can take no more labelers (closed, or all k slots
  * taken) and none of its work is still pending or awaiting a decision. A task in progress
  * becomes TASK_DONE by itself when every input of its source is settled; the source is only
@@ -33,45 +37,75 @@ final class Progress {
                 .bind("app", task.appUid()).bind("task", task.id()).execute();
     }
 
-    static void taken(Handle handle, StoredTask task) {
-        bump(handle, task, "taken_inputs");
-    }
+    /**
+     * The counter changes of one transaction, written to the task row once at the end
+     * ({@link #flush}) instead of one UPDATE per input. Not thread-safe: one per transaction.
+     */
+    static final class Tally {
+        private final StoredTask task;
+        private int taken;
+        private int worked;
+        private int settled;
 
-    static void worked(Handle handle, StoredTask task, String inputId) {
-        int changed = handle.createUpdate("""
-                        UPDATE task_inputs SET worked = TRUE
-                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND NOT worked""")
-                .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).execute();
-        if (changed == 1) {
-            bump(handle, task, "worked_inputs");
+        Tally(StoredTask task) {
+            this.task = task;
         }
-    }
 
-    static void settleIfDone(Handle handle, LabelingPlan plan, String inputId, long now) {
-        StoredTask task = plan.task();
-        Boolean settleable = handle.createQuery("""
-                        SELECT (NOT settled) AND (NOT open OR claimed >= :k) AS ready FROM task_inputs
-                        WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
-                .bind("k", plan.labelersPerInput()).bind("app", task.appUid()).bind("task", task.id())
-                .bind("input", inputId).mapTo(Boolean.class).findOne().orElse(false);
-        if (!settleable) {
-            return;
+        void taken() {
+            taken++;
         }
-        int unfinished = handle.createQuery("""
-                        SELECT COUNT(*) AS n FROM task_assignments
-                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND status IN (<unfinished>)""")
-                .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId)
-                .bindList("unfinished", java.util.Arrays.stream(UNFINISHED).boxed().toList())
-                .mapTo(Integer.class).one();
-        if (unfinished > 0) {
-            return;
+
+        void worked(Handle handle, String inputId) {
+            worked += handle.createUpdate("""
+                            UPDATE task_inputs SET worked = TRUE
+                            WHERE app_uid = :app AND task_id = :task AND input_id = :input AND NOT worked""")
+                    .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).execute();
         }
-        handle.createUpdate("""
-                        UPDATE task_inputs SET settled = TRUE, open = FALSE, reoffer = FALSE
-                        WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
-                .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).execute();
-        bump(handle, task, "settled_inputs");
-        completeIfAllSettled(handle, task, now);
+
+        /** Settles the input if nothing more can happen to it (see the class comment). */
+        void settleIfDone(Handle handle, LabelingPlan plan, String inputId) {
+            Boolean settleable = handle.createQuery("""
+                            SELECT (NOT settled) AND (NOT open OR claimed >= :k) AS ready FROM task_inputs
+                            WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
+                    .bind("k", plan.labelersPerInput()).bind("app", task.appUid()).bind("task", task.id())
+                    .bind("input", inputId).mapTo(Boolean.class).findOne().orElse(false);
+            if (!settleable) {
+                return;
+            }
+            int unfinished = handle.createQuery("""
+                            SELECT COUNT(*) AS n FROM task_assignments
+                            WHERE app_uid = :app AND task_id = :task AND input_id = :input AND status IN (<unfinished>)""")
+                    .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId)
+                    .bindList("unfinished", java.util.Arrays.stream(UNFINISHED).boxed().toList())
+                    .mapTo(Integer.class).one();
+            if (unfinished > 0) {
+                return;
+            }
+            handle.createUpdate("""
+                            UPDATE task_inputs SET settled = TRUE, open = FALSE, reoffer = FALSE
+                            WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
+                    .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).execute();
+            settled++;
+        }
+
+        /** Writes the counters, then completes the task if this transaction settled its last input. */
+        void flush(Handle handle, long now) {
+            if (taken == 0 && worked == 0 && settled == 0) {
+                return;
+            }
+            handle.createUpdate("""
+                            UPDATE tasks SET taken_inputs = taken_inputs + :taken, worked_inputs = worked_inputs + :worked,
+                                   settled_inputs = settled_inputs + :settled
+                            WHERE app_uid = :app AND id = :task""")
+                    .bind("taken", taken).bind("worked", worked).bind("settled", settled)
+                    .bind("app", task.appUid()).bind("task", task.id()).execute();
+            if (settled > 0) {
+                completeIfAllSettled(handle, task, now);
+            }
+            taken = 0;
+            worked = 0;
+            settled = 0;
+        }
     }
 
     private static void completeIfAllSettled(Handle handle, StoredTask task, long now) {
@@ -94,8 +128,4 @@ final class Progress {
         }
     }
 
-    private static void bump(Handle handle, StoredTask task, String column) {
-        handle.createUpdate("UPDATE tasks SET " + column + " = " + column + " + 1 WHERE app_uid = :app AND id = :task")
-                .bind("app", task.appUid()).bind("task", task.id()).execute();
-    }
 }

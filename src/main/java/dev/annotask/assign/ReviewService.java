@@ -91,17 +91,19 @@ public final class ReviewService {
                 ReviewStore.open(handle, task.appUid(), task.id(), key, workers, Integer.MAX_VALUE)
                         .forEach(a -> named.put(a.id(), a));
             }
+            Progress.Tally tally = new Progress.Tally(task);
             List<Assignment> result = new ArrayList<>();
             for (Assignment assignment : named.values()) {
-                settle(handle, task, reviewerId, key, verdict, assignment, now);
+                settle(handle, task, reviewerId, key, verdict, assignment, now, tally);
                 result.add(AssignmentStore.find(handle, task.appUid(), assignment.id()).orElse(assignment));
             }
+            tally.flush(handle, now);
             return result;
         });
     }
 
     private void settle(Handle handle, StoredTask task, String reviewerId, String key, Verdict verdict,
-                        Assignment assignment, long now) {
+                        Assignment assignment, long now, Progress.Tally tally) {
         if (assignment.status() != AWAITING_REVIEW) {
             throw new ApiException(StatusCode.TASK_CONFLICT, "task assignment '" + assignment.id()
                     + "' is not awaiting review (status " + assignment.status() + ")");
@@ -122,14 +124,14 @@ public final class ReviewService {
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.APPROVED, now);
                 if (ReviewStore.approvals(handle, assignment) >= approvalsNeeded(task)) {
                     finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, StatusCode.ANNOTATION_SUCCESS, now);
-                    Progress.settleIfDone(handle, LabelingPlan.of(task), assignment.inputId(), now);
+                    tally.settleIfDone(handle, LabelingPlan.of(task), assignment.inputId());
                 }
             }
             case REJECT -> {
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.REJECTED, now);
                 ReviewStore.dropPending(handle, assignment);
                 finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_REJECTED, StatusCode.ANNOTATION_REVIEW_DENIED, now);
-                Progress.settleIfDone(handle, LabelingPlan.of(task), assignment.inputId(), now);
+                tally.settleIfDone(handle, LabelingPlan.of(task), assignment.inputId());
             }
             case REQUEST_CHANGES -> {
                 ReviewStore.dropAll(handle, assignment);
