@@ -29,16 +29,23 @@ import java.util.regex.Pattern;
  * straight into its database (the API would take hours for a million), and measures through
  * HTTP what the workflow issue's targets name. Run with bench/run.sh; prints Markdown.
  *
- * Usage: java -cp target/annotask.jar bench/LabelingBench.java [inputs] [labelers] [rounds]
+ * Usage: java -cp target/annotask.jar bench/LabelingBench.java [inputs] [labelers] [rounds] [think-ms]
+ *
+ * Each labeler first runs 5 unmeasured rounds (JIT warm-up), then the measured rounds:
+ * LABEL_START, a pause of think-ms (the time a person spends on the batch; 0 = a closed loop
+ * that saturates the server), LABEL_SUBMIT.
  */
 public class LabelingBench {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static String base;
+    static long think;
+    static final int WARM_UP_ROUNDS = 5;
 
     public static void main(String[] args) throws Exception {
         int inputs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int labelers = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 40;
+        think = args.length > 3 ? Long.parseLong(args[3]) : 0;
         Path data = Files.createTempDirectory("annotask-bench");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -113,10 +120,16 @@ public class LabelingBench {
         for (String worker : workers) {
             String token = tokens.get(worker);
             futures.add(pool.submit(() -> {
-                for (int r = 0; r < rounds; r++) {
+                for (int r = -WARM_UP_ROUNDS; r < rounds; r++) {
+                    boolean measured = r >= 0;
                     long t0 = System.nanoTime();
                     String batch = call("PUT", path, token, "{\"action\":\"LABEL_START\"}");
-                    starts.add((System.nanoTime() - t0) / 1e6);
+                    if (measured) {
+                        starts.add((System.nanoTime() - t0) / 1e6);
+                    }
+                    if (think > 0) {
+                        Thread.sleep(think);
+                    }
                     List<String> ids = assignmentIds(batch);
                     StringBuilder submit = new StringBuilder();
                     for (String id : ids) {
@@ -125,7 +138,9 @@ public class LabelingBench {
                     long t1 = System.nanoTime();
                     call("PUT", path, token, "{\"action\":\"LABEL_SUBMIT\",\"label_submit_config\":{\"task_assignments\":["
                             + submit + "]}}");
-                    submits.add((System.nanoTime() - t1) / 1e6);
+                    if (measured) {
+                        submits.add((System.nanoTime() - t1) / 1e6);
+                    }
                 }
                 return null;
             }));
@@ -135,8 +150,8 @@ public class LabelingBench {
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         pool.shutdown();
-        System.out.printf("| %d labelers, %d rounds each, %,d-input PARTITIONED task | p50 ms | p99 ms | max ms | calls/s |%n",
-                labelers, rounds, inputs);
+        System.out.printf("| %d labelers, %d rounds each, think %d ms, %,d-input PARTITIONED task | p50 ms | p99 ms"
+                + " | max ms | calls/s |%n", labelers, rounds, think, inputs);
         System.out.println("|---|---|---|---|---|");
         System.out.printf("| LABEL_START (batch of 10) | %.1f | %.1f | %.1f | %.0f |%n", pct(starts, 50), pct(starts, 99),
                 Collections.max(starts), starts.size() / seconds);
