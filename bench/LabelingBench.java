@@ -51,9 +51,16 @@ public class LabelingBench {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Process server = new ProcessBuilder("java", "-Xmx1g", "-jar", "target/annotask.jar", "serve", "--port",
-                String.valueOf(port), "--grpc-port", "0", "--host", "127.0.0.1", "--data", data.toString(),
-                "--admin-token", "T").redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+        // Extra server JVM options, e.g. a Flight Recorder profile:
+        // BENCH_SERVER_OPTS='-XX:StartFlightRecording=filename=/tmp/server.jfr'
+        String extra = System.getenv().getOrDefault("BENCH_SERVER_OPTS", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", "target/annotask.jar", "serve", "--port", String.valueOf(port), "--grpc-port",
+                "0", "--host", "127.0.0.1", "--data", data.toString(), "--admin-token", "T"));
+        Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             awaitStart(server);
             base = "http://127.0.0.1:" + port;

@@ -48,7 +48,7 @@ public final class Main implements Runnable {
         @Option(names = "--db-password", defaultValue = "${env:ANNOTASK_DB_PASSWORD}", description = "PostgreSQL password, if not in the URL.")
         String databasePassword;
 
-        @Option(names = "--db-pool-size", defaultValue = "${env:ANNOTASK_DB_POOL_SIZE:-0}", description = "Database connections; 0 = default (SQLite 4, PostgreSQL 10).")
+        @Option(names = "--db-pool-size", defaultValue = "${env:ANNOTASK_DB_POOL_SIZE:-0}", description = "Database connections; 0 = default (SQLite 8, PostgreSQL 10).")
         int poolSize;
 
         @Option(names = "--lease-seconds", defaultValue = "${env:ANNOTASK_LEASE_SECONDS:-1800}", description = "How long a DYNAMIC task's labeler may hold a batch before it returns to the pool (${DEFAULT-VALUE}).")

@@ -23,6 +23,9 @@ public final class Database implements AutoCloseable {
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        if (dialect == SqlDialect.SQLITE) {
+            jdbi.setTransactionHandler(new SerializedWrites());
+        }
         this.description = description;
     }
 

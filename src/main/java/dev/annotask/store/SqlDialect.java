@@ -11,7 +11,9 @@ import java.nio.file.Path;
  * more, so each dialect has its own Flyway folder.
  */
 public enum SqlDialect {
-    SQLITE("sqlite", 4),
+    // SQLite: writers queue in SerializedWrites while holding a connection, so the pool leaves
+    // room for readers beside them.
+    SQLITE("sqlite", 8),
     POSTGRESQL("postgresql", 10);
 
     private final String migrationFolder;
