@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * Usage: java -cp target/annotask.jar bench/LabelingBench.java [inputs] [labelers] [rounds] [think-ms]
  *
  * Each labeler first runs 5 unmeasured rounds (JIT warm-up), then the measured rounds:
- * LABEL_START, a pause of think-ms (the time a person spends on the batch; 0 = a closed loop
+ * LABEL_START, a pause around think-ms (the time a person spends on the batch, drawn
+ * uniformly from half to one and a half times it, and each labeler starting at a random
+ * moment within one think time, so that 32 people do not act in lockstep; 0 = a closed loop
  * that saturates the server), LABEL_SUBMIT.
  */
 public class LabelingBench {
@@ -127,6 +129,10 @@ public class LabelingBench {
         for (String worker : workers) {
             String token = tokens.get(worker);
             futures.add(pool.submit(() -> {
+                java.util.Random random = new java.util.Random(worker.hashCode());
+                if (think > 0) {
+                    Thread.sleep(random.nextLong(think));
+                }
                 for (int r = -WARM_UP_ROUNDS; r < rounds; r++) {
                     boolean measured = r >= 0;
                     long t0 = System.nanoTime();
@@ -135,7 +141,7 @@ public class LabelingBench {
                         starts.add((System.nanoTime() - t0) / 1e6);
                     }
                     if (think > 0) {
-                        Thread.sleep(think);
+                        Thread.sleep(think / 2 + random.nextLong(think));
                     }
                     List<String> ids = assignmentIds(batch);
                     StringBuilder submit = new StringBuilder();
