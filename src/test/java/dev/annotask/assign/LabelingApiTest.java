@@ -2,24 +2,20 @@ package dev.annotask.assign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.annotask.config.ServerConfig;
 import dev.annotask.proto.api.Annotation;
 import dev.annotask.proto.api.MultiAnnotationResponse;
 import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.proto.api.TaskAssignment;
 import dev.annotask.store.SqlDialect;
-import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
+import dev.annotask.testing.LabelingApp;
+import dev.annotask.testing.LabelingWorld;
 import dev.annotask.testing.Labeler;
-import dev.annotask.testing.MutableClock;
-import dev.annotask.testing.RunningServer;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -32,67 +28,42 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class LabelingApiTest {
-    private static final String OWNER = "owner";
-    private static final List<String> WORKERS = List.of("w1", "w2", "w3", "w4");
-
-    private static final MutableClock CLOCK = new MutableClock();
-    private static RunningServer server;
-    private static String ownerToken;
-    private static final Map<String, String> TOKENS = new HashMap<>();
-    private static int apps;
+    private static LabelingWorld world;
 
     @Parameter
     SqlDialect dialect;
 
-    private DataFixtures app;
+    private LabelingApp app;
 
     @BeforeParameterizedClassInvocation
     static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect, CLOCK);
-        Fixtures fixtures = new Fixtures(server.client());
-        ownerToken = fixtures.createUserWithToken(OWNER);
-        for (String worker : List.of("w1", "w2", "w3", "w4", "r1", "stranger")) {
-            TOKENS.put(worker, fixtures.createUserWithToken(worker));
-        }
+        world = LabelingWorld.start(dialect);
     }
 
     @AfterParameterizedClassInvocation
     static void stopServer() {
-        server.close();
-    }
-
-    @AfterAll
-    static void forgetTokens() {
-        TOKENS.clear();
+        world.close();
     }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "labeling" + (++apps));
-        app.addCollaborators(ownerToken, "w1", "w2", "w3", "w4", "r1", "stranger");
-        app.postConcepts("cat", "dog");
+        app = world.newApp("labeling");
     }
 
     private Labeler labeler(String userId) {
-        return new Labeler(server.client(), userId, TOKENS.get(userId), app);
+        return app.labeler(userId);
     }
 
     private List<String> postInputs(int count) {
-        List<String> ids = IntStream.range(0, count).mapToObj(i -> "in" + i).toList();
-        app.postTextInputs(ids.toArray(String[]::new));
-        return ids;
+        return app.postInputs(count);
     }
 
     private String task(String worker, String review) {
-        return app.postTask("{\"type\":\"CONCEPTS_CLASSIFICATION\",\"name\":\"t\",\"worker\":" + worker
-                + ",\"concept_ids\":[\"cat\",\"dog\"],\"input_source\":{\"type\":\"ALL_INPUTS\"},\"review\":" + review
-                + "}").getId();
+        return app.task(worker, review);
     }
 
     private static Set<String> inputsOf(List<TaskAssignment> assignments) {
-        Set<String> ids = new HashSet<>();
-        assignments.forEach(a -> ids.add(a.getInput().getId()));
-        return ids;
+        return LabelingApp.inputsOf(assignments);
     }
 
     @Test
@@ -151,7 +122,7 @@ class LabelingApiTest {
         w2.labelBatch(taskId, second, "dog");
         assertThat(w2.start(taskId)).as("w1 still holds the rest").isEmpty();
 
-        CLOCK.advance(ServerConfigLease.DEFAULT.plusSeconds(1));
+        world.clock().advance(ServerConfig.DEFAULT_LEASE.plusSeconds(1));
         List<TaskAssignment> returned = w2.start(taskId);
         assertThat(inputsOf(returned)).isEqualTo(inputsOf(first));
 
@@ -165,7 +136,7 @@ class LabelingApiTest {
     void listNextTaskAssignmentsReturnsTheBatchInputs() {
         postInputs(2);
         String taskId = task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}", "{\"strategy\":\"NONE\"}");
-        var reply = server.client().send("GET", app.longPath() + "/tasks/" + taskId + "/assignments", TOKENS.get("w1"),
+        var reply = world.client().send("GET", app.data().longPath() + "/tasks/" + taskId + "/assignments", world.token("w1"),
                 null, MultiInputResponse.getDefaultInstance());
         assertThat(reply.code()).isEqualTo(10000);
         assertThat(reply.message().getInputsList()).extracting(i -> i.getId()).containsExactlyInAnyOrder("in0", "in1");
@@ -247,10 +218,5 @@ class LabelingApiTest {
         assertThat(app.call("GET", "/v2/annotations?task_id=" + taskId, null, MultiAnnotationResponse.getDefaultInstance())
                 .message().getAnnotationsList()).hasSize(3)
                 .allSatisfy(a -> assertThat(a.getStatus().getCodeValue()).isEqualTo(24157));
-    }
-
-    /** The lease the server runs with in tests (ServerConfig's default). */
-    private static final class ServerConfigLease {
-        static final Duration DEFAULT = dev.annotask.config.ServerConfig.DEFAULT_LEASE;
     }
 }

@@ -5,19 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.annotask.proto.api.MultiAnnotationResponse;
 import dev.annotask.proto.api.TaskAssignment;
 import dev.annotask.store.SqlDialect;
-import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
+import dev.annotask.testing.LabelingApp;
+import dev.annotask.testing.LabelingWorld;
 import dev.annotask.testing.Labeler;
-import dev.annotask.testing.MutableClock;
-import dev.annotask.testing.RunningServer;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -26,72 +21,46 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Labelers taking, annotating and turning in work through HTTP, per worker strategy, on both databases. */
 /** Reviewers settling submitted work through HTTP, on both databases. */
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class ReviewApiTest {
-    private static final String OWNER = "owner";
-    private static final List<String> WORKERS = List.of("w1", "w2", "w3", "w4");
-
-    private static final MutableClock CLOCK = new MutableClock();
-    private static RunningServer server;
-    private static String ownerToken;
-    private static final Map<String, String> TOKENS = new HashMap<>();
-    private static int apps;
+    private static LabelingWorld world;
 
     @Parameter
     SqlDialect dialect;
 
-    private DataFixtures app;
+    private LabelingApp app;
 
     @BeforeParameterizedClassInvocation
     static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect, CLOCK);
-        Fixtures fixtures = new Fixtures(server.client());
-        ownerToken = fixtures.createUserWithToken(OWNER);
-        for (String worker : List.of("w1", "w2", "w3", "w4", "r1", "r2", "stranger")) {
-            TOKENS.put(worker, fixtures.createUserWithToken(worker));
-        }
+        world = LabelingWorld.start(dialect);
     }
 
     @AfterParameterizedClassInvocation
     static void stopServer() {
-        server.close();
-    }
-
-    @AfterAll
-    static void forgetTokens() {
-        TOKENS.clear();
+        world.close();
     }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "review" + (++apps));
-        app.addCollaborators(ownerToken, "w1", "w2", "w3", "w4", "r1", "r2", "stranger");
-        app.postConcepts("cat", "dog");
+        app = world.newApp("review");
     }
 
     private Labeler labeler(String userId) {
-        return new Labeler(server.client(), userId, TOKENS.get(userId), app);
+        return app.labeler(userId);
     }
 
     private List<String> postInputs(int count) {
-        List<String> ids = IntStream.range(0, count).mapToObj(i -> "in" + i).toList();
-        app.postTextInputs(ids.toArray(String[]::new));
-        return ids;
+        return app.postInputs(count);
     }
 
     private String task(String worker, String review) {
-        return app.postTask("{\"type\":\"CONCEPTS_CLASSIFICATION\",\"name\":\"t\",\"worker\":" + worker
-                + ",\"concept_ids\":[\"cat\",\"dog\"],\"input_source\":{\"type\":\"ALL_INPUTS\"},\"review\":" + review
-                + "}").getId();
+        return app.task(worker, review);
     }
 
     private static Set<String> inputsOf(List<TaskAssignment> assignments) {
-        Set<String> ids = new HashSet<>();
-        assignments.forEach(a -> ids.add(a.getInput().getId()));
-        return ids;
+        return LabelingApp.inputsOf(assignments);
     }
 
     private static int code(TaskAssignment assignment) {
