@@ -161,10 +161,7 @@ public final class AnnotationRpcs {
     }
 
     MultiAnnotationResponse patchAnnotations(Caller caller, PatchAnnotationsRequest request) {
-        String action = request.getAction();
-        if (!action.equals("merge") && !action.equals("overwrite") && !action.equals("remove")) {
-            throw ApiException.invalid("action must be merge, overwrite or remove, not '" + action + "'");
-        }
+        String action = Validation.requirePatchAction(request.getAction());
         Validation.requireBatch("annotations", request.getAnnotationsCount(), MAX_BATCH);
         long now = clock.millis();
         List<Annotation> changed = new ArrayList<>();

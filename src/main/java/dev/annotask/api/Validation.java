@@ -49,6 +49,14 @@ public final class Validation {
         }
     }
 
+    /** Requires one of Clarifai's patch actions for data: merge, overwrite or remove. */
+    public static String requirePatchAction(String action) {
+        if (!action.equals("merge") && !action.equals("overwrite") && !action.equals("remove")) {
+            throw ApiException.invalid("action must be merge, overwrite or remove, not '" + action + "'");
+        }
+        return action;
+    }
+
     /** Requires that no id appears twice in one request. */
     public static void requireDistinct(String field, List<String> ids) {
         Set<String> seen = new HashSet<>();

@@ -91,10 +91,11 @@ public final class ReviewService {
                 ReviewStore.open(handle, task.appUid(), task.id(), key, workers, Integer.MAX_VALUE)
                         .forEach(a -> named.put(a.id(), a));
             }
+            LabelingPlan plan = LabelingPlan.of(task);
             Progress.Tally tally = new Progress.Tally(task);
             List<Assignment> result = new ArrayList<>();
             for (Assignment assignment : named.values()) {
-                settle(handle, task, reviewerId, key, verdict, assignment, now, tally);
+                settle(handle, plan, reviewerId, key, verdict, assignment, now, tally);
                 result.add(AssignmentStore.find(handle, task.appUid(), assignment.id()).orElse(assignment));
             }
             tally.flush(handle, now);
@@ -102,7 +103,7 @@ public final class ReviewService {
         });
     }
 
-    private void settle(Handle handle, StoredTask task, String reviewerId, String key, Verdict verdict,
+    private void settle(Handle handle, LabelingPlan plan, String reviewerId, String key, Verdict verdict,
                         Assignment assignment, long now, Progress.Tally tally) {
         if (assignment.status() != AWAITING_REVIEW) {
             throw new ApiException(StatusCode.TASK_CONFLICT, "task assignment '" + assignment.id()
@@ -122,16 +123,16 @@ public final class ReviewService {
         switch (verdict) {
             case APPROVE -> {
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.APPROVED, now);
-                if (ReviewStore.approvals(handle, assignment) >= approvalsNeeded(task)) {
+                if (ReviewStore.approvals(handle, assignment) >= approvalsNeeded(plan.task())) {
                     finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, StatusCode.ANNOTATION_SUCCESS, now);
-                    tally.settleIfDone(handle, LabelingPlan.of(task), assignment.inputId());
+                    tally.settleIfDone(handle, plan, assignment.inputId());
                 }
             }
             case REJECT -> {
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.REJECTED, now);
                 ReviewStore.dropPending(handle, assignment);
                 finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_REJECTED, StatusCode.ANNOTATION_REVIEW_DENIED, now);
-                tally.settleIfDone(handle, LabelingPlan.of(task), assignment.inputId());
+                tally.settleIfDone(handle, plan, assignment.inputId());
             }
             case REQUEST_CHANGES -> {
                 ReviewStore.dropAll(handle, assignment);

@@ -66,11 +66,7 @@ public final class CollaboratorRpcs {
             if (userId.equals(app.ownerId())) {
                 throw ApiException.invalid(field + ".user.id: the app's owner cannot be its collaborator");
             }
-            for (String scope : wire.getScopesList()) {
-                if (!knownScopes.contains(scope)) {
-                    throw ApiException.invalid(field + ".scopes has an unknown scope '" + scope + "'");
-                }
-            }
+            Scopes.requireKnown(field + ".scopes", wire.getScopesList(), knownScopes);
             Set<String> asked = wire.getScopesCount() == 0 ? caller.scopes() : Set.copyOf(wire.getScopesList());
             created.add(new Collaborator(Ids.newId(), app.uid(), userId, Scopes.intersect(asked, caller.scopes()),
                     now, now, 0));

@@ -96,13 +96,8 @@ public final class KeyRpcs {
         if (requested.isEmpty()) {
             throw ApiException.invalid(field + ".scopes must name at least one scope, e.g. \"All\"");
         }
-        Set<String> scopes = new LinkedHashSet<>();
-        for (String scope : requested) {
-            if (!knownScopes.contains(scope)) {
-                throw ApiException.invalid(field + ".scopes has an unknown scope '" + scope + "'");
-            }
-            scopes.add(scope);
-        }
+        Scopes.requireKnown(field + ".scopes", requested, knownScopes);
+        Set<String> scopes = new LinkedHashSet<>(requested);
         if (!Scopes.grants(caller.scopes(), scopes)) {
             throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES,
                     field + ".scopes asks for scopes the calling key does not hold: "

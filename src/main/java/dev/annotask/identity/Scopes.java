@@ -1,5 +1,6 @@
 package dev.annotask.identity;
 
+import dev.annotask.api.ApiException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -44,6 +45,15 @@ public final class Scopes {
         Set<String> missing = new LinkedHashSet<>(required);
         missing.removeAll(held);
         return missing;
+    }
+
+    /** Requires every scope to be one the server knows; the refusal names the field and the scope. */
+    static void requireKnown(String field, Collection<String> scopes, Set<String> known) {
+        for (String scope : scopes) {
+            if (!known.contains(scope)) {
+                throw ApiException.invalid(field + " has an unknown scope '" + scope + "'");
+            }
+        }
     }
 
     static Set<String> parse(String stored) {

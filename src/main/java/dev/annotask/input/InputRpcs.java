@@ -149,10 +149,7 @@ public final class InputRpcs {
     }
 
     MultiInputResponse patchInputs(Caller caller, PatchInputsRequest request) {
-        String action = request.getAction();
-        if (!action.equals("merge") && !action.equals("overwrite") && !action.equals("remove")) {
-            throw ApiException.invalid("action must be merge, overwrite or remove, not '" + action + "'");
-        }
+        String action = Validation.requirePatchAction(request.getAction());
         Validation.requireBatch("inputs", request.getInputsCount(), MAX_BATCH);
         Validation.requireDistinct("inputs[].id", request.getInputsList().stream().map(i -> i.getId()).toList());
         String appUid = caller.app().uid();
