@@ -18,15 +18,19 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final String description;
+    private final WalCheckpoints checkpoints;
 
-    private Database(SqlDialect dialect, HikariDataSource dataSource, String description) {
+    private Database(SqlDialect dialect, HikariDataSource dataSource, String jdbcUrl) {
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         if (dialect == SqlDialect.SQLITE) {
             jdbi.setTransactionHandler(new SerializedWrites());
+            checkpoints = WalCheckpoints.start(jdbcUrl);
+        } else {
+            checkpoints = null;
         }
-        this.description = description;
+        this.description = describe(dialect, jdbcUrl);
     }
 
     /** Opens the database at the URL (user and password may be null) and migrates it. */
@@ -54,7 +58,7 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(dialect, dataSource, describe(dialect, jdbcUrl));
+        return new Database(dialect, dataSource, jdbcUrl);
     }
 
     /** The URL without its query string or credentials, fit for a log line. */
@@ -87,6 +91,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpoints != null) {
+            checkpoints.close();
+        }
         dataSource.close();
     }
 }

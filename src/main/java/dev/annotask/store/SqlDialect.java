@@ -35,15 +35,22 @@ public enum SqlDialect {
     }
 
     /**
+     * How large (in pages) SQLite's log may grow before a commit checkpoints it itself; far
+     * above the default 1,000, because {@link WalCheckpoints} normally does it in the background.
+     */
+    static final int SQLITE_COMMIT_CHECKPOINT_PAGES = 20_000;
+
+    /**
      * The SQLite URL for a database file, with the pragmas every connection needs: WAL so
      * readers never wait for the writer, foreign keys (off by default in SQLite), a busy
      * timeout, and IMMEDIATE transactions so two read-then-write transactions queue instead
-     * of one failing at once with SQLITE_BUSY (measured in spec/stack.md section 3).
+     * of one failing at once with SQLITE_BUSY (measured in spec/stack.md section 3); and
+     * checkpoints left to a background thread ({@link WalCheckpoints}).
      */
     public static String sqliteUrl(Path file) {
         return "jdbc:sqlite:" + file.toAbsolutePath()
                 + "?foreign_keys=true&journal_mode=WAL&busy_timeout=10000&synchronous=NORMAL"
-                + "&transaction_mode=IMMEDIATE";
+                + "&transaction_mode=IMMEDIATE&wal_autocheckpoint=" + SQLITE_COMMIT_CHECKPOINT_PAGES;
     }
 
     /**
