@@ -106,6 +106,16 @@ public final class AnnotationStore {
                 .bind("task", taskId).bind("input", inputId).bind("user", userId).execute();
     }
 
+    /** {@link #setLabelingStatus} for one user's annotations on several inputs, in one statement. */
+    public void setLabelingStatuses(Handle handle, String appUid, String taskId, List<String> inputIds, String userId,
+                                    int status, long now) {
+        handle.createUpdate("""
+                        UPDATE annotations SET status = :status, modified_at = :now
+                        WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>) AND user_id = :user""")
+                .bind("status", status).bind("now", now).bind("app", appUid).bind("task", taskId)
+                .bindList("inputs", inputIds).bind("user", userId).execute();
+    }
+
     public void update(Handle handle, Annotation a) {
         handle.createUpdate("""
                         UPDATE annotations SET data = :data, status = :status, modified_at = :modified

@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Handle;
  * The SQL of assignments, per-input labeling state and scan cursors. Every method takes the
  * caller's handle, so a whole LABEL_START or LABEL_SUBMIT is one transaction.
  *
- * <p>{@link #takeSlot} is the one place that enforces "never more than k labelers per input":
+ * <p>{@link #takeSlots} is the one place that enforces "never more than k labelers per input":
  * a conditional increment that PostgreSQL serialises on the row and SQLite on its single
  * writer, so concurrent labelers on any number of nodes cannot overfill an input.
  */
@@ -33,6 +33,22 @@ final class AssignmentStore {
     static Optional<Assignment> find(Handle handle, String appUid, String id) {
         return handle.createQuery("SELECT * FROM task_assignments WHERE app_uid = :app AND id = :id")
                 .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** The assignments of the app with these ids, by id; unknown ids are absent. */
+    static java.util.Map<String, Assignment> findAll(Handle handle, String appUid, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        // By id alone (ids are unique across apps), the app checked on the rows: with the app
+        // in the WHERE clause as well, SQLite walks the app's whole index instead (2.5 ms
+        // instead of 0.03 ms for ten ids among 20,000 assignments, measured).
+        java.util.Map<String, Assignment> found = new java.util.HashMap<>();
+        handle.createQuery("SELECT * FROM task_assignments WHERE id IN (<ids>)")
+                .bindList("ids", List.copyOf(new java.util.LinkedHashSet<>(ids)))
+                .map((rs, ctx) -> map(rs)).stream().filter(a -> a.appUid().equals(appUid))
+                .forEach(a -> found.put(a.id(), a));
+        return found;
     }
 
     static Optional<Assignment> find(Handle handle, String appUid, String taskId, String inputId, String workerId) {
@@ -99,7 +115,7 @@ final class AssignmentStore {
     static List<String> reoffered(Handle handle, String appUid, String taskId, String workerId, int limit) {
         return handle.createQuery("""
                         SELECT ti.input_id FROM task_inputs ti
-                        WHERE ti.app_uid = :app AND ti.task_id = :task AND ti.reoffer AND ti.open
+                        WHERE ti.app_uid = :app AND ti.task_id = :task AND ti.reoffer = TRUE AND ti.open
                           AND NOT EXISTS (SELECT 1 FROM task_assignments a WHERE a.app_uid = ti.app_uid
                                           AND a.task_id = ti.task_id AND a.input_id = ti.input_id AND a.worker_id = :worker)
                         LIMIT :limit""")
@@ -108,22 +124,36 @@ final class AssignmentStore {
     }
 
     /**
-     * Takes one of the input's k slots if one is free and the input is still open, in one
-     * statement: the first taker creates the row, later ones increment it only while the
-     * count is below k. Returns the count after taking (1 = nobody else holds it now, so it
-     * counts as taken again), or 0 when no slot was free.
+     * Takes one of each input's k slots where one is free and the input is still open, in one
+     * statement: the first taker creates the row, later ones increment it only while the count
+     * is below k. Returns, for each input whose slot was taken, the count after taking (1 =
+     * nobody else holds it now, so it counts as taken again); inputs with no free slot are
+     * absent.
      */
-    static int takeSlot(Handle handle, String appUid, String taskId, String inputId, int k) {
-        return handle.createQuery("""
-                        INSERT INTO task_inputs (app_uid, task_id, input_id, claimed, open, reoffer)
-                        VALUES (:app, :task, :input, 1, TRUE, FALSE)
-                        ON CONFLICT (app_uid, task_id, input_id) DO UPDATE
+    static java.util.Map<String, Integer> takeSlots(Handle handle, String appUid, String taskId,
+                                                    List<String> inputIds, int k) {
+        if (inputIds.isEmpty()) {
+            return java.util.Map.of();
+        }
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < inputIds.size(); i++) {
+            rows.append(i == 0 ? "" : ", ").append("(:app, :task, :input").append(i).append(", 1, TRUE, FALSE)");
+        }
+        var upsert = handle.createQuery("INSERT INTO task_inputs (app_uid, task_id, input_id, claimed, open, reoffer) VALUES "
+                        + rows + """
+                         ON CONFLICT (app_uid, task_id, input_id) DO UPDATE
                           SET claimed = task_inputs.claimed + 1,
                               reoffer = (task_inputs.reoffer AND task_inputs.claimed + 1 < :k)
                           WHERE task_inputs.claimed < :k AND task_inputs.open
-                        RETURNING claimed""")
-                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("k", k)
-                .mapTo(Integer.class).findOne().orElse(0);
+                        RETURNING input_id, claimed""")
+                .bind("app", appUid).bind("task", taskId).bind("k", k);
+        for (int i = 0; i < inputIds.size(); i++) {
+            upsert.bind("input" + i, inputIds.get(i));
+        }
+        java.util.Map<String, Integer> taken = new java.util.HashMap<>();
+        upsert.map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getInt(2)))
+                .forEach(e -> taken.put(e.getKey(), e.getValue()));
+        return taken;
     }
 
     /** Which of these inputs the worker already has (or had) an assignment on in the task. */
@@ -154,13 +184,19 @@ final class AssignmentStore {
                 .bind("app", appUid).bind("task", taskId).bind("input", inputId).mapTo(Integer.class).findOne().orElse(0);
     }
 
-    static void insert(Handle handle, Assignment a) {
-        handle.createUpdate("""
-                        INSERT INTO task_assignments (id, app_uid, task_id, input_id, worker_id, status, lease_expires_at,
-                                                      created_at, modified_at)
-                        VALUES (:id, :appUid, :taskId, :inputId, :workerId, :status, :leaseExpiresAt, :createdAt,
-                                :modifiedAt)""")
-                .bindMethods(a).execute();
+    static void insertAll(Handle handle, List<Assignment> assignments) {
+        if (assignments.isEmpty()) {
+            return;
+        }
+        var batch = handle.prepareBatch("""
+                INSERT INTO task_assignments (id, app_uid, task_id, input_id, worker_id, status, lease_expires_at,
+                                              created_at, modified_at)
+                VALUES (:id, :appUid, :taskId, :inputId, :workerId, :status, :leaseExpiresAt, :createdAt,
+                        :modifiedAt)""");
+        for (Assignment a : assignments) {
+            batch.bindMethods(a).add();
+        }
+        batch.execute();
     }
 
     static void setStatus(Handle handle, Assignment a, int status, long now) {
@@ -168,6 +204,15 @@ final class AssignmentStore {
                         UPDATE task_assignments SET status = :status, modified_at = :now, lease_expires_at = 0
                         WHERE app_uid = :app AND id = :id""")
                 .bind("status", status).bind("now", now).bind("app", a.appUid()).bind("id", a.id()).execute();
+    }
+
+    /** Sets the status of these assignments, read from the store in this transaction (see {@link #findAll}). */
+    static void setStatuses(Handle handle, List<Assignment> assignments, int status, long now) {
+        handle.createUpdate("""
+                        UPDATE task_assignments SET status = :status, modified_at = :now, lease_expires_at = 0
+                        WHERE id IN (<ids>)""")
+                .bind("status", status).bind("now", now)
+                .bindList("ids", assignments.stream().map(Assignment::id).toList()).execute();
     }
 
     static void extendLeases(Handle handle, List<Assignment> assignments, long expiresAt) {

@@ -100,26 +100,37 @@ public final class LabelingService {
         return taken;
     }
 
-    /** Takes a slot on each of these inputs the worker does not hold yet, while the batch has room. */
+    /**
+     * Takes a slot on these inputs, in order, for those the worker does not hold yet, while the
+     * batch has room: a few statements per call whatever the batch size, because on SQLite
+     * every statement of a labeling call is time the single writer is held.
+     */
     private void takeAmong(Handle handle, LabelingPlan plan, String workerId, List<String> inputIds, long now,
                            List<Assignment> taken, Progress.Tally tally) {
         StoredTask task = plan.task();
         java.util.Set<String> held = AssignmentStore.heldAmong(handle, task.appUid(), task.id(), workerId, inputIds);
-        for (String inputId : inputIds) {
-            if (taken.size() == BATCH || held.contains(inputId)) {
-                continue;
+        java.util.Iterator<String> candidates = inputIds.stream().filter(id -> !held.contains(id)).iterator();
+        while (taken.size() < BATCH && candidates.hasNext()) {
+            List<String> tried = new ArrayList<>();
+            while (tried.size() < BATCH - taken.size() && candidates.hasNext()) {
+                tried.add(candidates.next());
             }
-            int claimed = AssignmentStore.takeSlot(handle, task.appUid(), task.id(), inputId, plan.labelersPerInput());
-            if (claimed == 0) {
-                continue;
+            java.util.Map<String, Integer> claimed = AssignmentStore.takeSlots(handle, task.appUid(), task.id(), tried,
+                    plan.labelersPerInput());
+            List<Assignment> fresh = new ArrayList<>();
+            for (String inputId : tried) {
+                Integer count = claimed.get(inputId);
+                if (count == null) {
+                    continue;
+                }
+                if (count == 1) {
+                    tally.taken();
+                }
+                fresh.add(new Assignment(Ids.newId(), task.appUid(), task.id(), inputId, workerId,
+                        AssignmentStore.PENDING, plan.isDynamic() ? now + lease.toMillis() : 0, now, now));
             }
-            if (claimed == 1) {
-                tally.taken();
-            }
-            Assignment assignment = new Assignment(Ids.newId(), task.appUid(), task.id(), inputId, workerId,
-                    AssignmentStore.PENDING, plan.isDynamic() ? now + lease.toMillis() : 0, now, now);
-            AssignmentStore.insert(handle, assignment);
-            taken.add(assignment);
+            AssignmentStore.insertAll(handle, fresh);
+            taken.addAll(fresh);
         }
     }
 
@@ -135,27 +146,31 @@ public final class LabelingService {
             Progress.lockTask(handle, task);
             long now = clock.millis();
             List<Assignment> named = named(handle, task, workerId, assignmentIds, legacyInputId);
-            Progress.Tally tally = new Progress.Tally(task);
-            List<Assignment> result = new ArrayList<>();
+            java.util.Map<String, Assignment> pending = new java.util.LinkedHashMap<>();
             for (Assignment assignment : named) {
-                if (assignment.status() == AssignmentStore.PENDING) {
-                    if (assignment.leaseExpiresAt() > 0 && assignment.leaseExpiresAt() <= now) {
-                        throw new ApiException(StatusCode.TASK_CONFLICT, "the lease on assignment " + assignment.id()
-                                + " expired and its input went back to the pool; call LABEL_START again");
-                    }
-                    submit(handle, plan, assignment, now, tally);
+                if (assignment.status() != AssignmentStore.PENDING) {
+                    continue;
                 }
-                result.add(AssignmentStore.find(handle, task.appUid(), assignment.id()).orElse(assignment));
+                if (assignment.leaseExpiresAt() > 0 && assignment.leaseExpiresAt() <= now) {
+                    throw new ApiException(StatusCode.TASK_CONFLICT, "the lease on assignment " + assignment.id()
+                            + " expired and its input went back to the pool; call LABEL_START again");
+                }
+                pending.put(assignment.id(), assignment);
             }
+            Progress.Tally tally = new Progress.Tally(task);
+            submit(handle, plan, List.copyOf(pending.values()), now, tally);
             tally.flush(handle, now);
-            return result;
+            java.util.Map<String, Assignment> current = AssignmentStore.findAll(handle, task.appUid(),
+                    named.stream().map(Assignment::id).toList());
+            return named.stream().map(a -> current.getOrDefault(a.id(), a)).toList();
         });
     }
 
     private List<Assignment> named(Handle handle, StoredTask task, String workerId, List<String> ids, String inputId) {
+        java.util.Map<String, Assignment> found = AssignmentStore.findAll(handle, task.appUid(), ids);
         List<Assignment> named = new ArrayList<>();
         for (String id : ids) {
-            Assignment assignment = AssignmentStore.find(handle, task.appUid(), id)
+            Assignment assignment = java.util.Optional.ofNullable(found.get(id))
                     .filter(a -> a.taskId().equals(task.id()))
                     .orElseThrow(() -> ApiException.notFound("task assignment '" + id + "' not found in this task"));
             if (!assignment.workerId().equals(workerId)) {
@@ -174,29 +189,58 @@ public final class LabelingService {
         return named;
     }
 
-    private void submit(Handle handle, LabelingPlan plan, Assignment assignment, long now, Progress.Tally tally) {
+    /**
+     * Turns in one worker's pending assignments: each goes to the state its review strategy
+     * gives it, with its annotations; then consensus is judged and inputs settle. A handful of
+     * statements for the whole batch (one per outcome), not one set per assignment.
+     */
+    private void submit(Handle handle, LabelingPlan plan, List<Assignment> assignments, long now,
+                        Progress.Tally tally) {
+        if (assignments.isEmpty()) {
+            return;
+        }
         StoredTask task = plan.task();
         TaskReview.TaskReviewStrategy review = plan.review();
-        StatusCode assignmentStatus;
-        StatusCode annotationStatus;
-        if (review == TaskReview.TaskReviewStrategy.CONSENSUS) {
-            assignmentStatus = StatusCode.TASK_ASSIGNMENT_AWAITING_CONSENSUS_REVIEW;
-            annotationStatus = StatusCode.ANNOTATION_AWAITING_CONSENSUS_REVIEW;
-        } else if (review == TaskReview.TaskReviewStrategy.MANUAL && sampledForReview(task, assignment)) {
-            assignmentStatus = StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW;
-            annotationStatus = StatusCode.ANNOTATION_AWAITING_REVIEW;
-        } else {
-            assignmentStatus = StatusCode.TASK_ASSIGNMENT_SUCCESS;
-            annotationStatus = StatusCode.ANNOTATION_SUCCESS;
+        java.util.Map<StatusCode, List<Assignment>> byOutcome = new java.util.EnumMap<>(StatusCode.class);
+        for (Assignment assignment : assignments) {
+            byOutcome.computeIfAbsent(outcomeOf(review, task, assignment), s -> new ArrayList<>()).add(assignment);
         }
-        AssignmentStore.setStatus(handle, assignment, assignmentStatus.getNumber(), now);
-        annotations.setLabelingStatus(handle, task.appUid(), task.id(), assignment.inputId(), assignment.workerId(),
-                annotationStatus.getNumber(), null, now);
-        tally.worked(handle, assignment.inputId());
+        String workerId = assignments.get(0).workerId();
+        byOutcome.forEach((outcome, group) -> {
+            AssignmentStore.setStatuses(handle, group, outcome.getNumber(), now);
+            annotations.setLabelingStatuses(handle, task.appUid(), task.id(), inputIdsOf(group), workerId,
+                    annotationStatusOf(outcome).getNumber(), now);
+        });
+        List<String> inputIds = inputIdsOf(assignments);
+        tally.worked(handle, inputIds);
         if (review == TaskReview.TaskReviewStrategy.CONSENSUS) {
-            consensus.judge(handle, plan, assignment.inputId(), now);
+            for (String inputId : inputIds) {
+                consensus.judge(handle, plan, inputId, now);
+            }
         }
-        tally.settleIfDone(handle, plan, assignment.inputId());
+        tally.settleIfDone(handle, plan, inputIds);
+    }
+
+    private static StatusCode outcomeOf(TaskReview.TaskReviewStrategy review, StoredTask task, Assignment assignment) {
+        if (review == TaskReview.TaskReviewStrategy.CONSENSUS) {
+            return StatusCode.TASK_ASSIGNMENT_AWAITING_CONSENSUS_REVIEW;
+        }
+        if (review == TaskReview.TaskReviewStrategy.MANUAL && sampledForReview(task, assignment)) {
+            return StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW;
+        }
+        return StatusCode.TASK_ASSIGNMENT_SUCCESS;
+    }
+
+    private static StatusCode annotationStatusOf(StatusCode assignmentOutcome) {
+        return switch (assignmentOutcome) {
+            case TASK_ASSIGNMENT_AWAITING_CONSENSUS_REVIEW -> StatusCode.ANNOTATION_AWAITING_CONSENSUS_REVIEW;
+            case TASK_ASSIGNMENT_AWAITING_REVIEW -> StatusCode.ANNOTATION_AWAITING_REVIEW;
+            default -> StatusCode.ANNOTATION_SUCCESS;
+        };
+    }
+
+    private static List<String> inputIdsOf(List<Assignment> assignments) {
+        return assignments.stream().map(Assignment::inputId).toList();
     }
 
     /**

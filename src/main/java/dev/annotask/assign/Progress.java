@@ -2,6 +2,8 @@ package dev.annotask.assign;
 
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
+import java.util.Arrays;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -55,37 +57,32 @@ final class Progress {
             taken++;
         }
 
-        void worked(Handle handle, String inputId) {
+        void worked(Handle handle, List<String> inputIds) {
             worked += handle.createUpdate("""
                             UPDATE task_inputs SET worked = TRUE
-                            WHERE app_uid = :app AND task_id = :task AND input_id = :input AND NOT worked""")
-                    .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).execute();
+                            WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>) AND NOT worked""")
+                    .bind("app", task.appUid()).bind("task", task.id()).bindList("inputs", inputIds).execute();
         }
 
-        /** Settles the input if nothing more can happen to it (see the class comment). */
-        void settleIfDone(Handle handle, LabelingPlan plan, String inputId) {
-            Boolean settleable = handle.createQuery("""
-                            SELECT (NOT settled) AND (NOT open OR claimed >= :k) AS ready FROM task_inputs
-                            WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
-                    .bind("k", plan.labelersPerInput()).bind("app", task.appUid()).bind("task", task.id())
-                    .bind("input", inputId).mapTo(Boolean.class).findOne().orElse(false);
-            if (!settleable) {
-                return;
-            }
-            int unfinished = handle.createQuery("""
-                            SELECT COUNT(*) AS n FROM task_assignments
-                            WHERE app_uid = :app AND task_id = :task AND input_id = :input AND status IN (<unfinished>)""")
-                    .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId)
-                    .bindList("unfinished", java.util.Arrays.stream(UNFINISHED).boxed().toList())
-                    .mapTo(Integer.class).one();
-            if (unfinished > 0) {
-                return;
-            }
-            handle.createUpdate("""
+        /**
+         * Settles those of the inputs on which nothing more can happen (see the class comment),
+         * in one statement.
+         */
+        void settleIfDone(Handle handle, LabelingPlan plan, List<String> inputIds) {
+            settled += handle.createUpdate("""
                             UPDATE task_inputs SET settled = TRUE, open = FALSE, reoffer = FALSE
-                            WHERE app_uid = :app AND task_id = :task AND input_id = :input""")
-                    .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).execute();
-            settled++;
+                            WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>)
+                              AND NOT settled AND (NOT open OR claimed >= :k)
+                              AND NOT EXISTS (SELECT 1 FROM task_assignments a
+                                              WHERE a.app_uid = task_inputs.app_uid AND a.task_id = task_inputs.task_id
+                                                AND a.input_id = task_inputs.input_id AND a.status IN (<unfinished>))""")
+                    .bind("app", task.appUid()).bind("task", task.id()).bindList("inputs", inputIds)
+                    .bind("k", plan.labelersPerInput())
+                    .bindList("unfinished", Arrays.stream(UNFINISHED).boxed().toList()).execute();
+        }
+
+        void settleIfDone(Handle handle, LabelingPlan plan, String inputId) {
+            settleIfDone(handle, plan, List.of(inputId));
         }
 
         /** Writes the counters, then completes the task if this transaction settled its last input. */

@@ -22,6 +22,7 @@ public final class TaskStore {
     static final String REVIEWER = "reviewer";
 
     private final Jdbi jdbi;
+    private final ParsedSpecs specs = new ParsedSpecs();
 
     public TaskStore(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -196,9 +197,9 @@ public final class TaskStore {
         }
     }
 
-    private static StoredTask map(ResultSet rs) throws SQLException {
-        return new StoredTask(rs.getString("app_uid"), rs.getString("id"),
-                Json.read(rs.getString("spec"), Task.newBuilder()).build(), rs.getInt("status"),
+    private StoredTask map(ResultSet rs) throws SQLException {
+        return new StoredTask(rs.getString("app_uid"), rs.getString("id"), specs.parse(rs.getString("spec")),
+                rs.getInt("status"),
                 rs.getLong("created_at"), rs.getLong("modified_at"));
     }
 }
