@@ -7,6 +7,7 @@ import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.Dispatcher;
 import dev.annotask.api.RpcMethod;
 import dev.annotask.api.RpcRegistry;
+import dev.annotask.api.grpc.GrpcServer;
 import dev.annotask.api.rest.RestGateway;
 import dev.annotask.assign.AssignmentRpcs;
 import dev.annotask.assign.CountRpcs;
@@ -47,6 +48,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import org.eclipse.jetty.server.Connector;
@@ -61,8 +63,9 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * {@link ServerConfig}, by hand and in dependency order, and owns their lifecycle.
  *
  * <p>{@link #start} migrates the database, bootstraps the admin on an empty one, registers
- * every feature's RPCs and starts the HTTP server; {@link #close} stops taking requests, lets
- * the ones in flight finish, then closes the database. Not thread-safe: start and close from
+ * every feature's RPCs and starts the HTTP server and, unless turned off, the gRPC server; both
+ * call the one {@link Dispatcher}. {@link #close} stops both taking requests, lets the ones in
+ * flight finish, then closes the database. Not thread-safe: start and close from
  * one thread.
  */
 public final class AnnotaskServer implements AutoCloseable {
@@ -98,6 +101,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private Database database;
     private RpcRegistry registry;
     private Javalin http;
+    private GrpcServer grpc;
     private Optional<String> createdAdminToken = Optional.empty();
 
     public AnnotaskServer(ServerConfig config) {
@@ -165,6 +169,14 @@ public final class AnnotaskServer implements AutoCloseable {
             }
         });
         http.start();
+        if (config.grpcPort() != 0) {
+            try {
+                grpc = GrpcServer.start(config.host(), Math.max(config.grpcPort(), 0), SERVICES, registry, dispatcher);
+            } catch (RuntimeException e) {
+                close(); // a taken gRPC port must not leave the HTTP server and the database open
+                throw e;
+            }
+        }
         return this;
     }
 
@@ -199,6 +211,11 @@ public final class AnnotaskServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The gRPC port served, or empty when gRPC is off. */
+    public OptionalInt grpcPort() {
+        return grpc == null ? OptionalInt.empty() : OptionalInt.of(grpc.port());
+    }
+
     /** Every RPC of the schema and which are served; read-only once started. */
     public RpcRegistry registry() {
         return registry;
@@ -215,9 +232,19 @@ public final class AnnotaskServer implements AutoCloseable {
 
     @Override
     public void close() {
+        long stopStarted = System.currentTimeMillis();
+        if (grpc != null) {
+            grpc.stopAccepting();
+        }
         if (http != null) {
             http.stop();
             http = null;
+        }
+        if (grpc != null) {
+            // Both transports drain at the same time; gRPC gets what is left of the grace period.
+            long left = GRACEFUL_STOP_MILLIS - (System.currentTimeMillis() - stopStarted);
+            grpc.close(Math.max(left, 0));
+            grpc = null;
         }
         if (database != null) {
             database.close();

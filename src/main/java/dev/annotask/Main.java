@@ -33,7 +33,7 @@ public final class Main implements Runnable {
         @Option(names = "--port", defaultValue = "${env:ANNOTASK_PORT:-8080}", description = "HTTP port (${DEFAULT-VALUE}).")
         int port;
 
-        @Option(names = "--grpc-port", defaultValue = "${env:ANNOTASK_GRPC_PORT:-18080}", description = "gRPC port; 0 turns gRPC off (${DEFAULT-VALUE}).")
+        @Option(names = "--grpc-port", defaultValue = "${env:ANNOTASK_GRPC_PORT:-18080}", description = "gRPC port, plaintext (TLS belongs to a proxy in front); 0 turns gRPC off (${DEFAULT-VALUE}).")
         int grpcPort;
 
         @Option(names = "--data", defaultValue = "${env:ANNOTASK_DATA:-./annotask-data}", description = "Data directory: SQLite file and stored bytes (${DEFAULT-VALUE}).")
@@ -66,7 +66,8 @@ public final class Main implements Runnable {
                     .filter(token -> adminToken == null || adminToken.isBlank())
                     .ifPresent(token -> System.out.println("admin token: " + token));
             LOG.info("Annotask serving HTTP on {}:{}, gRPC {}, database {}", host, server.httpPort(),
-                    grpcPort == 0 ? "off" : "not served yet (port " + grpcPort + ")", server.database());
+                    server.grpcPort().isPresent() ? "on " + host + ":" + server.grpcPort().getAsInt() : "off",
+                    server.database());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("Stopping: finishing requests in flight");

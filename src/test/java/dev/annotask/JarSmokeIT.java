@@ -2,13 +2,17 @@ package dev.annotask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.annotask.proto.api.GetUserRequest;
 import dev.annotask.proto.api.SingleUserResponse;
+import dev.annotask.proto.api.UserAppIDSet;
 import dev.annotask.testing.ApiClient;
+import dev.annotask.testing.GrpcClient;
 import dev.annotask.testing.TestDatabases;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,25 +25,34 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's run command, for real: the built jar starts, names its addresses and database
- * in one line, answers the admin with the given token, prints a random token when none is
+ * in one line, answers the admin with the given token over HTTP and gRPC, prints a random token when none is
  * given, and stops on SIGTERM.
  */
 class JarSmokeIT {
-    private static final Pattern STARTED = Pattern.compile("serving HTTP on [^:]+:(\\d+), gRPC .*, database (\\S+)");
+    private static final Pattern STARTED =
+            Pattern.compile("serving HTTP on [^:]+:(\\d+), gRPC (?:on [^:]+:(\\d+)|off), database (\\S+)");
 
     @Test
-    void servesTheAdminWithTheGivenTokenAndStopsOnSigterm() throws Exception {
+    void servesTheAdminWithTheGivenTokenOverHttpAndGrpcAndStopsOnSigterm() throws Exception {
         Path data = TestDatabases.tempDirectory();
-        Process process = start(data, "--admin-token", "T");
+        int grpcPort = freePort();
+        Process process = start(data, "--admin-token", "T", "--grpc-port", String.valueOf(grpcPort));
         try {
             List<String> lines = new ArrayList<>();
             Matcher started = awaitStartLine(process, lines);
-            assertThat(started.group(2)).isEqualTo("sqlite");
+            assertThat(started.group(3)).isEqualTo("sqlite");
             ApiClient api = new ApiClient(Integer.parseInt(started.group(1)));
             var reply = api.send("GET", "/v2/users/admin", "T", null, SingleUserResponse.getDefaultInstance());
             assertThat(reply.code()).isEqualTo(10000);
             assertThat(reply.message().getUser().getId()).isEqualTo("admin");
             assertThat(lines).noneMatch(line -> line.contains("admin token"));
+            assertThat(started.group(2)).as("the gRPC port asked for").isEqualTo(String.valueOf(grpcPort));
+            try (GrpcClient grpc = new GrpcClient(grpcPort)) {
+                SingleUserResponse viaGrpc = grpc.call("GetUser", GetUserRequest.newBuilder()
+                        .setUserAppId(UserAppIDSet.newBuilder().setUserId("admin")).build(),
+                        SingleUserResponse.getDefaultInstance(), "T");
+                assertThat(viaGrpc.getUser().getId()).as(viaGrpc.toString()).isEqualTo("admin");
+            }
         } finally {
             process.destroy();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
@@ -111,11 +124,20 @@ class JarSmokeIT {
         assertThat(lines).isNotEmpty().noneMatch(line -> line.contains(token));
     }
 
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static Process start(Path data, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0", "--host", "127.0.0.1",
+                "-jar", "target/annotask.jar", "serve", "--port", "0", "--host", "127.0.0.1",
                 "--data", data.toString()));
         command.addAll(List.of(extra));
+        if (!command.contains("--grpc-port")) {
+            command.addAll(List.of("--grpc-port", "0"));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("ANNOTASK_"));
         return builder.start();

@@ -7,7 +7,7 @@ import java.time.Duration;
  * Everything the server is started with, resolved once (flag, else environment, else default).
  *
  * @param httpPort the REST port; 0 picks a free one
- * @param grpcPort the gRPC port; 0 turns gRPC off
+ * @param grpcPort the gRPC port; 0 turns gRPC off, {@link #ANY_FREE_PORT} picks a free one
  * @param dataDir where the SQLite file and stored bytes live
  * @param databaseUrl a {@code jdbc:postgresql:} URL, or null for SQLite under {@code dataDir}
  * @param adminToken the bootstrap admin's token on an empty database, or null for a random one
@@ -18,6 +18,11 @@ public record ServerConfig(String host, int httpPort, int grpcPort, Path dataDir
                            String databaseUser, String databasePassword, String adminToken, int poolSize,
                            Duration lease) {
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(30);
+    /**
+     * A gRPC port meaning "any free one". The gRPC port needs its own value for this because
+     * 0 is taken: on the command line {@code --grpc-port 0} turns gRPC off.
+     */
+    public static final int ANY_FREE_PORT = -1;
 
     /** A configuration for tests and embedding: SQLite in {@code dataDir}, free ports. */
     public static ServerConfig forDirectory(Path dataDir) {
@@ -26,6 +31,11 @@ public record ServerConfig(String host, int httpPort, int grpcPort, Path dataDir
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, url, user, password, adminToken, poolSize, lease);
+    }
+
+    public ServerConfig withGrpcPort(int port) {
+        return new ServerConfig(host, httpPort, port, dataDir, databaseUrl, databaseUser, databasePassword, adminToken,
+                poolSize, lease);
     }
 
     public ServerConfig withAdminToken(String token) {

@@ -41,6 +41,11 @@ public final class LabelingWorld implements AutoCloseable {
         return server.client();
     }
 
+    /** The port the server answers gRPC on. */
+    public int grpcPort() {
+        return server.grpcPort();
+    }
+
     public String token(String userId) {
         return tokens.get(userId);
     }

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * A real Annotask server on a free port over a fresh database of the given vendor, with a
- * known admin token, for API tests. Restartable on the same database, to test persistence.
+ * A real Annotask server on free ports (HTTP and gRPC) over a fresh database of the given
+ * vendor, with a known admin token, for API tests. Restartable on the same database, to test
+ * persistence.
  */
 public final class RunningServer implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token";
@@ -30,7 +31,8 @@ public final class RunningServer implements AutoCloseable {
     /** A server on the given clock (a {@link MutableClock} lets a test expire leases at once). */
     public static RunningServer start(SqlDialect dialect, Clock clock) {
         Path dataDir = TestDatabases.tempDirectory();
-        ServerConfig config = ServerConfig.forDirectory(dataDir).withAdminToken(ADMIN_TOKEN);
+        ServerConfig config = ServerConfig.forDirectory(dataDir).withAdminToken(ADMIN_TOKEN)
+                .withGrpcPort(ServerConfig.ANY_FREE_PORT);
         if (dialect == SqlDialect.POSTGRESQL) {
             config = config.withDatabase(TestDatabases.newDatabase(dialect), null, null);
         }
@@ -52,6 +54,11 @@ public final class RunningServer implements AutoCloseable {
 
     public ApiClient client() {
         return client;
+    }
+
+    /** The port the server answers gRPC on. */
+    public int grpcPort() {
+        return server.grpcPort().orElseThrow();
     }
 
     public AnnotaskServer server() {

@@ -1,0 +1,149 @@
+package dev.annotask.api.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.annotask.proto.api.ListStatusCodesRequest;
+import dev.annotask.proto.api.MultiStatusCodeResponse;
+import dev.annotask.store.SqlDialect;
+import dev.annotask.testing.GrpcClient;
+import dev.annotask.testing.RunningServer;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the gRPC server promises beyond the RPCs themselves: reflection for grpcurl, 128 MiB
+ * inbound messages, and gRPC errors only for what never reaches a handler. Independent of
+ * the database, so it runs on SQLite only.
+ */
+class GrpcServerTest {
+    private static final int MIB = 1024 * 1024;
+
+    private static RunningServer server;
+    private static GrpcClient grpc;
+
+    @BeforeAll
+    static void start() {
+        server = RunningServer.start(SqlDialect.SQLITE);
+        grpc = new GrpcClient(server.grpcPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        grpc.close();
+        server.close();
+    }
+
+    @Test
+    void reflectionListsOurServicesAndDescribesThem() throws Exception {
+        List<String> services = reflect(ServerReflectionRequest.newBuilder().setListServices("").build())
+                .getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
+        assertThat(services).contains("clarifai.api.V2", "annotask.admin.Admin", "grpc.reflection.v1.ServerReflection",
+                "grpc.reflection.v1alpha.ServerReflection");
+        ServerReflectionResponse file = reflect(ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("clarifai.api.V2.PostTasks").build());
+        assertThat(file.getFileDescriptorResponse().getFileDescriptorProtoCount()).as("grpcurl describe").isPositive();
+    }
+
+    @Test
+    void aRequestOf120MibIsAccepted() {
+        MultiStatusCodeResponse response = grpc.call("ListStatusCodes", paddedTo(120 * MIB),
+                MultiStatusCodeResponse.getDefaultInstance(), null);
+        assertThat(response.getStatus().getCodeValue()).isEqualTo(10000);
+    }
+
+    @Test
+    void aRequestOverTheLimitIsRefusedByTheTransport() {
+        assertThatThrownBy(() -> grpc.call("ListStatusCodes", paddedTo(128 * MIB + 1024),
+                MultiStatusCodeResponse.getDefaultInstance(), null))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    }
+
+    @Test
+    void bytesThatAreNoMessageAndUnknownMethodsAreGrpcErrors() {
+        byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        assertThatThrownBy(() -> rawCall("clarifai.api.V2/GetStatusCode", garbage))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL));
+        assertThatThrownBy(() -> rawCall("clarifai.api.V2/PostModels", new byte[0]))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+    }
+
+    /** An empty request carrying an unknown field of that many bytes, which the server parses and ignores. */
+    private static ListStatusCodesRequest paddedTo(int bytes) {
+        ByteString padding = UnsafeByteOperations.unsafeWrap(new byte[bytes]);
+        return ListStatusCodesRequest.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder()
+                .addField(1000, UnknownFieldSet.Field.newBuilder().addLengthDelimited(padding).build()).build()).build();
+    }
+
+    private static ServerReflectionResponse reflect(ServerReflectionRequest request) throws Exception {
+        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(grpc.channel())
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse response) {
+                        answer.complete(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answer.completeExceptionally(new IllegalStateException("no answer"));
+                    }
+                });
+        requests.onNext(request);
+        requests.onCompleted();
+        return answer.get(30, TimeUnit.SECONDS);
+    }
+
+    private static byte[] rawCall(String fullMethodName, byte[] request) {
+        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(fullMethodName)
+                .setRequestMarshaller(new RawBytes()).setResponseMarshaller(new RawBytes()).build();
+        return ClientCalls.blockingUnaryCall(grpc.channel(), method, CallOptions.DEFAULT, request);
+    }
+
+    /** Sends bytes as they are, to put what no client library would send on the wire. */
+    private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

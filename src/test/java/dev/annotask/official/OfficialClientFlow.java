@@ -1,0 +1,308 @@
+package dev.annotask.official;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.clarifai.grpc.api.Annotation;
+import com.clarifai.grpc.api.App;
+import com.clarifai.grpc.api.Collaborator;
+import com.clarifai.grpc.api.Concept;
+import com.clarifai.grpc.api.Data;
+import com.clarifai.grpc.api.Dataset;
+import com.clarifai.grpc.api.DatasetInput;
+import com.clarifai.grpc.api.DeleteTasksRequest;
+import com.clarifai.grpc.api.GetTaskCountRequest;
+import com.clarifai.grpc.api.GetTaskRequest;
+import com.clarifai.grpc.api.Input;
+import com.clarifai.grpc.api.Key;
+import com.clarifai.grpc.api.LabelSubmitConfig;
+import com.clarifai.grpc.api.ListAnnotationsRequest;
+import com.clarifai.grpc.api.ListNextTaskAssignmentsRequest;
+import com.clarifai.grpc.api.ListTasksRequest;
+import com.clarifai.grpc.api.MultiTaskAssignmentResponse;
+import com.clarifai.grpc.api.MultiTaskResponse;
+import com.clarifai.grpc.api.PatchTasksRequest;
+import com.clarifai.grpc.api.PostAnnotationsRequest;
+import com.clarifai.grpc.api.PostAppsRequest;
+import com.clarifai.grpc.api.PostCollaboratorsRequest;
+import com.clarifai.grpc.api.PostConceptsRequest;
+import com.clarifai.grpc.api.PostDatasetInputsRequest;
+import com.clarifai.grpc.api.PostDatasetsRequest;
+import com.clarifai.grpc.api.PostInputsRequest;
+import com.clarifai.grpc.api.PostKeysRequest;
+import com.clarifai.grpc.api.PostTasksRequest;
+import com.clarifai.grpc.api.PutTaskAssignmentsRequest;
+import com.clarifai.grpc.api.PutTaskAssignmentsRequestAction;
+import com.clarifai.grpc.api.ReviewApproveConfig;
+import com.clarifai.grpc.api.Task;
+import com.clarifai.grpc.api.TaskAssignment;
+import com.clarifai.grpc.api.TaskConcept;
+import com.clarifai.grpc.api.TaskInputSource;
+import com.clarifai.grpc.api.TaskReview;
+import com.clarifai.grpc.api.TaskReviewConsensusStrategyInfo;
+import com.clarifai.grpc.api.TaskReviewManualStrategyInfo;
+import com.clarifai.grpc.api.TaskStatusCountPerUser;
+import com.clarifai.grpc.api.TaskWorker;
+import com.clarifai.grpc.api.TaskWorkerPartitionedStrategyInfo;
+import com.clarifai.grpc.api.Text;
+import com.clarifai.grpc.api.User;
+import com.clarifai.grpc.api.UserAppIDSet;
+import com.clarifai.grpc.api.V2Grpc;
+import com.clarifai.grpc.api.V2Grpc.V2BlockingStub;
+import com.clarifai.grpc.api.Worker;
+import com.clarifai.grpc.api.status.Status;
+import com.clarifai.grpc.api.status.StatusCode;
+import com.clarifai.credentials.ClarifaiCallCredentials;
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.annotask.store.SqlDialect;
+import dev.annotask.testing.Fixtures;
+import dev.annotask.testing.RunningServer;
+import io.grpc.Channel;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole labeling flow driven by Clarifai's official Java client (clarifai-grpc 10.3.3),
+ * once per client mode: the subclasses give the stubs, plaintext gRPC or the JSON channel.
+ * Keys, app, collaborators, concepts, inputs, dataset; tasks of every worker and review
+ * strategy; LABEL_START, annotate, LABEL_SUBMIT; review; counts; patch; delete.
+ *
+ * <p>Where a mode's client cannot make a call at all, the subclass shows that limit and
+ * makes the call the way such a user has to (see {@link #putTaskAssignments}). Each mode runs
+ * in a JVM of its own, because the client's marshaller choice is JVM-wide.
+ *
+ * <p>Deprecated fields (legacy {@code user_ids}, {@code TaskStatusCountPerUser.user_id}) are
+ * used on purpose in places: 10.3.3 users still send and read them.
+ */
+@SuppressWarnings("deprecation")
+public abstract class OfficialClientFlow {
+    protected static final String OWNER = "owner";
+    protected static final String APP = "pets";
+    private static final UserAppIDSet APP_IDS = UserAppIDSet.newBuilder().setUserId(OWNER).setAppId(APP).build();
+
+    protected static RunningServer server;
+    private static Map<String, String> tokens;
+
+    @BeforeAll
+    static void startServer() {
+        server = RunningServer.start(SqlDialect.SQLITE);
+        // Users are Annotask's own admin extension, outside Clarifai's API: made over REST.
+        Fixtures fixtures = new Fixtures(server.client());
+        tokens = Map.of(OWNER, fixtures.createUserWithToken(OWNER), "w1", fixtures.createUserWithToken("w1"),
+                "w2", fixtures.createUserWithToken("w2"), "r1", fixtures.createUserWithToken("r1"));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    /** The channel of this mode: plaintext gRPC, or the client's JSON channel. */
+    protected abstract Channel channel();
+
+    /** A stub on this mode's channel sending {@code Key <key>}, as the client's docs make one. */
+    protected final V2BlockingStub stub(String key) {
+        return V2Grpc.newBlockingStub(channel()).withCallCredentials(new ClarifaiCallCredentials(key));
+    }
+
+    /** PutTaskAssignments as a user of this mode can make it. */
+    protected abstract MultiTaskAssignmentResponse putTaskAssignments(String key, PutTaskAssignmentsRequest request);
+
+    /** ListTasks filtered by worker (a repeated field on a GET), as a user of this mode can make it; null if none can. */
+    protected abstract MultiTaskResponse listTasksOfWorker(String key, ListTasksRequest request);
+
+    protected static String token(String userId) {
+        return tokens.get(userId);
+    }
+
+    @Test
+    void aWholeLabelingFlowFromAppToDeletedTask() {
+        V2BlockingStub owner = stub(token(OWNER));
+        // No user_app_id on these user-level calls: the JSON channel throws NullPointerException
+        // on a user_app_id without app_id, and the token's own user is meant anyway.
+        ok(owner.postApps(PostAppsRequest.newBuilder()
+                .addApps(App.newBuilder().setId(APP).setName("Pets")).build()));
+        var keys = ok(owner.postKeys(PostKeysRequest.newBuilder()
+                .addKeys(Key.newBuilder().setDescription("pets key").addScopes("All")
+                        .addApps(App.newBuilder().setId(APP).setUserId(OWNER))).build()));
+        V2BlockingStub app = stub(keys.getKeys(0).getId());
+        PostCollaboratorsRequest.Builder collaborators = PostCollaboratorsRequest.newBuilder().setUserAppId(APP_IDS);
+        for (String user : List.of("w1", "w2", "r1")) {
+            collaborators.addCollaborators(Collaborator.newBuilder().setUser(User.newBuilder().setId(user)).addScopes("All"));
+        }
+        ok(owner.postCollaborators(collaborators.build()));
+
+        ok(app.postConcepts(PostConceptsRequest.newBuilder()
+                .addConcepts(Concept.newBuilder().setId("cat")).addConcepts(Concept.newBuilder().setId("dog")).build()));
+        PostInputsRequest.Builder inputs = PostInputsRequest.newBuilder();
+        for (int i = 0; i < 4; i++) {
+            inputs.addInputs(Input.newBuilder().setId("in" + i)
+                    .setData(Data.newBuilder().setText(Text.newBuilder().setRaw("text " + i))));
+        }
+        ok(app.postInputs(inputs.build()));
+        ok(app.postDatasets(PostDatasetsRequest.newBuilder().addDatasets(Dataset.newBuilder().setId("first")).build()));
+        ok(app.postDatasetInputs(PostDatasetInputsRequest.newBuilder().setDatasetId("first")
+                .addDatasetInputs(DatasetInput.newBuilder().setInput(Input.newBuilder().setId("in0")))
+                .addDatasetInputs(DatasetInput.newBuilder().setInput(Input.newBuilder().setId("in1"))).build()));
+
+        List<Task> tasks = ok(app.postTasks(PostTasksRequest.newBuilder()
+                .addTasks(task("full, manual review", fullWorkers("w1"), datasetSource("first"), manualReview("r1")))
+                .addTasks(task("evenly, no review", partitioned(TaskWorkerPartitionedStrategyInfo
+                        .TaskWorkerPartitionedStrategy.EVENLY, 1, null), allInputs(), noReview()))
+                .addTasks(task("weighted, consensus", partitioned(TaskWorkerPartitionedStrategyInfo
+                        .TaskWorkerPartitionedStrategy.WEIGHTED, 2, weights()), allInputs(), consensusReview()))
+                .addTasks(task("dynamic", dynamicWorkers(), allInputs(), noReview()))
+                .build())).getTasksList();
+        assertThat(tasks).extracting(Task::getName)
+                .containsExactly("full, manual review", "evenly, no review", "weighted, consensus", "dynamic");
+        assertThat(tasks).allSatisfy(task -> assertThat(task.getId()).matches("[0-9a-f]{32}"));
+        assertThat(tasks.get(2).getReview().getConsensusStrategyInfo().getApprovalThreshold())
+                .as("10.3.3's consensus threshold").isEqualTo(2);
+        assertThat(tasks.get(3).getWorker().getStrategyValue()).as("DYNAMIC, unknown to 10.3.3, kept as its number")
+                .isEqualTo(4);
+        String fullTask = tasks.get(0).getId();
+
+        assertThat(ok(app.getTask(GetTaskRequest.newBuilder().setTaskId(fullTask).build())).getTask().getName())
+                .isEqualTo("full, manual review");
+        assertThat(ok(app.listTasks(ListTasksRequest.newBuilder().setPerPage(10).build())).getTasksList()).hasSize(4);
+        MultiTaskResponse ofW2 = listTasksOfWorker(keys.getKeys(0).getId(),
+                ListTasksRequest.newBuilder().addWorkerUserIds("w2").build());
+        if (ofW2 != null) {
+            assertThat(ok(ofW2).getTasksList()).extracting(Task::getName)
+                    .containsExactly("evenly, no review", "weighted, consensus", "dynamic");
+        }
+
+        labelAndReview(fullTask);
+
+        ok(app.patchTasks(PatchTasksRequest.newBuilder().setAction("merge")
+                .addTasks(Task.newBuilder().setId(fullTask).setStatus(Status.newBuilder().setCode(StatusCode.TASK_DONE)))
+                .build()));
+        assertThat(ok(app.getTask(GetTaskRequest.newBuilder().setTaskId(fullTask).build())).getTask().getStatus()
+                .getCode()).isEqualTo(StatusCode.TASK_DONE);
+        ok(app.deleteTasks(DeleteTasksRequest.newBuilder().addIds(tasks.get(1).getId()).build()));
+        assertThat(app.getTask(GetTaskRequest.newBuilder().setTaskId(tasks.get(1).getId()).build()).getStatus()
+                .getCode()).as("a failure is a status, not an exception").isEqualTo(StatusCode.TASK_MISSING);
+        assertThat(ok(app.listTasks(ListTasksRequest.newBuilder().build())).getTasksList()).hasSize(3);
+    }
+
+    @Test
+    void aWrongKeyIsAStatusNotAnException() {
+        var response = stub("not-a-key").getTask(GetTaskRequest.newBuilder().setUserAppId(APP_IDS).setTaskId("t").build());
+        assertThat(response.getStatus().getCode()).isEqualTo(StatusCode.CONN_KEY_INVALID);
+    }
+
+    /** w1 takes the dataset's two inputs, labels and submits them; r1 approves them all. */
+    private void labelAndReview(String taskId) {
+        V2BlockingStub w1 = stub(token("w1"));
+        List<String> inputIds = ok(w1.listNextTaskAssignments(ListNextTaskAssignmentsRequest.newBuilder()
+                .setUserAppId(APP_IDS).setTaskId(taskId).build())).getInputsList().stream().map(Input::getId).toList();
+        assertThat(inputIds).as("the deprecated LABEL_START").containsExactlyInAnyOrder("in0", "in1");
+        List<TaskAssignment> batch = ok(putTaskAssignments(token("w1"), action(taskId,
+                PutTaskAssignmentsRequestAction.LABEL_START))).getTaskAssignmentsList();
+        assertThat(batch).extracting(a -> a.getInput().getId()).containsExactlyInAnyOrder("in0", "in1");
+
+        PostAnnotationsRequest.Builder annotations = PostAnnotationsRequest.newBuilder().setUserAppId(APP_IDS);
+        for (TaskAssignment assignment : batch) {
+            annotations.addAnnotations(Annotation.newBuilder().setInputId(assignment.getInput().getId()).setTaskId(taskId)
+                    .setData(Data.newBuilder().addConcepts(Concept.newBuilder().setId("cat").setValue(1))));
+        }
+        ok(w1.postAnnotations(annotations.build()));
+        List<TaskAssignment> submitted = ok(putTaskAssignments(token("w1"), action(taskId,
+                PutTaskAssignmentsRequestAction.LABEL_SUBMIT).toBuilder()
+                .setLabelSubmitConfig(LabelSubmitConfig.newBuilder().addAllTaskAssignments(batch)).build()))
+                .getTaskAssignmentsList();
+        assertThat(submitted).allSatisfy(a -> assertThat(a.getStatus().getCode())
+                .isEqualTo(StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW));
+
+        assertThat(ok(putTaskAssignments(token("r1"), action(taskId, PutTaskAssignmentsRequestAction.REVIEW_START)))
+                .getTaskAssignmentsList()).hasSize(2);
+        ok(putTaskAssignments(token("r1"), action(taskId, PutTaskAssignmentsRequestAction.REVIEW_APPROVE).toBuilder()
+                .setReviewApproveConfig(ReviewApproveConfig.newBuilder()
+                        .addWorkers(Worker.newBuilder().setUser(User.newBuilder().setId("w1")))).build()));
+
+        V2BlockingStub owner = stub(token(OWNER));
+        GetTaskCountRequest count = GetTaskCountRequest.newBuilder().setUserAppId(APP_IDS).setTaskId(taskId).build();
+        TaskStatusCountPerUser inputs = ok(owner.getTaskInputCount(count)).getCounts(0);
+        assertThat(inputs.getUserId()).isEqualTo("w1");
+        assertThat(inputs.getSuccess()).isEqualTo(2);
+        assertThat(ok(owner.getTaskAnnotationCount(count)).getCounts(0).getSuccess()).isEqualTo(2);
+        assertThat(ok(owner.listAnnotations(ListAnnotationsRequest.newBuilder().setUserAppId(APP_IDS).setTaskId(taskId)
+                .build())).getAnnotationsList()).hasSize(2).allSatisfy(a ->
+                assertThat(a.getStatus().getCode()).isEqualTo(StatusCode.ANNOTATION_SUCCESS));
+    }
+
+    private static PutTaskAssignmentsRequest action(String taskId, PutTaskAssignmentsRequestAction action) {
+        return PutTaskAssignmentsRequest.newBuilder().setUserAppId(APP_IDS).setTaskId(taskId).setAction(action).build();
+    }
+
+    private static Task task(String name, TaskWorker worker, TaskInputSource source, TaskReview review) {
+        return Task.newBuilder().setType(Task.TaskType.CONCEPTS_CLASSIFICATION).setName(name).setWorker(worker)
+                .setInputSource(source).setReview(review)
+                .addConcepts(TaskConcept.newBuilder().setConcept(Concept.newBuilder().setId("cat")))
+                .addConcepts(TaskConcept.newBuilder().setConcept(Concept.newBuilder().setId("dog"))).build();
+    }
+
+    private static TaskWorker fullWorkers(String... userIds) {
+        TaskWorker.Builder worker = TaskWorker.newBuilder().setStrategy(TaskWorker.TaskWorkerStrategy.FULL);
+        for (String userId : userIds) {
+            worker.addWorkers(Worker.newBuilder().setUser(User.newBuilder().setId(userId)));
+        }
+        return worker.build();
+    }
+
+    private static TaskWorker partitioned(TaskWorkerPartitionedStrategyInfo.TaskWorkerPartitionedStrategy type,
+                                          int workersPerInput, Struct weights) {
+        TaskWorkerPartitionedStrategyInfo.Builder info = TaskWorkerPartitionedStrategyInfo.newBuilder().setType(type)
+                .setWorkersPerInput(workersPerInput);
+        if (weights != null) {
+            info.setWeights(weights);
+        }
+        return TaskWorker.newBuilder().setStrategy(TaskWorker.TaskWorkerStrategy.PARTITIONED)
+                .addWorkers(Worker.newBuilder().setUser(User.newBuilder().setId("w1")))
+                .addWorkers(Worker.newBuilder().setUser(User.newBuilder().setId("w2")))
+                .setPartitionedStrategyInfo(info).build();
+    }
+
+    private static Struct weights() {
+        return Struct.newBuilder().putFields("w1", Value.newBuilder().setNumberValue(1).build())
+                .putFields("w2", Value.newBuilder().setNumberValue(1).build()).build();
+    }
+
+    /** DYNAMIC came after 10.3.3: its users send the number. */
+    private static TaskWorker dynamicWorkers() {
+        return TaskWorker.newBuilder().setStrategyValue(4).addUserIds("w1").addUserIds("w2").build();
+    }
+
+    private static TaskInputSource allInputs() {
+        return TaskInputSource.newBuilder().setType(TaskInputSource.TaskInputSourceType.ALL_INPUTS).build();
+    }
+
+    private static TaskInputSource datasetSource(String datasetId) {
+        return TaskInputSource.newBuilder().setType(TaskInputSource.TaskInputSourceType.DATASET).setId(datasetId).build();
+    }
+
+    private static TaskReview noReview() {
+        return TaskReview.newBuilder().setStrategy(TaskReview.TaskReviewStrategy.NONE).build();
+    }
+
+    private static TaskReview manualReview(String reviewer) {
+        return TaskReview.newBuilder().setStrategy(TaskReview.TaskReviewStrategy.MANUAL).addUserIds(reviewer)
+                .setManualStrategyInfo(TaskReviewManualStrategyInfo.newBuilder().setSamplePercentage(1)).build();
+    }
+
+    private static TaskReview consensusReview() {
+        return TaskReview.newBuilder().setStrategy(TaskReview.TaskReviewStrategy.CONSENSUS).addUserIds("r1")
+                .setConsensusStrategyInfo(TaskReviewConsensusStrategyInfo.newBuilder().setApprovalThreshold(2)).build();
+    }
+
+    /** The response, checked to be a success. */
+    protected static <T extends Message> T ok(T response) {
+        Status status = (Status) response.getField(response.getDescriptorForType().findFieldByName("status"));
+        assertThat(status.getCode()).as(response.toString()).isEqualTo(StatusCode.SUCCESS);
+        return response;
+    }
+}
