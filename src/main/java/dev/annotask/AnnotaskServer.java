@@ -143,9 +143,9 @@ public final class AnnotaskServer implements AutoCloseable {
         LabelingService labeling = new LabelingService(database.jdbi(), annotations, clock, config.lease());
         new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users,
                 new ProgressReader(database.jdbi(), tasks, labeling), clock).register(registry);
-        new AssignmentRpcs(tasks, inputs, labeling, new ReviewService(database.jdbi(), annotations, clock))
-                .register(registry);
-        new AnnotationRpcs(annotations, tasks, inputs, concepts, labeling, clock).register(registry);
+        ReviewService reviews = new ReviewService(database.jdbi(), annotations, clock);
+        new AssignmentRpcs(tasks, inputs, labeling, reviews).register(registry);
+        new AnnotationRpcs(annotations, tasks, inputs, concepts, labeling, reviews, clock).register(registry);
         new CountRpcs(database.jdbi(), tasks, inputs, annotations).register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock);

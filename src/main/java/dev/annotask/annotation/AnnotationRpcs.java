@@ -9,6 +9,7 @@ import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
 import dev.annotask.assign.LabelingService;
+import dev.annotask.assign.ReviewService;
 import dev.annotask.concept.ConceptStore;
 import dev.annotask.identity.Caller;
 import dev.annotask.input.InputStore;
@@ -44,7 +45,8 @@ import java.util.Set;
  * {@code annotation_info.task_id}) must be on an input the caller holds an unfinished
  * assignment for, and use the task's concepts; it starts ANNOTATION_PENDING and follows its
  * assignment through review. Outside tasks an annotation is final at once. Changing or
- * deleting is for the annotation's author and the app's owner. Thread-safe.
+ * deleting is for the annotation's author and the app's owner; a reviewer may also change
+ * (not delete) the annotations of work they are reviewing, until their verdict. Thread-safe.
  */
 public final class AnnotationRpcs {
     private static final int MAX_BATCH = 128;
@@ -54,15 +56,17 @@ public final class AnnotationRpcs {
     private final InputStore inputs;
     private final ConceptStore concepts;
     private final LabelingService labeling;
+    private final ReviewService reviews;
     private final Clock clock;
 
     public AnnotationRpcs(AnnotationStore annotations, TaskStore tasks, InputStore inputs, ConceptStore concepts,
-                          LabelingService labeling, Clock clock) {
+                          LabelingService labeling, ReviewService reviews, Clock clock) {
         this.annotations = annotations;
         this.tasks = tasks;
         this.inputs = inputs;
         this.concepts = concepts;
         this.labeling = labeling;
+        this.reviews = reviews;
         this.clock = clock;
     }
 
@@ -168,13 +172,16 @@ public final class AnnotationRpcs {
         for (int i = 0; i < request.getAnnotationsCount(); i++) {
             dev.annotask.proto.api.Annotation wire = request.getAnnotations(i);
             String field = "annotations[" + i + "]";
-            Annotation current = editable(caller, find(caller, wire.getInputId(), wire.getId()));
+            Annotation current = find(caller, wire.getInputId(), wire.getId());
+            StoredTask task = current.taskId().isEmpty() ? null : tasks.find(caller.app().uid(), current.taskId()).orElse(null);
+            if (!isReviewing(caller, task, current)) {
+                editable(caller, current);
+            }
             Data data = switch (action) {
                 case "overwrite" -> wire.getData();
                 case "merge" -> current.data().toBuilder().mergeFrom(wire.getData()).build();
                 default -> AnnotationPatches.remove(current.data(), wire.getData());
             };
-            StoredTask task = current.taskId().isEmpty() ? null : tasks.find(caller.app().uid(), current.taskId()).orElse(null);
             Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList())
                     : concepts.existing(caller.app().uid(), conceptIds(data));
             AnnotationChecks.check(field, data, task == null ? null : task.spec().getType(), allowed);
@@ -218,6 +225,13 @@ public final class AnnotationRpcs {
         return annotations.find(caller.app().uid(), id)
                 .filter(a -> inputId.isEmpty() || a.inputId().equals(inputId))
                 .orElseThrow(() -> ApiException.notFound("annotation '" + id + "' not found"));
+    }
+
+    /** A reviewer correcting, before the verdict, work routed to them (see ReviewService#isReviewing). */
+    private boolean isReviewing(Caller caller, StoredTask task, Annotation annotation) {
+        return task != null && !annotation.userId().equals(caller.userId())
+                && task.spec().getReview().getUserIdsList().contains(caller.userId())
+                && reviews.isReviewing(task, annotation.inputId(), annotation.userId(), caller.userId());
     }
 
     private static Annotation editable(Caller caller, Annotation annotation) {

@@ -44,6 +44,22 @@ public final class ReviewService {
         this.clock = clock;
     }
 
+    /**
+     * True when the reviewer holds, without a verdict yet, the review of the worker's work on
+     * the input: only then may they correct that work's annotations (PatchAnnotations), so a
+     * reviewer touches only what was routed to them, and nothing after it is decided.
+     */
+    public boolean isReviewing(StoredTask task, String inputId, String workerId, String reviewerId) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT COUNT(*) AS n FROM task_reviews r
+                        JOIN task_assignments a ON a.app_uid = r.app_uid AND a.id = r.assignment_id
+                        WHERE a.app_uid = :app AND a.task_id = :task AND a.input_id = :input AND a.worker_id = :worker
+                          AND a.status = :awaiting AND r.reviewer_id = :reviewer AND r.verdict = ''""")
+                .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).bind("worker", workerId)
+                .bind("awaiting", AWAITING_REVIEW).bind("reviewer", reviewerId)
+                .mapTo(Integer.class).one() > 0);
+    }
+
     public List<Assignment> reviewStart(StoredTask task, String reviewerId, List<String> workers) {
         requireReviewer(task, reviewerId);
         String key = claimKey(task, reviewerId);

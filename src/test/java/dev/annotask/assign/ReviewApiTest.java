@@ -130,6 +130,31 @@ class ReviewApiTest {
     }
 
     @Test
+    void aReviewerCorrectsOnlyTheWorkTheyHoldAndOnlyBeforeTheVerdict() {
+        postInputs(1);
+        String taskId = task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}",
+                "{\"strategy\":\"MANUAL\",\"user_ids\":[\"r1\",\"r2\"]}");
+        labeler("w1").labelBatch(taskId, labeler("w1").start(taskId), "cat");
+        var annotation = app.call("GET", "/v2/annotations?task_id=" + taskId, null,
+                MultiAnnotationResponse.getDefaultInstance()).message().getAnnotations(0);
+        String toDog = "{\"action\":\"overwrite\",\"annotations\":[{\"id\":\"" + annotation.getId()
+                + "\",\"input_id\":\"" + annotation.getInputId() + "\",\"data\":{\"concepts\":[{\"id\":\"dog\",\"value\":1}]}}]}";
+
+        assertThat(labeler("r1").patchAnnotations(toDog).code()).as("not held yet").isEqualTo(24156);
+        List<TaskAssignment> queue = labeler("r1").put(taskId, "{\"action\":\"REVIEW_START\"}").message()
+                .getTaskAssignmentsList();
+        assertThat(labeler("r2").patchAnnotations(toDog).code()).as("held by r1, not r2").isEqualTo(24156);
+        assertThat(labeler("w2").patchAnnotations(toDog).code()).as("not a reviewer").isEqualTo(24156);
+        var corrected = labeler("r1").patchAnnotations(toDog);
+        assertThat(corrected.code()).as(corrected.body()).isEqualTo(10000);
+        assertThat(corrected.message().getAnnotations(0).getData().getConcepts(0).getId()).isEqualTo("dog");
+        assertThat(corrected.message().getAnnotations(0).getUserId()).as("still the labeler's").isEqualTo("w1");
+
+        labeler("r1").put(taskId, batch("REVIEW_APPROVE", "review_approve_config", queue));
+        assertThat(labeler("r1").patchAnnotations(toDog).code()).as("after the verdict").isEqualTo(24156);
+    }
+
+    @Test
     void everyReviewerMustApproveAndOneRejectionIsFinal() {
         postInputs(2);
         String taskId = task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}",

@@ -56,6 +56,10 @@ public final class Labeler {
         return api.send("POST", appPath + "/annotations", token, json, MultiAnnotationResponse.getDefaultInstance());
     }
 
+    public ApiClient.Reply<MultiAnnotationResponse> patchAnnotations(String json) {
+        return api.send("PATCH", appPath + "/annotations", token, json, MultiAnnotationResponse.getDefaultInstance());
+    }
+
     /** Labels a whole batch with the same concept and submits it; returns the submitted assignments. */
     public List<TaskAssignment> labelBatch(String taskId, List<TaskAssignment> batch, String conceptId) {
         for (TaskAssignment assignment : batch) {
