@@ -45,6 +45,7 @@ import dev.annotask.store.Database;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.TaskStore;
+import dev.annotask.ui.UiAssets;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -171,7 +172,10 @@ public final class AnnotaskServer implements AutoCloseable {
             });
             cfg.routes.get("/healthz", operations::health);
             cfg.routes.get("/metrics", operations::metrics);
-            // Signed media before the gateway's catch-all: Javalin takes the first match.
+            // Web UI and signed media before the gateway's catch-all: Javalin takes the first match.
+            UiAssets ui = new UiAssets();
+            cfg.routes.get("/", ui);
+            cfg.routes.get(UiAssets.PREFIX + "*", ui);
             cfg.routes.get(MediaHandler.PATH, new MediaHandler(inputs, mediaUrls));
             for (HandlerType verb : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                     HandlerType.DELETE)) {
