@@ -15,7 +15,7 @@ const PENDING = 54201;
  */
 export async function labelView(taskId) {
   const taskPath = `/tasks/${encodeURIComponent(taskId)}`;
-  const { task } = await app.get(taskPath, { additional_fields: 'all' });
+  let { task } = await app.get(taskPath, { additional_fields: 'all' });
   const me = session().user.id;
   const type = enumName(TASK_TYPES, task.type);
   const detection = type !== 'CONCEPTS_CLASSIFICATION';
@@ -46,6 +46,7 @@ export async function labelView(taskId) {
 
   async function startBatch() {
     const reply = await app.put(`${taskPath}/assignments`, { action: 'LABEL_START' });
+    ({ task } = await app.get(taskPath, { additional_fields: 'metrics' })); // the task-wide count below
     s.batch = reply.task_assignments.filter((a) => a.status?.code === PENDING || !a.status);
     s.index = 0;
     s.labels.clear();
@@ -156,7 +157,9 @@ export async function labelView(taskId) {
         h('div', { id: 'position' }, `Input ${s.index + 1} of ${s.batch.length}`),
         h('div', { id: 'left', class: left ? 'warn' : 'ok' }, left ? `${left} left to label in this batch` : 'Batch fully labeled'),
         h('div', { class: 'muted ellipsis', title: input().id }, input().id),
-        progress(100 * (s.batch.length - left) / s.batch.length, 'Batch')),
+        progress(100 * (s.batch.length - left) / s.batch.length, 'Batch'),
+        h('div', { class: 'muted', id: 'task-left' }, `Task: ${Math.max(0, (m.input_source?.inputs_count_estimated ?? 0)
+          - (m.work?.inputs_count_estimated ?? 0))} of ${m.input_source?.inputs_count_estimated ?? 0} inputs not yet labeled by anyone`)),
       h('h2', {}, detection ? 'Concept for new shapes' : 'Concepts'),
       h('div', { class: 'concepts', role: 'group', 'aria-label': 'Concepts' }, concepts.map((c) => {
         const on = editor ? editor.activeConcept === c : l.concepts.has(c);
