@@ -33,13 +33,19 @@ import dev.annotask.identity.UserStore;
 import dev.annotask.input.InputRpcs;
 import dev.annotask.input.InputStore;
 import dev.annotask.ops.Operations;
+import dev.annotask.media.MediaHandler;
+import dev.annotask.media.MediaRpcs;
+import dev.annotask.media.MediaUrlSigner;
+import dev.annotask.media.SigningKeyStore;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.ServiceProto;
+import dev.annotask.proto.media.MediaProto;
 import dev.annotask.statuscode.StatusCodeRpcs;
 import dev.annotask.store.Database;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.TaskStore;
+import dev.annotask.ui.UiAssets;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -71,7 +77,8 @@ import org.eclipse.jetty.util.component.LifeCycle;
 public final class AnnotaskServer implements AutoCloseable {
     private static final List<ServiceDescriptor> SERVICES = List.of(
             ServiceProto.getDescriptor().findServiceByName("V2"),
-            AdminProto.getDescriptor().findServiceByName("Admin"));
+            AdminProto.getDescriptor().findServiceByName("Admin"),
+            MediaProto.getDescriptor().findServiceByName("Media"));
     private static final long GRACEFUL_STOP_MILLIS = 20_000;
     private static final long MAX_REQUEST_BYTES = 128L * 1024 * 1024;
 
@@ -147,6 +154,8 @@ public final class AnnotaskServer implements AutoCloseable {
         new AssignmentRpcs(tasks, inputs, labeling, reviews).register(registry);
         new AnnotationRpcs(annotations, tasks, inputs, concepts, labeling, reviews, clock).register(registry);
         new CountRpcs(database.jdbi(), tasks, inputs, annotations).register(registry);
+        MediaUrlSigner mediaUrls = new MediaUrlSigner(new SigningKeyStore(database.jdbi()).mediaUrlKey(), clock);
+        new MediaRpcs(inputs, mediaUrls).register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock);
         Dispatcher dispatcher = new Dispatcher(registry, accessControl, operations.meters());
@@ -163,6 +172,11 @@ public final class AnnotaskServer implements AutoCloseable {
             });
             cfg.routes.get("/healthz", operations::health);
             cfg.routes.get("/metrics", operations::metrics);
+            // Web UI and signed media before the gateway's catch-all: Javalin takes the first match.
+            UiAssets ui = new UiAssets();
+            cfg.routes.get("/", ui);
+            cfg.routes.get(UiAssets.PREFIX + "*", ui);
+            cfg.routes.get(MediaHandler.PATH, new MediaHandler(inputs, mediaUrls));
             for (HandlerType verb : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                     HandlerType.DELETE)) {
                 cfg.routes.addHttpHandler(verb, "/*", gateway);

@@ -40,6 +40,13 @@ public final class InputStore {
                 .stream().collect(java.util.stream.Collectors.toMap(Input::id, input -> input));
     }
 
+    /** The bytes uploaded with the input, if it was posted with bytes (not a URL). */
+    public Optional<byte[]> bytes(String appUid, String inputId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT content FROM input_bytes WHERE app_uid = :app AND input_id = :id")
+                .bind("app", appUid).bind("id", inputId).mapTo(byte[].class).findOne());
+    }
+
     /** Which of these ids are inputs of the app. */
     public Set<String> existing(String appUid, Collection<String> ids) {
         return jdbi.withHandle(handle -> existing(handle, appUid, ids));

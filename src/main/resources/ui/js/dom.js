@@ -1,0 +1,71 @@
+// A tiny element builder: every text goes in as text (never HTML), so names from the API
+// cannot inject markup, however long or strange they are.
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'class') el.className = value;
+    // Through the CSSOM: the page's Content-Security-Policy refuses inline style attributes.
+    else if (key === 'style') el.style.cssText = value;
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key === 'value') el.value = value;
+    else if (key === 'checked') el.checked = !!value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function svg(tag, attrs = {}) {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, String(value));
+  return el;
+}
+
+/** Replaces the main view's content and moves focus there, for keyboard and screen reader users. */
+export function show(...children) {
+  const view = document.getElementById('view');
+  view.replaceChildren(...children.flat());
+  return view;
+}
+
+export function toast(text, kind = 'info') {
+  const box = document.getElementById('toast');
+  box.replaceChildren(h('div', { class: 'toast ' + kind }, text));
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => box.replaceChildren(), 4000);
+}
+
+/** A progress bar with its percentage written out, for a 0–100 value. */
+export function progress(percent, label) {
+  const p = Math.max(0, Math.min(100, Math.round(percent || 0)));
+  return h('div', { class: 'progress', role: 'progressbar', 'aria-valuenow': p, 'aria-valuemin': 0,
+    'aria-valuemax': 100, 'aria-label': label, title: `${label}: ${p}%` },
+  h('div', { class: 'bar', style: `width:${p}%` }), h('span', {}, `${p}%`));
+}
+
+/** The API error's description and details, as a block the user can read. */
+export function errorBox(error) {
+  const box = h('div', { class: 'error', role: 'alert' });
+  if (error) {
+    box.append(h('strong', {}, error.description || 'Request failed'));
+    if (error.details) box.append(h('div', { class: 'details' }, error.details));
+    if (error.code) box.append(h('div', { class: 'code' }, `status ${error.code}`));
+  }
+  return box;
+}
+
+/** The screen shown when a labeling or review queue has nothing left, linking to the task's progress. */
+export function emptyQueue(id, title, text, taskId) {
+  return h('div', { class: 'done', id }, h('h2', {}, title), h('p', {}, text),
+    h('a', { class: 'button', href: `#/task/${encodeURIComponent(taskId)}` }, 'Task progress'));
+}

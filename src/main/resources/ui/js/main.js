@@ -1,0 +1,83 @@
+import { h, show, errorBox } from './dom.js';
+import { session, signOut, isOwner } from './session.js';
+import { signInView, appsView } from './views/signin.js';
+import { tasksView } from './views/tasks.js';
+import { taskView } from './views/task.js';
+import { newTaskView } from './views/newtask.js';
+import { dataView } from './views/data.js';
+import { labelView } from './views/label.js';
+import { reviewView } from './views/review.js';
+
+// Hash routes: the page is one document, so the key in sessionStorage survives navigation and
+// nothing but the route ever appears in the URL.
+const routes = [
+  [/^#\/signin$/, signInView, { anonymous: true }],
+  [/^#\/apps$/, appsView, { noApp: true }],
+  [/^#\/tasks$/, tasksView],
+  [/^#\/tasks\/new$/, newTaskView, { owner: true }],
+  [/^#\/data$/, dataView, { owner: true }],
+  [/^#\/task\/([^/]+)$/, taskView],
+  [/^#\/label\/([^/]+)$/, labelView],
+  [/^#\/review\/([^/]+)$/, reviewView],
+];
+
+let cleanup = null;
+
+async function render() {
+  if (cleanup) {
+    cleanup();
+    cleanup = null;
+  }
+  const s = session();
+  let hash = location.hash || '#/tasks';
+  if (!s.token && hash !== '#/signin') {
+    location.hash = '#/signin';
+    return;
+  }
+  const route = routes.find(([pattern]) => pattern.test(hash));
+  const options = route?.[2] || {};
+  if (s.token && !s.app && !options.anonymous && !options.noApp) {
+    location.hash = '#/apps';
+    return;
+  }
+  renderChrome(hash);
+  if (!route) {
+    show(h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/tasks' }, 'Back to tasks')));
+    return;
+  }
+  if (options.owner && !isOwner()) {
+    show(h('h1', {}, 'Owners only'), h('p', {}, 'Only the app owner manages data and tasks.'));
+    return;
+  }
+  try {
+    const params = hash.match(route[0]).slice(1).map(decodeURIComponent);
+    cleanup = (await route[1](...params)) || null;
+  } catch (error) {
+    show(h('h1', {}, 'Something went wrong'), errorBox(error));
+  }
+}
+
+function renderChrome(hash) {
+  const s = session();
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  const link = (href, text) => h('a', { href, 'aria-current': hash === href ? 'page' : null }, text);
+  nav.replaceChildren();
+  who.replaceChildren();
+  if (!s.token) return;
+  if (s.app) {
+    nav.append(link('#/tasks', 'Tasks'));
+    if (isOwner()) nav.append(link('#/data', 'Data'), link('#/tasks/new', 'New task'));
+  }
+  who.append(
+    h('span', { class: 'who-user', title: s.user?.id }, s.user?.id || ''),
+    s.app ? h('a', { href: '#/apps', class: 'who-app', title: `${s.app.ownerId}/${s.app.appId}` },
+      `${s.app.ownerId}/${s.app.appId}`) : null,
+    h('button', { type: 'button', class: 'link', id: 'sign-out', onclick: () => {
+      signOut();
+      location.hash = '#/signin';
+    } }, 'Sign out'));
+}
+
+window.addEventListener('hashchange', render);
+render();

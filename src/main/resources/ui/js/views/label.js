@@ -1,0 +1,196 @@
+import { app, TASK_TYPES, enumName, taskConceptIds } from '../api.js';
+import { h, show, errorBox, toast, progress, emptyQueue } from '../dom.js';
+import { session } from '../session.js';
+import { prepare, mediaElement } from '../media.js';
+import { RegionEditor, regionsOf, regionData } from '../regions.js';
+import { conceptKeys, typing, colorFor } from '../shortcuts.js';
+
+const PENDING = 54201;
+
+/**
+ * The labeling screen: LABEL_START hands the labeler a batch; each input is labeled with the
+ * task's concepts (classification) or boxes / polygons (detection); labels are saved as the
+ * labeler moves on (annotations under the task: the old ones replaced when changed); submit
+ * turns the batch in with LABEL_SUBMIT and takes the next. Everything works from the keyboard.
+ */
+export async function labelView(taskId) {
+  const taskPath = `/tasks/${encodeURIComponent(taskId)}`;
+  let { task } = await app.get(taskPath, { additional_fields: 'all' });
+  const me = session().user.id;
+  const type = enumName(TASK_TYPES, task.type);
+  const detection = type !== 'CONCEPTS_CLASSIFICATION';
+  const concepts = taskConceptIds(task);
+  const keys = conceptKeys(concepts);
+  const color = (id) => colorFor(Math.max(0, concepts.indexOf(id)));
+  const s = { batch: [], index: 0, labels: new Map(), saved: new Map(), busy: false };
+  const editor = detection ? new RegionEditor({ mode: type === 'POLYGON_DETECTION' ? 'polygon' : 'box', colorOf: color,
+    onChange: (regions) => { current().regions = regions; renderSide(); } }) : null;
+  if (editor) editor.activeConcept = concepts[0] || null;
+
+  const stage = h('div', { class: 'stage', id: 'stage' });
+  const side = h('aside', { class: 'side' });
+  const status = h('div', { id: 'label-status' });
+  const title = h('h1', { class: 'ellipsis', title: task.name || task.id }, `Label: ${task.name || task.id}`);
+  show(h('div', { class: 'row' }, title, status), h('div', { class: 'workspace' }, stage, side));
+
+  const input = () => s.batch[s.index]?.input;
+  const current = () => {
+    const id = input().id;
+    if (!s.labels.has(id)) s.labels.set(id, { concepts: new Set(), regions: [] });
+    return s.labels.get(id);
+  };
+  const labeled = (id) => {
+    const l = s.labels.get(id);
+    return !!l && (l.concepts.size > 0 || l.regions.length > 0);
+  };
+
+  async function startBatch() {
+    const reply = await app.put(`${taskPath}/assignments`, { action: 'LABEL_START' });
+    ({ task } = await app.get(taskPath, { additional_fields: 'metrics' })); // the task-wide count below
+    s.batch = reply.task_assignments.filter((a) => a.status?.code === PENDING || !a.status);
+    s.index = 0;
+    s.labels.clear();
+    s.saved.clear();
+    if (!s.batch.length) {
+      stage.replaceChildren(emptyQueue('nothing-left', 'Nothing left to label',
+        'Every input of this task that is yours is labeled and submitted.', task.id));
+      side.replaceChildren();
+      status.replaceChildren();
+      return;
+    }
+    const inputIds = s.batch.map((a) => a.input.id);
+    const [mine] = await Promise.all([
+      app.get('/annotations', { task_id: task.id, user_ids: me, input_ids: inputIds, per_page: 1000 }),
+      prepare(s.batch.map((a) => a.input))]);
+    for (const id of inputIds) {
+      const own = mine.annotations.filter((a) => a.input_id === id);
+      const label = { concepts: new Set(own.flatMap((a) => (a.data?.concepts || []).filter((c) => c.value > 0.5).map((c) => c.id))),
+        regions: regionsOf(own) };
+      s.labels.set(id, label);
+      s.saved.set(id, { ids: own.map((a) => a.id), snapshot: snapshot(label) });
+    }
+    render();
+  }
+
+  function snapshot(label) {
+    return JSON.stringify({ c: [...label.concepts].sort(), r: label.regions.map((r) => ({ concept: r.concept, box: r.box, points: r.points })) });
+  }
+
+  /** Saves the current input's labels when they changed: the old annotations go, the new are posted. */
+  async function save(index = s.index) {
+    const id = s.batch[index]?.input.id;
+    if (!id) return;
+    const label = s.labels.get(id) || { concepts: new Set(), regions: [] };
+    const saved = s.saved.get(id) || { ids: [], snapshot: snapshot({ concepts: new Set(), regions: [] }) };
+    const now = snapshot(label);
+    if (now === saved.snapshot) return;
+    if (saved.ids.length) {
+      await app.del('/annotations', { ids: saved.ids, input_ids: saved.ids.map(() => id) });
+    }
+    const annotations = [];
+    if (label.concepts.size) {
+      annotations.push({ input_id: id, task_id: task.id, data: { concepts: [...label.concepts].map((c) => ({ id: c, value: 1 })) } });
+    }
+    label.regions.forEach((r) => annotations.push({ input_id: id, task_id: task.id, data: regionData(r) }));
+    let ids = [];
+    if (annotations.length) ids = (await app.post('/annotations', { annotations })).annotations.map((a) => a.id);
+    s.saved.set(id, { ids, snapshot: now });
+  }
+
+  async function act(work) {
+    if (s.busy) return;
+    s.busy = true;
+    try {
+      await work();
+    } catch (error) {
+      status.replaceChildren(errorBox(error));
+    } finally {
+      s.busy = false;
+    }
+  }
+
+  const go = (delta) => act(async () => {
+    const next = s.index + delta;
+    if (next < 0 || next >= s.batch.length) return;
+    await save();
+    s.index = next;
+    render();
+  });
+
+  const submit = () => act(async () => {
+    await save();
+    const ids = s.batch.map((a) => ({ id: a.id }));
+    await app.put(`${taskPath}/assignments`, { action: 'LABEL_SUBMIT', label_submit_config: { task_assignments: ids } });
+    toast(`Submitted ${ids.length} input${ids.length === 1 ? '' : 's'}`);
+    await startBatch();
+  });
+
+  function toggle(conceptId) {
+    if (editor) {
+      editor.setConcept(conceptId);
+      renderSide();
+      return;
+    }
+    const l = current();
+    if (l.concepts.has(conceptId)) l.concepts.delete(conceptId);
+    else l.concepts.add(conceptId);
+    renderSide();
+  }
+
+  function render() {
+    status.replaceChildren();
+    const frame = h('div', { class: 'frame' }, mediaElement(input(), { id: 'media' }));
+    if (editor) {
+      editor.setRegions(current().regions);
+      frame.append(editor.el);
+    }
+    stage.replaceChildren(frame);
+    renderSide();
+  }
+
+  function renderSide() {
+    const l = current();
+    const left = s.batch.filter((a) => !labeled(a.input.id)).length;
+    const m = task.metrics || {};
+    side.replaceChildren(
+      h('div', { class: 'counter' },
+        h('div', { id: 'position' }, `Input ${s.index + 1} of ${s.batch.length}`),
+        h('div', { id: 'left', class: left ? 'warn' : 'ok' }, left ? `${left} left to label in this batch` : 'Batch fully labeled'),
+        h('div', { class: 'muted ellipsis', title: input().id }, input().id),
+        progress(100 * (s.batch.length - left) / s.batch.length, 'Batch'),
+        h('div', { class: 'muted', id: 'task-left' }, `Task: ${Math.max(0, (m.input_source?.inputs_count_estimated ?? 0)
+          - (m.work?.inputs_count_estimated ?? 0))} of ${m.input_source?.inputs_count_estimated ?? 0} inputs not yet labeled by anyone`)),
+      h('h2', {}, detection ? 'Concept for new shapes' : 'Concepts'),
+      h('div', { class: 'concepts', role: 'group', 'aria-label': 'Concepts' }, concepts.map((c) => {
+        const on = editor ? editor.activeConcept === c : l.concepts.has(c);
+        return h('button', { type: 'button', class: `concept${on ? ' on' : ''}`, 'aria-pressed': on ? 'true' : 'false',
+          dataset: { concept: c }, title: c, style: `--c:${color(c)}`, onclick: () => toggle(c) },
+        keys.has(c) ? h('kbd', {}, keys.get(c)) : null, h('span', { class: 'ellipsis' }, c));
+      })),
+      editor ? h('div', { id: 'region-count', class: 'muted' }, `${l.regions.length} ${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'}${l.regions.length === 1 ? '' : 'es'}`.replace('polygones', 'polygons')) : null,
+      h('div', { class: 'nav-buttons' },
+        h('button', { type: 'button', id: 'prev', onclick: () => go(-1), disabled: s.index === 0 }, '← Previous'),
+        h('button', { type: 'button', id: 'next', onclick: () => go(1), disabled: s.index >= s.batch.length - 1 }, 'Next →')),
+      h('button', { type: 'button', class: 'primary wide', id: 'submit', onclick: submit }, 'Submit batch'),
+      h('details', { class: 'help' }, h('summary', {}, 'Keyboard'), h('ul', {},
+        h('li', {}, h('kbd', {}, '1'), '–', h('kbd', {}, '0'), ', letters: ', detection ? 'choose the concept (of the selected shape too)' : 'toggle a concept'),
+        h('li', {}, h('kbd', {}, '→'), ' / ', h('kbd', {}, 'Enter'), ' / ', h('kbd', {}, 'n'), ': next · ', h('kbd', {}, '←'), ' / ', h('kbd', {}, 'p'), ': previous'),
+        detection ? h('li', {}, h('kbd', {}, 'b'), ': new shape · ', h('kbd', {}, 'Tab'), ': select · arrows: move, ',
+          h('kbd', {}, 'Shift'), '+arrows: resize · ', h('kbd', {}, 'Del'), ': delete · ', h('kbd', {}, 'Esc'), ': deselect') : null,
+        h('li', {}, h('kbd', {}, 'Shift'), '+', h('kbd', {}, 'Enter'), ': submit the batch'))));
+  }
+
+  function onKey(e) {
+    if (typing(e) || e.ctrlKey || e.metaKey || e.altKey || !s.batch.length) return;
+    if (e.key === 'Enter' && e.shiftKey) { e.preventDefault(); submit(); return; }
+    if (editor && editor.key(e)) { e.preventDefault(); return; }
+    const concept = concepts.find((c) => keys.get(c) === e.key.toLowerCase());
+    if (concept && !e.shiftKey) { e.preventDefault(); toggle(concept); return; }
+    if (e.key === 'ArrowRight' || e.key === 'n' || e.key === 'Enter') { e.preventDefault(); go(1); return; }
+    if (e.key === 'ArrowLeft' || e.key === 'p') { e.preventDefault(); go(-1); }
+  }
+
+  document.addEventListener('keydown', onKey);
+  await startBatch();
+  return () => document.removeEventListener('keydown', onKey);
+}

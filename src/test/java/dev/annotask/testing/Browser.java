@@ -1,0 +1,166 @@
+package dev.annotask.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium driven through Debian's chromedriver, for browser tests of the web
+ * UI. Both paths are given explicitly, so Selenium Manager never looks for (or downloads) a
+ * driver or a browser. Screenshots go to {@code target/screenshots}, kept as build artifacts.
+ */
+public final class Browser implements AutoCloseable {
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Set to 1 to skip browser tests on a machine without chromium (CI installs it: never skips there). */
+    public static final String SKIP_ENV = "ANNOTASK_SKIP_BROWSER_TESTS";
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private final ChromeDriver driver;
+    private final WebDriverWait wait;
+    private final String baseUrl;
+    private final Path profile;
+    private int shots;
+
+    private Browser(String baseUrl) throws IOException {
+        this.baseUrl = baseUrl;
+        this.profile = Files.createTempDirectory("annotask-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // The flags this machine needs: no sandbox as root, and no background calls to the
+        // internet, which the closed network refuses (docs of the machine).
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        this.driver = new ChromeDriver(service, options);
+        this.wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+    }
+
+    /**
+     * A browser on the server's base URL; skips the test only when chromedriver is missing and
+     * {@value #SKIP_ENV} says so, and fails with how to install it otherwise.
+     */
+    public static Browser open(String baseUrl) {
+        if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM)) {
+            Assumptions.assumeFalse("1".equals(System.getenv(SKIP_ENV)),
+                    "browser tests skipped: " + CHROMEDRIVER + " is missing and " + SKIP_ENV + "=1");
+            throw new IllegalStateException("browser tests need Debian's chromium and chromedriver: "
+                    + "apt-get install -y --no-install-recommends chromium chromium-driver "
+                    + "(or set " + SKIP_ENV + "=1 to skip them)");
+        }
+        try {
+            return new Browser(baseUrl);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void go(String hash) {
+        driver.get(baseUrl + "/" + hash);
+    }
+
+    public WebElement find(String css) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    public List<WebElement> all(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    public void click(String css) {
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+    }
+
+    public void type(String css, CharSequence... text) {
+        WebElement field = find(css);
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    /** Keys sent to the page itself (the labeling and review shortcuts). */
+    public void keys(CharSequence... keys) {
+        new Actions(driver).sendKeys(keys).perform();
+    }
+
+    /** A key pressed while a modifier is held (Shift+Enter, say). */
+    public void chord(Keys modifier, CharSequence key) {
+        new Actions(driver).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
+    }
+
+    /** Waits until the element's text contains the given text. */
+    public void waitForText(String css, String text) {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+    }
+
+    /** Waits until every image on the page has loaded real pixels. */
+    public void waitForImages() {
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "return [...document.images].length > 0 && [...document.images].every(i => i.complete && i.naturalWidth > 0)"));
+    }
+
+    public Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /** Drags from one point to another, in fractions of the element's width and height. */
+    public void drag(String css, double fromX, double fromY, double toX, double toY) {
+        WebElement el = find(css);
+        int w = el.getSize().getWidth();
+        int h = el.getSize().getHeight();
+        // Offsets are from the element's center in Selenium 4.
+        new Actions(driver).moveToElement(el, (int) ((fromX - 0.5) * w), (int) ((fromY - 0.5) * h)).clickAndHold()
+                .moveByOffset((int) ((toX - fromX) * w / 2), (int) ((toY - fromY) * h / 2))
+                .moveByOffset((int) ((toX - fromX) * w / 2), (int) ((toY - fromY) * h / 2)).release().perform();
+    }
+
+    public void uploadFiles(String css, List<Path> files) {
+        driver.findElement(By.cssSelector(css)).sendKeys(String.join("\n",
+                files.stream().map(p -> p.toAbsolutePath().toString()).toList()));
+    }
+
+    /** Saves a screenshot as target/screenshots/NN-name.png and returns its path. */
+    public Path screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path file = SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shots, name));
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        deleteQuietly(profile.toFile());
+    }
+
+    private static void deleteQuietly(File file) {
+        File[] children = file.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteQuietly(child);
+            }
+        }
+        file.delete();
+    }
+}
