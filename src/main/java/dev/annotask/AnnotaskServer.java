@@ -118,7 +118,7 @@ public final class AnnotaskServer implements AutoCloseable {
         AppStore apps = new AppStore(database.jdbi());
         KeyStore keys = new KeyStore(database.jdbi());
         CollaboratorStore collaborators = new CollaboratorStore(database.jdbi());
-        createdAdminToken = new Bootstrap(users, keys, clock).run(config.adminToken());
+        createdAdminToken = new Bootstrap(database.jdbi(), clock).run(config.adminToken());
 
         registry = new RpcRegistry(SERVICES);
         Set<String> knownScopes = knownScopes(registry);
