@@ -171,7 +171,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private Database openDatabase() {
         if (config.databaseUrl() != null && !config.databaseUrl().isBlank()) {
             return Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
-                    config.poolSize());
+                    config.poolSize(), config.statementTimeout());
         }
         try {
             Files.createDirectories(config.dataDir());
@@ -179,7 +179,7 @@ public final class AnnotaskServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
         return Database.open(SqlDialect.sqliteUrl(config.dataDir().resolve("annotask.db")), null, null,
-                config.poolSize());
+                config.poolSize(), config.statementTimeout());
     }
 
     /** Every scope some RPC requires, and {@code All}: what keys and collaborators may be granted. */

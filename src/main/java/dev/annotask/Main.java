@@ -51,6 +51,9 @@ public final class Main implements Runnable {
         @Option(names = "--db-pool-size", defaultValue = "${env:ANNOTASK_DB_POOL_SIZE:-0}", description = "Database connections; 0 = default (SQLite 8, PostgreSQL 10).")
         int poolSize;
 
+        @Option(names = "--db-statement-timeout-seconds", defaultValue = "${env:ANNOTASK_DB_STATEMENT_TIMEOUT_SECONDS:-30}", description = "How long one database statement may wait or run before the request answers 40011 (retry); 0 = no limit (${DEFAULT-VALUE}).")
+        long statementTimeoutSeconds;
+
         @Option(names = "--lease-seconds", defaultValue = "${env:ANNOTASK_LEASE_SECONDS:-1800}", description = "How long a DYNAMIC task's labeler may hold a batch before it returns to the pool (${DEFAULT-VALUE}).")
         long leaseSeconds;
 
@@ -60,7 +63,8 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             ServerConfig config = new ServerConfig(host, port, grpcPort, data, databaseUrl, databaseUser,
-                    databasePassword, adminToken, poolSize, java.time.Duration.ofSeconds(leaseSeconds));
+                    databasePassword, adminToken, poolSize, java.time.Duration.ofSeconds(leaseSeconds),
+                    java.time.Duration.ofSeconds(statementTimeoutSeconds));
             AnnotaskServer server = new AnnotaskServer(config).start();
             server.createdAdminToken()
                     .filter(token -> adminToken == null || adminToken.isBlank())
