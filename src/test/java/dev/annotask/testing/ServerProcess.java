@@ -49,7 +49,7 @@ public final class ServerProcess implements AutoCloseable {
 
     private static ServerProcess launch(String... serveArgs) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0",
+                "-Xmx512m", "-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0",
                 "--host", "127.0.0.1"));
         command.addAll(List.of(serveArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -70,7 +70,7 @@ public final class ServerProcess implements AutoCloseable {
                 Matcher started = STARTED.matcher(line);
                 if (started.find()) {
                     port = Integer.parseInt(started.group(1));
-                    Thread drain = new Thread(() -> output.lines().forEach(this::keep), "server-output-" + process.pid());
+                    Thread drain = new Thread(() -> drain(output), "server-output-" + process.pid());
                     drain.setDaemon(true);
                     drain.start();
                     return;
@@ -80,6 +80,14 @@ public final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         throw new AssertionError("the server exited before starting: " + recentOutput());
+    }
+
+    private void drain(BufferedReader output) {
+        try {
+            output.lines().forEach(this::keep);
+        } catch (UncheckedIOException e) {
+            // The process is gone and its output closed: nothing more to keep.
+        }
     }
 
     private void keep(String line) {
