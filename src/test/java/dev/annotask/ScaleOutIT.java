@@ -104,8 +104,9 @@ class ScaleOutIT {
         List<String> abandoned = takeBatchesAndWalkAway(dynamic);
         AtomicInteger submitted = new AtomicInteger();
         AtomicBoolean killed = new AtomicBoolean();
+        int killAfter = DYNAMIC_INPUTS / BATCH / 3;
         runLabelers(dynamic, "d", labelers(), () -> {
-            if (submitted.incrementAndGet() >= DYNAMIC_INPUTS / BATCH / 3 && killed.compareAndSet(false, true)) {
+            if (submitted.incrementAndGet() >= killAfter && killed.compareAndSet(false, true)) {
                 nodes.get(1).kill();
             }
         });
@@ -117,8 +118,8 @@ class ScaleOutIT {
                 .allSatisfy(input -> assertThat(holdersOfInput.get(input)).hasSizeGreaterThan(1));
         assertThat(doubleHandouts).as("no assignment handed to two labelers").isEmpty();
         assertThat(annotationIds()).as("every acknowledged annotation is still there").containsAll(acknowledged);
-        System.out.printf("killed node 2 after %d DYNAMIC batches; %d acknowledged annotations kept; %d DYNAMIC inputs"
-                        + " handed out more than once (expired leases)%n", submitted.get(), acknowledged.size(),
+        System.out.printf("killed node 2 after %d of %d DYNAMIC batches; %d acknowledged annotations kept; %d DYNAMIC"
+                        + " inputs handed out more than once (expired leases)%n", killAfter, submitted.get(), acknowledged.size(),
                 holdersOfInput.values().stream().filter(holders -> holders.size() > 1).count());
 
         try (ServerProcess replacement = ServerProcess.start("--data", TestDatabases.tempDirectory().toString(),
