@@ -129,7 +129,7 @@ public final class AnnotaskServer implements AutoCloseable {
         AppStore apps = new AppStore(database.jdbi());
         KeyStore keys = new KeyStore(database.jdbi());
         CollaboratorStore collaborators = new CollaboratorStore(database.jdbi());
-        createdAdminToken = new Bootstrap(users, keys, clock).run(config.adminToken());
+        createdAdminToken = new Bootstrap(database.jdbi(), clock).run(config.adminToken());
 
         registry = new RpcRegistry(SERVICES);
         Set<String> knownScopes = knownScopes(registry);
@@ -197,7 +197,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private Database openDatabase() {
         if (config.databaseUrl() != null && !config.databaseUrl().isBlank()) {
             return Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
-                    config.poolSize());
+                    config.poolSize(), config.statementTimeout());
         }
         try {
             Files.createDirectories(config.dataDir());
@@ -205,7 +205,7 @@ public final class AnnotaskServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
         return Database.open(SqlDialect.sqliteUrl(config.dataDir().resolve("annotask.db")), null, null,
-                config.poolSize());
+                config.poolSize(), config.statementTimeout());
     }
 
     /** Every scope some RPC requires, and {@code All}: what keys and collaborators may be granted. */

@@ -1,6 +1,8 @@
 package dev.annotask;
 
+import dev.annotask.config.DatabaseOptions;
 import dev.annotask.config.ServerConfig;
+import dev.annotask.migrate.MigrateDbCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -8,10 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code annotask serve [options]}. Each flag falls back to its environment variable. */
-@Command(name = "annotask", mixinStandardHelpOptions = true, subcommands = Main.Serve.class,
+/**
+ * The command line: {@code annotask serve [options]}, and {@code annotask migrate-db} to move
+ * from SQLite to PostgreSQL. Each flag falls back to its environment variable.
+ */
+@Command(name = "annotask", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, MigrateDbCommand.class},
         description = "Self-hosted labeling-task server speaking the Clarifai v2 API.")
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -39,17 +45,14 @@ public final class Main implements Runnable {
         @Option(names = "--data", defaultValue = "${env:ANNOTASK_DATA:-./annotask-data}", description = "Data directory: SQLite file and stored bytes (${DEFAULT-VALUE}).")
         Path data;
 
-        @Option(names = "--db", defaultValue = "${env:ANNOTASK_DB_URL}", description = "A jdbc:postgresql:// URL to use PostgreSQL instead of SQLite.")
-        String databaseUrl;
-
-        @Option(names = "--db-user", defaultValue = "${env:ANNOTASK_DB_USER}", description = "PostgreSQL user, if not in the URL.")
-        String databaseUser;
-
-        @Option(names = "--db-password", defaultValue = "${env:ANNOTASK_DB_PASSWORD}", description = "PostgreSQL password, if not in the URL.")
-        String databasePassword;
+        @Mixin
+        DatabaseOptions database;
 
         @Option(names = "--db-pool-size", defaultValue = "${env:ANNOTASK_DB_POOL_SIZE:-0}", description = "Database connections; 0 = default (SQLite 8, PostgreSQL 10).")
         int poolSize;
+
+        @Option(names = "--db-statement-timeout-seconds", defaultValue = "${env:ANNOTASK_DB_STATEMENT_TIMEOUT_SECONDS:-30}", description = "How long one database statement may wait or run before the request answers 40011 (retry); 0 = no limit (${DEFAULT-VALUE}).")
+        long statementTimeoutSeconds;
 
         @Option(names = "--lease-seconds", defaultValue = "${env:ANNOTASK_LEASE_SECONDS:-1800}", description = "How long a DYNAMIC task's labeler may hold a batch before it returns to the pool (${DEFAULT-VALUE}).")
         long leaseSeconds;
@@ -59,8 +62,9 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            ServerConfig config = new ServerConfig(host, port, grpcPort, data, databaseUrl, databaseUser,
-                    databasePassword, adminToken, poolSize, java.time.Duration.ofSeconds(leaseSeconds));
+            ServerConfig config = new ServerConfig(host, port, grpcPort, data, database.url(), database.user(),
+                    database.password(), adminToken, poolSize, java.time.Duration.ofSeconds(leaseSeconds),
+                    java.time.Duration.ofSeconds(statementTimeoutSeconds));
             AnnotaskServer server = new AnnotaskServer(config).start();
             server.createdAdminToken()
                     .filter(token -> adminToken == null || adminToken.isBlank())

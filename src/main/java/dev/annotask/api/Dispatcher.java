@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * outcome and a fresh 32-hex {@code req_id}.
  *
  * <p>Nothing escapes as an exception: expected failures become their status code; a database
- * conflict becomes DATABASE_DUPLICATE_KEY or TRY_AGAIN; anything else is logged with its
+ * conflict becomes DATABASE_DUPLICATE_KEY or TRY_AGAIN, a statement past the statement timeout
+ * DATABASE_STATEMENT_TIMEOUT, no database connection DATABASE_FAIL_TO_GET_CONNECTIONS (both
+ * 503: the client may retry, perhaps on another node); anything else is logged with its
  * request id and answered INTERNAL_UNCATEGORIZED without a stack trace. Requests and
  * credentials are never logged. Thread-safe.
  */
@@ -109,6 +111,16 @@ public final class Dispatcher {
         }
         if (StoreFailures.isTransient(e)) {
             return StatusCodes.status(StatusCode.TRY_AGAIN, "the database is busy; retry the request");
+        }
+        if (StoreFailures.isTimeout(e)) {
+            LOG.warn("{} passed the database statement timeout (req_id {})", method.name(), reqId);
+            return StatusCodes.status(StatusCode.DATABASE_STATEMENT_TIMEOUT,
+                    "the database did not answer within the statement timeout; nothing was written, retry the request");
+        }
+        if (StoreFailures.isUnavailable(e)) {
+            LOG.warn("{} found no database connection (req_id {}): {}", method.name(), reqId, e.getMessage());
+            return StatusCodes.status(StatusCode.DATABASE_FAIL_TO_GET_CONNECTIONS,
+                    "no database connection could be had; retry the request");
         }
         LOG.error("{} failed (req_id {})", method.name(), reqId, e);
         return StatusCodes.status(StatusCode.INTERNAL_UNCATEGORIZED, "internal error; req_id " + reqId);

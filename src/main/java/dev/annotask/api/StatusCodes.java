@@ -60,6 +60,9 @@ public final class StatusCodes {
                 "Duplicate URL in your application. Check the documentation to allow duplications.", 409);
         describe(StatusCode.DATABASE_DUPLICATE_KEY,
                 "Object has a duplicate ID; another object with same ID already exist.", 409);
+        // Clarifai documents no text for these two; 503 because the same request may succeed later.
+        describe(StatusCode.DATABASE_STATEMENT_TIMEOUT, "Database statement timeout", 503);
+        describe(StatusCode.DATABASE_FAIL_TO_GET_CONNECTIONS, "Database connection unavailable", 503);
         describe(StatusCode.DATABASE_CONSTRAINT_VIOLATED,
                 "Object violates a constraint. Try again with different values for the fields.", 409);
         describe(StatusCode.TASK_CONFLICT, "Task conflict", 409);

@@ -13,33 +13,43 @@ import java.time.Duration;
  * @param adminToken the bootstrap admin's token on an empty database, or null for a random one
  * @param poolSize database connections; 0 for the dialect's default
  * @param lease how long a DYNAMIC task's labeler may hold a batch before it returns to the pool
+ * @param statementTimeout how long one database statement may wait or run before the request
+ *                         answers DATABASE_STATEMENT_TIMEOUT; zero for no limit
  */
 public record ServerConfig(String host, int httpPort, int grpcPort, Path dataDir, String databaseUrl,
                            String databaseUser, String databasePassword, String adminToken, int poolSize,
-                           Duration lease) {
+                           Duration lease, Duration statementTimeout) {
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(30);
     /**
      * A gRPC port meaning "any free one". The gRPC port needs its own value for this because
      * 0 is taken: on the command line {@code --grpc-port 0} turns gRPC off.
      */
     public static final int ANY_FREE_PORT = -1;
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
     /** A configuration for tests and embedding: SQLite in {@code dataDir}, free ports. */
     public static ServerConfig forDirectory(Path dataDir) {
-        return new ServerConfig("127.0.0.1", 0, 0, dataDir, null, null, null, null, 0, DEFAULT_LEASE);
+        return new ServerConfig("127.0.0.1", 0, 0, dataDir, null, null, null, null, 0, DEFAULT_LEASE,
+                DEFAULT_STATEMENT_TIMEOUT);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
-        return new ServerConfig(host, httpPort, grpcPort, dataDir, url, user, password, adminToken, poolSize, lease);
+        return new ServerConfig(host, httpPort, grpcPort, dataDir, url, user, password, adminToken, poolSize, lease,
+                statementTimeout);
     }
 
     public ServerConfig withGrpcPort(int port) {
         return new ServerConfig(host, httpPort, port, dataDir, databaseUrl, databaseUser, databasePassword, adminToken,
-                poolSize, lease);
+                poolSize, lease, statementTimeout);
     }
 
     public ServerConfig withAdminToken(String token) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword, token,
-                poolSize, lease);
+                poolSize, lease, statementTimeout);
+    }
+
+    public ServerConfig withStatementTimeout(Duration timeout) {
+        return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword,
+                adminToken, poolSize, lease, timeout);
     }
 }

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** Keys in the database, found by the hash of their secret or by their fingerprint. Thread-safe. */
@@ -53,24 +54,24 @@ public final class KeyStore {
     }
 
     public void insertAll(List<ApiKey> keys) {
-        jdbi.useTransaction(handle -> {
-            for (ApiKey key : keys) {
-                handle.createUpdate("""
-                                INSERT INTO api_keys (token_hash, fingerprint, user_id, type, app_uid, description,
-                                                      scopes, created_at, expires_at)
-                                VALUES (:hash, :fp, :user, :type, :app, :description, :scopes, :createdAt, :expiresAt)""")
-                        .bind("hash", key.tokenHash())
-                        .bind("fp", key.fingerprint())
-                        .bind("user", key.userId())
-                        .bind("type", key.type().wireName())
-                        .bind("app", key.appUid())
-                        .bind("description", key.description())
-                        .bind("scopes", Scopes.format(key.scopes()))
-                        .bind("createdAt", key.createdAt())
-                        .bind("expiresAt", key.expiresAt() == 0 ? null : key.expiresAt())
-                        .execute();
-            }
-        });
+        jdbi.useTransaction(handle -> keys.forEach(key -> insert(handle, key)));
+    }
+
+    static void insert(Handle handle, ApiKey key) {
+        handle.createUpdate("""
+                        INSERT INTO api_keys (token_hash, fingerprint, user_id, type, app_uid, description,
+                                              scopes, created_at, expires_at)
+                        VALUES (:hash, :fp, :user, :type, :app, :description, :scopes, :createdAt, :expiresAt)""")
+                .bind("hash", key.tokenHash())
+                .bind("fp", key.fingerprint())
+                .bind("user", key.userId())
+                .bind("type", key.type().wireName())
+                .bind("app", key.appUid())
+                .bind("description", key.description())
+                .bind("scopes", Scopes.format(key.scopes()))
+                .bind("createdAt", key.createdAt())
+                .bind("expiresAt", key.expiresAt() == 0 ? null : key.expiresAt())
+                .execute();
     }
 
     public boolean delete(String tokenHash) {

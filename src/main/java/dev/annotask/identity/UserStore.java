@@ -53,6 +53,20 @@ public final class UserStore {
                 .execute();
     }
 
+    /**
+     * Inserts the user unless the id is taken; false when it was. Where another transaction
+     * inserts the same id at the same moment, PostgreSQL waits for it and then does nothing,
+     * instead of failing on the unique key.
+     */
+    static boolean insertIfAbsent(Handle handle, User user) {
+        return handle.createUpdate("""
+                        INSERT INTO users (id, first_name, last_name, company_name, is_admin, created_at)
+                        VALUES (:id, :firstName, :lastName, :companyName, :admin, :createdAt)
+                        ON CONFLICT (id) DO NOTHING""")
+                .bindMethods(user)
+                .execute() == 1;
+    }
+
     private static User map(ResultSet rs) throws SQLException {
         return new User(rs.getString("id"), rs.getString("first_name"), rs.getString("last_name"),
                 rs.getString("company_name"), rs.getBoolean("is_admin"), rs.getLong("created_at"));

@@ -12,11 +12,24 @@ public final class DatasetMembers {
     private DatasetMembers() {
     }
 
-    /** Adds the input to the dataset unless it is a member already; returns true when it joined. */
+    /**
+     * Adds the input to the dataset unless it is a member already; returns true when it joined.
+     *
+     * <p>A member's place in the dataset's order ({@code input_seq}, what tasks scan by) is
+     * given as it joins: after every member so far, so an input that joins later, however old,
+     * comes after every labeler's scan position and joins the dataset's tasks. Joins to one
+     * dataset go one transaction at a time (its row is locked first), so places are unique and
+     * become visible in order on PostgreSQL too.
+     */
     public static boolean add(Handle handle, String appUid, String datasetId, String inputId, long now) {
+        handle.createUpdate("UPDATE datasets SET input_count = input_count WHERE app_uid = :app AND id = :dataset")
+                .bind("app", appUid).bind("dataset", datasetId).execute();
         int joined = handle.createUpdate("""
                         INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
-                        SELECT :app, :dataset, :input, :now, seq FROM inputs WHERE app_uid = :app AND id = :input
+                        SELECT :app, :dataset, i.id, :now,
+                               (SELECT COALESCE(MAX(d.input_seq), 0) + 1 FROM dataset_inputs d
+                                WHERE d.app_uid = :app AND d.dataset_id = :dataset)
+                        FROM inputs i WHERE i.app_uid = :app AND i.id = :input
                         ON CONFLICT DO NOTHING""")
                 .bind("app", appUid).bind("dataset", datasetId).bind("input", inputId).bind("now", now).execute();
         if (joined == 1) {

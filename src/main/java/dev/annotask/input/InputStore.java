@@ -92,6 +92,12 @@ public final class InputStore {
     public List<NewInput> insertAll(String appUid, List<NewInput> inputs,
                                     java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
         return jdbi.inTransaction(handle -> {
+            // One app's inputs get their seq and commit one transaction at a time (its row is
+            // locked before any seq is drawn). Tasks scan their source by seq, so an input whose
+            // lower seq committed after a higher one (two nodes posting at once on PostgreSQL)
+            // would sit behind a labeler's scan position for good. SQLite's one writer orders
+            // them anyway.
+            handle.createUpdate("UPDATE apps SET input_count = input_count WHERE uid = :app").bind("app", appUid).execute();
             Set<String> taken = existing(handle, appUid, inputs.stream().map(n -> n.input().id()).toList());
             List<NewInput> resolved = resolveIds.apply(inputs, taken);
             for (NewInput next : resolved) {

@@ -2,8 +2,10 @@ package dev.annotask.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 
 /**
  * The connection pool, the migrated schema and the Jdbi instance over them.
@@ -12,6 +14,11 @@ import org.jdbi.v3.core.Jdbi;
  * nodes starting at once on one PostgreSQL migrate once). Stores read through {@link #jdbi()}
  * with a plain handle and write inside {@code inTransaction}; on SQLite those transactions are
  * IMMEDIATE, so writers queue on the database lock. Thread-safe; close once at shutdown.
+ *
+ * <p>The statement timeout bounds how long a request's statement may wait for the database:
+ * on PostgreSQL each statement's JDBC query timeout (execution and lock waits; the driver asks
+ * the server to cancel it), on SQLite the wait for the single writer (the in-process queue and
+ * the file lock's busy timeout). Migrations are not bounded: they run once, before serving.
  */
 public final class Database implements AutoCloseable {
     private final SqlDialect dialect;
@@ -20,12 +27,15 @@ public final class Database implements AutoCloseable {
     private final String description;
     private final WalCheckpoints checkpoints;
 
-    private Database(SqlDialect dialect, HikariDataSource dataSource, String jdbcUrl) {
+    private Database(SqlDialect dialect, HikariDataSource dataSource, String jdbcUrl, Duration statementTimeout) {
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        if (dialect == SqlDialect.POSTGRESQL && !statementTimeout.isZero()) {
+            jdbi.getConfig(SqlStatements.class).setQueryTimeout(timeoutSeconds(statementTimeout));
+        }
         if (dialect == SqlDialect.SQLITE) {
-            jdbi.setTransactionHandler(new SerializedWrites());
+            jdbi.setTransactionHandler(new SerializedWrites(statementTimeout.toMillis()));
             checkpoints = WalCheckpoints.start(jdbcUrl);
         } else {
             checkpoints = null;
@@ -33,8 +43,22 @@ public final class Database implements AutoCloseable {
         this.description = describe(dialect, jdbcUrl);
     }
 
-    /** Opens the database at the URL (user and password may be null) and migrates it. */
+    /** Opens the database at the URL (user and password may be null) and migrates it; no statement timeout. */
     public static Database open(String jdbcUrl, String user, String password, int poolSize) {
+        return open(jdbcUrl, user, password, poolSize, Duration.ZERO);
+    }
+
+    /**
+     * Opens the database at the URL (user and password may be null) and migrates it.
+     *
+     * @param statementTimeout how long a statement may wait for the database (see the class
+     *                         comment); zero for no limit, else at least a second
+     */
+    public static Database open(String jdbcUrl, String user, String password, int poolSize,
+                                Duration statementTimeout) {
+        if (statementTimeout.isNegative()) {
+            throw new IllegalArgumentException("the statement timeout cannot be negative");
+        }
         SqlDialect dialect = SqlDialect.fromUrl(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
@@ -47,6 +71,9 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(poolSize > 0 ? poolSize : dialect.defaultPoolSize());
         config.setPoolName("annotask");
         dialect.configure(config);
+        if (dialect == SqlDialect.SQLITE && !statementTimeout.isZero()) {
+            config.setConnectionInitSql("PRAGMA busy_timeout = " + statementTimeout.toMillis());
+        }
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             Flyway.configure()
@@ -58,7 +85,12 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(dialect, dataSource, jdbcUrl);
+        return new Database(dialect, dataSource, jdbcUrl, statementTimeout);
+    }
+
+    /** JDBC query timeouts are whole seconds; a shorter timeout rounds up to one. */
+    private static int timeoutSeconds(Duration timeout) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
     }
 
     /** The URL without its query string or credentials, fit for a log line. */

@@ -1,5 +1,6 @@
 package dev.annotask.store;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -14,14 +15,21 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * when the lock frees: measured, 32 concurrent labelers then waited ~200 ms for a lock held
  * ~5 ms at a time. Queued here, the next writer starts the moment the previous one commits,
  * in arrival order. Reads are not queued (WAL readers never wait for the writer). Reentrant,
- * so nested transactions on one thread pass. Thread-safe.
+ * so nested transactions on one thread pass. A writer waits at most the statement timeout for
+ * its turn (none: forever), then fails with {@link WriteQueueTimeout}. Thread-safe.
  */
 final class SerializedWrites extends LocalTransactionHandler {
     private final ReentrantLock writer = new ReentrantLock(true);
+    private final long timeoutMillis;
+
+    /** @param timeoutMillis how long a writer may wait for its turn; 0 = no limit */
+    SerializedWrites(long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
+    }
 
     @Override
     public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) throws X {
-        writer.lock();
+        awaitTurn();
         try {
             return super.inTransaction(handle, callback);
         } finally {
@@ -32,11 +40,26 @@ final class SerializedWrites extends LocalTransactionHandler {
     @Override
     public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level,
                                                     HandleCallback<R, X> callback) throws X {
-        writer.lock();
+        awaitTurn();
         try {
             return super.inTransaction(handle, level, callback);
         } finally {
             writer.unlock();
+        }
+    }
+
+    private void awaitTurn() {
+        if (timeoutMillis <= 0) {
+            writer.lock();
+            return;
+        }
+        try {
+            if (!writer.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                throw new WriteQueueTimeout(timeoutMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WriteQueueTimeout(0);
         }
     }
 }

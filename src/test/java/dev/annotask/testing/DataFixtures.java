@@ -44,6 +44,11 @@ public final class DataFixtures {
         return new DataFixtures(api, ownerId, appId, fixtures.createAppKey(ownerToken, appId, "[\"All\"]"));
     }
 
+    /** The same app and key, reached through another server (another node on the same database). */
+    public DataFixtures through(ApiClient other) {
+        return new DataFixtures(other, ownerId, appId, appKey);
+    }
+
     public String ownerId() {
         return ownerId;
     }

@@ -5,6 +5,7 @@ import dev.annotask.config.ServerConfig;
 import dev.annotask.store.SqlDialect;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /**
  * A real Annotask server on free ports (HTTP and gRPC) over a fresh database of the given
@@ -30,13 +31,18 @@ public final class RunningServer implements AutoCloseable {
 
     /** A server on the given clock (a {@link MutableClock} lets a test expire leases at once). */
     public static RunningServer start(SqlDialect dialect, Clock clock) {
+        return start(dialect, clock, UnaryOperator.identity());
+    }
+
+    /** A server whose configuration the test changes first (e.g. a short statement timeout). */
+    public static RunningServer start(SqlDialect dialect, Clock clock, UnaryOperator<ServerConfig> change) {
         Path dataDir = TestDatabases.tempDirectory();
         ServerConfig config = ServerConfig.forDirectory(dataDir).withAdminToken(ADMIN_TOKEN)
                 .withGrpcPort(ServerConfig.ANY_FREE_PORT);
         if (dialect == SqlDialect.POSTGRESQL) {
             config = config.withDatabase(TestDatabases.newDatabase(dialect), null, null);
         }
-        RunningServer running = new RunningServer(config, clock);
+        RunningServer running = new RunningServer(change.apply(config), clock);
         running.startServer();
         return running;
     }

@@ -1,0 +1,142 @@
+package dev.annotask.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The built jar ({@code target/annotask.jar}) serving in a JVM of its own, as an operator runs
+ * it: for integration tests that run several nodes or kill one. Its output is drained in the
+ * background, the last lines kept for failure messages. Thread-safe.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Pattern STARTED = Pattern.compile("serving HTTP on [^:]+:(\\d+)");
+    private static final int KEPT_LINES = 200;
+
+    private final Process process;
+    private final Deque<String> recent = new ArrayDeque<>();
+    private int port;
+
+    private ServerProcess(Process process) {
+        this.process = process;
+    }
+
+    /** Launches every node at once (they start together, as after a deploy), then waits for each. */
+    public static List<ServerProcess> startAll(int count, String... serveArgs) {
+        List<ServerProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            nodes.add(launch(serveArgs));
+        }
+        nodes.forEach(ServerProcess::awaitStarted);
+        return nodes;
+    }
+
+    public static ServerProcess start(String... serveArgs) {
+        ServerProcess node = launch(serveArgs);
+        node.awaitStarted();
+        return node;
+    }
+
+    private static ServerProcess launch(String... serveArgs) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0",
+                "--host", "127.0.0.1"));
+        command.addAll(List.of(serveArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("ANNOTASK_"));
+        try {
+            return new ServerProcess(builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads output until the start line, then leaves the rest to a daemon thread. */
+    private void awaitStarted() {
+        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        try {
+            for (String line = output.readLine(); line != null; line = output.readLine()) {
+                keep(line);
+                Matcher started = STARTED.matcher(line);
+                if (started.find()) {
+                    port = Integer.parseInt(started.group(1));
+                    Thread drain = new Thread(() -> drain(output), "server-output-" + process.pid());
+                    drain.setDaemon(true);
+                    drain.start();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("the server exited before starting: " + recentOutput());
+    }
+
+    private void drain(BufferedReader output) {
+        try {
+            output.lines().forEach(this::keep);
+        } catch (UncheckedIOException e) {
+            // The process is gone and its output closed: nothing more to keep.
+        }
+    }
+
+    private void keep(String line) {
+        synchronized (recent) {
+            recent.addLast(line);
+            if (recent.size() > KEPT_LINES) {
+                recent.removeFirst();
+            }
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public ApiClient client() {
+        return new ApiClient(port);
+    }
+
+    /** The last lines the server printed. */
+    public String recentOutput() {
+        synchronized (recent) {
+            return String.join("\n", recent);
+        }
+    }
+
+    /** SIGKILL, as {@code kill -9}: no shutdown hook runs, requests in flight are cut off. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit();
+    }
+
+    /** SIGTERM, the orderly stop; SIGKILL if that takes too long. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!awaitExit()) {
+                kill();
+            }
+        }
+    }
+
+    private boolean awaitExit() {
+        try {
+            return process.waitFor(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
