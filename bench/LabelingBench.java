@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  *
  * Usage: java -cp target/annotask.jar bench/LabelingBench.java [inputs] [labelers] [rounds] [think-ms]
  *
- * Each labeler first runs 5 unmeasured rounds (JIT warm-up), then the measured rounds:
+ * Every labeler first runs 30 unmeasured rounds in a closed loop (JIT warm-up: a server runs
+ * for days, and fewer calls left the hot code interpreted during measurement), all wait for
+ * each other, then the measured rounds:
  * LABEL_START, a pause around think-ms (the time a person spends on the batch, drawn
  * uniformly from half to one and a half times it, and each labeler starting at a random
  * moment within one think time, so that 32 people do not act in lockstep; 0 = a closed loop
@@ -41,7 +43,7 @@ public class LabelingBench {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static String base;
     static long think;
-    static final int WARM_UP_ROUNDS = 5;
+    static final int WARM_UP_ROUNDS = 30;
 
     public static void main(String[] args) throws Exception {
         int inputs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -124,40 +126,40 @@ public class LabelingBench {
         List<Double> submits = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(labelers);
         String path = "/v2/users/admin/apps/bench/tasks/" + taskId + "/assignments";
-        long began = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
+        java.util.concurrent.CountDownLatch warm = new java.util.concurrent.CountDownLatch(labelers);
         for (String worker : workers) {
             String token = tokens.get(worker);
             futures.add(pool.submit(() -> {
                 java.util.Random random = new java.util.Random(worker.hashCode());
+                // Warm-up: every labeler in a closed loop until the server's hot code is
+                // compiled, then all wait for each other, so measured calls see a warm server.
+                for (int r = 0; r < WARM_UP_ROUNDS; r++) {
+                    List<String> ids = assignmentIds(call("PUT", path, token, "{\"action\":\"LABEL_START\"}"));
+                    call("PUT", path, token, submitBody(ids));
+                }
+                warm.countDown();
+                warm.await();
                 if (think > 0) {
                     Thread.sleep(random.nextLong(think));
                 }
-                for (int r = -WARM_UP_ROUNDS; r < rounds; r++) {
-                    boolean measured = r >= 0;
+                for (int r = 0; r < rounds; r++) {
                     long t0 = System.nanoTime();
                     String batch = call("PUT", path, token, "{\"action\":\"LABEL_START\"}");
-                    if (measured) {
-                        starts.add((System.nanoTime() - t0) / 1e6);
-                    }
+                    starts.add((System.nanoTime() - t0) / 1e6);
                     if (think > 0) {
                         Thread.sleep(think / 2 + random.nextLong(think));
                     }
-                    List<String> ids = assignmentIds(batch);
-                    StringBuilder submit = new StringBuilder();
-                    for (String id : ids) {
-                        submit.append(submit.length() == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\"}");
-                    }
+                    String submit = submitBody(assignmentIds(batch));
                     long t1 = System.nanoTime();
-                    call("PUT", path, token, "{\"action\":\"LABEL_SUBMIT\",\"label_submit_config\":{\"task_assignments\":["
-                            + submit + "]}}");
-                    if (measured) {
-                        submits.add((System.nanoTime() - t1) / 1e6);
-                    }
+                    call("PUT", path, token, submit);
+                    submits.add((System.nanoTime() - t1) / 1e6);
                 }
                 return null;
             }));
         }
+        warm.await();
+        long began = System.nanoTime();
         for (Future<?> future : futures) {
             future.get();
         }
@@ -309,12 +311,20 @@ public class LabelingBench {
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             if (line.contains("serving HTTP")) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { if (l.startsWith("SLOW")) System.err.println(l); }));
                 drain.setDaemon(true);
                 drain.start();
                 return;
             }
         }
         throw new IllegalStateException("the server did not start");
+    }
+
+    static String submitBody(List<String> assignmentIds) {
+        StringBuilder submit = new StringBuilder();
+        for (String id : assignmentIds) {
+            submit.append(submit.length() == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\"}");
+        }
+        return "{\"action\":\"LABEL_SUBMIT\",\"label_submit_config\":{\"task_assignments\":[" + submit + "]}}";
     }
 }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WalCheckpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WalCheckpoints.class);
-    private static final long EVERY_MILLIS = 250;
+    private static final long EVERY_MILLIS = 1000;
 
     private final Connection connection;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
