@@ -10,7 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -108,14 +113,14 @@ public final class LabelingService {
     private void takeAmong(Handle handle, LabelingPlan plan, String workerId, List<String> inputIds, long now,
                            List<Assignment> taken, Progress.Tally tally) {
         StoredTask task = plan.task();
-        java.util.Set<String> held = AssignmentStore.heldAmong(handle, task.appUid(), task.id(), workerId, inputIds);
-        java.util.Iterator<String> candidates = inputIds.stream().filter(id -> !held.contains(id)).iterator();
+        Set<String> held = AssignmentStore.heldAmong(handle, task.appUid(), task.id(), workerId, inputIds);
+        Iterator<String> candidates = inputIds.stream().filter(id -> !held.contains(id)).iterator();
         while (taken.size() < BATCH && candidates.hasNext()) {
             List<String> tried = new ArrayList<>();
             while (tried.size() < BATCH - taken.size() && candidates.hasNext()) {
                 tried.add(candidates.next());
             }
-            java.util.Map<String, Integer> claimed = AssignmentStore.takeSlots(handle, task.appUid(), task.id(), tried,
+            Map<String, Integer> claimed = AssignmentStore.takeSlots(handle, task.appUid(), task.id(), tried,
                     plan.labelersPerInput());
             List<Assignment> fresh = new ArrayList<>();
             for (String inputId : tried) {
@@ -146,7 +151,7 @@ public final class LabelingService {
             Progress.lockTask(handle, task);
             long now = clock.millis();
             List<Assignment> named = named(handle, task, workerId, assignmentIds, legacyInputId);
-            java.util.Map<String, Assignment> pending = new java.util.LinkedHashMap<>();
+            Map<String, Assignment> pending = new LinkedHashMap<>();
             for (Assignment assignment : named) {
                 if (assignment.status() != AssignmentStore.PENDING) {
                     continue;
@@ -158,26 +163,19 @@ public final class LabelingService {
                 pending.put(assignment.id(), assignment);
             }
             Progress.Tally tally = new Progress.Tally(task);
-            submit(handle, plan, List.copyOf(pending.values()), now, tally);
+            submit(handle, plan, workerId, List.copyOf(pending.values()), now, tally);
             tally.flush(handle, now);
-            java.util.Map<String, Assignment> current = AssignmentStore.findAll(handle, task.appUid(),
-                    named.stream().map(Assignment::id).toList());
-            return named.stream().map(a -> current.getOrDefault(a.id(), a)).toList();
+            return AssignmentStore.reread(handle, task.appUid(), named);
         });
     }
 
     private List<Assignment> named(Handle handle, StoredTask task, String workerId, List<String> ids, String inputId) {
-        java.util.Map<String, Assignment> found = AssignmentStore.findAll(handle, task.appUid(), ids);
-        List<Assignment> named = new ArrayList<>();
-        for (String id : ids) {
-            Assignment assignment = java.util.Optional.ofNullable(found.get(id))
-                    .filter(a -> a.taskId().equals(task.id()))
-                    .orElseThrow(() -> ApiException.notFound("task assignment '" + id + "' not found in this task"));
+        List<Assignment> named = new ArrayList<>(AssignmentStore.requireInTask(handle, task, ids));
+        for (Assignment assignment : named) {
             if (!assignment.workerId().equals(workerId)) {
-                throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "task assignment '" + id
+                throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "task assignment '" + assignment.id()
                         + "' belongs to another worker");
             }
-            named.add(assignment);
         }
         if (!inputId.isEmpty()) {
             named.add(AssignmentStore.find(handle, task.appUid(), task.id(), inputId, workerId).orElseThrow(() ->
@@ -194,18 +192,17 @@ public final class LabelingService {
      * gives it, with its annotations; then consensus is judged and inputs settle. A handful of
      * statements for the whole batch (one per outcome), not one set per assignment.
      */
-    private void submit(Handle handle, LabelingPlan plan, List<Assignment> assignments, long now,
+    private void submit(Handle handle, LabelingPlan plan, String workerId, List<Assignment> assignments, long now,
                         Progress.Tally tally) {
         if (assignments.isEmpty()) {
             return;
         }
         StoredTask task = plan.task();
         TaskReview.TaskReviewStrategy review = plan.review();
-        java.util.Map<StatusCode, List<Assignment>> byOutcome = new java.util.EnumMap<>(StatusCode.class);
+        Map<StatusCode, List<Assignment>> byOutcome = new EnumMap<>(StatusCode.class);
         for (Assignment assignment : assignments) {
             byOutcome.computeIfAbsent(outcomeOf(review, task, assignment), s -> new ArrayList<>()).add(assignment);
         }
-        String workerId = assignments.get(0).workerId();
         byOutcome.forEach((outcome, group) -> {
             AssignmentStore.setStatuses(handle, group, outcome.getNumber(), now);
             annotations.setLabelingStatuses(handle, task.appUid(), task.id(), inputIdsOf(group), workerId,

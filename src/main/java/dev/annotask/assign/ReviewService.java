@@ -95,12 +95,7 @@ public final class ReviewService {
             Progress.lockTask(handle, task);
             long now = clock.millis();
             Map<String, Assignment> named = new LinkedHashMap<>();
-            for (String id : assignmentIds) {
-                Assignment assignment = AssignmentStore.find(handle, task.appUid(), id)
-                        .filter(a -> a.taskId().equals(task.id()))
-                        .orElseThrow(() -> ApiException.notFound("task assignment '" + id + "' not found in this task"));
-                named.put(id, assignment);
-            }
+            AssignmentStore.requireInTask(handle, task, assignmentIds).forEach(a -> named.put(a.id(), a));
             if (!workers.isEmpty()) {
                 ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, Integer.MAX_VALUE).stream()
                         .filter(a -> workers.contains(a.workerId())).forEach(a -> named.put(a.id(), a));
@@ -109,13 +104,11 @@ public final class ReviewService {
             }
             LabelingPlan plan = LabelingPlan.of(task);
             Progress.Tally tally = new Progress.Tally(task);
-            List<Assignment> result = new ArrayList<>();
             for (Assignment assignment : named.values()) {
                 settle(handle, plan, reviewerId, key, verdict, assignment, now, tally);
-                result.add(AssignmentStore.find(handle, task.appUid(), assignment.id()).orElse(assignment));
             }
             tally.flush(handle, now);
-            return result;
+            return AssignmentStore.reread(handle, task.appUid(), named.values());
         });
     }
 
