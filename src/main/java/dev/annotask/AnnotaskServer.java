@@ -171,6 +171,7 @@ public final class AnnotaskServer implements AutoCloseable {
                 server.addEventListener(EXACT_HEADER_VALUES);
             });
             cfg.routes.get("/healthz", operations::health);
+            cfg.routes.get("/livez", operations::live);
             cfg.routes.get("/metrics", operations::metrics);
             // Web UI and signed media before the gateway's catch-all: Javalin takes the first match.
             UiAssets ui = new UiAssets();

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 public final class ServerProcess implements AutoCloseable {
     private static final Pattern STARTED = Pattern.compile("serving HTTP on [^:]+:(\\d+)");
     private static final int KEPT_LINES = 200;
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
 
     private final Process process;
     private final Deque<String> recent = new ArrayDeque<>();
@@ -35,21 +36,27 @@ public final class ServerProcess implements AutoCloseable {
     public static List<ServerProcess> startAll(int count, String... serveArgs) {
         List<ServerProcess> nodes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            nodes.add(launch(serveArgs));
+            nodes.add(launch(DEFAULT_JVM_OPTIONS, serveArgs));
         }
         nodes.forEach(ServerProcess::awaitStarted);
         return nodes;
     }
 
     public static ServerProcess start(String... serveArgs) {
-        ServerProcess node = launch(serveArgs);
+        return startWithJvmOptions(DEFAULT_JVM_OPTIONS, serveArgs);
+    }
+
+    /** One node whose JVM gets these options instead of the default heap limit (benchmarks). */
+    public static ServerProcess startWithJvmOptions(List<String> jvmOptions, String... serveArgs) {
+        ServerProcess node = launch(jvmOptions, serveArgs);
         node.awaitStarted();
         return node;
     }
 
-    private static ServerProcess launch(String... serveArgs) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0",
+    private static ServerProcess launch(List<String> jvmOptions, String... serveArgs) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0",
                 "--host", "127.0.0.1"));
         command.addAll(List.of(serveArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -101,6 +108,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The server JVM's process id (benchmarks read its CPU time and memory from /proc). */
+    public long pid() {
+        return process.pid();
     }
 
     public ApiClient client() {

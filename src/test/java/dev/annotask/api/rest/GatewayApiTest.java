@@ -197,6 +197,8 @@ class GatewayApiTest {
     @Test
     void healthAndMetricsAreServed() {
         assertThat(api.raw("/healthz").statusCode()).isEqualTo(200);
+        assertThat(api.raw("/livez").statusCode()).isEqualTo(200);
+        assertThat(api.raw("/livez").body()).isEqualTo("{\"status\":\"ok\"}");
         send("GET", "/v2/users/me", ADMIN, null, SingleUserResponse.getDefaultInstance());
 
         var metrics = api.raw("/metrics");

@@ -1,0 +1,384 @@
+package dev.annotask.bench;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.annotask.store.SqlDialect;
+import dev.annotask.testing.ServerProcess;
+import dev.annotask.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The performance envelope: the real server jar on SQLite and on PostgreSQL, every RPC the
+ * performance issue names measured through HTTP beside this machine's limits measured in the
+ * same run (a bare endpoint on the same server stack; single-row insert-and-commit through
+ * JDBC), with p50/p99, calls per second, the ratio to the ceiling, CPU of the server, of
+ * PostgreSQL and of the load generator, and the server's memory. Prints Markdown (stdout and
+ * {@code --output}); bench/envelope.sh runs it, bench/README.md says what each figure means.
+ */
+@Command(name = "envelope", mixinStandardHelpOptions = true,
+        description = "Measures every RPC of the labeling workflow against this machine's limits.")
+public final class EnvelopeBench implements Callable<Integer> {
+    static final String ADMIN_TOKEN = "bench-admin-token";
+    static final String OWNER = "admin";
+    static final String START = "{\"action\":\"LABEL_START\"}";
+    /** Inputs per PostInputs request of the ingest stage. */
+    static final int INGEST_BATCH = 32;
+
+    @Option(names = "--databases", split = ",", description = "sqlite, postgresql (default: both)")
+    List<String> databases = List.of("sqlite", "postgresql");
+
+    @Option(names = "--sizes", split = ",", description = "inputs per app in the size curve (default: 1000,100000,1000000)")
+    List<Integer> sizes = List.of(1_000, 100_000, 1_000_000);
+
+    @Option(names = "--labelers", split = ",", description = "concurrent labelers in the labeler curve (default: 1,8,32,128)")
+    List<Integer> labelers = List.of(1, 8, 32, 128);
+
+    @Option(names = "--task-labelers", description = "labelers of the size curve's and the consensus tasks (default: 32)")
+    int taskLabelers = 32;
+
+    @Option(names = "--seconds", description = "length of each measured span (default: 10)")
+    int seconds = 10;
+
+    @Option(names = "--clients", description = "concurrent clients for the bare endpoint, ingest and the read calls (default: 16)")
+    int clients = 16;
+
+    @Option(names = "--commit-connections", description = "connections of the multi-connection commit ceiling (default: 8)")
+    int commitConnections = 8;
+
+    @Option(names = "--warm-up-rounds", description = "unmeasured closed-loop rounds per labeler before the first labeling span (default: 30)")
+    int warmUpRounds = 30;
+
+    @Option(names = "--warm-up-calls", description = "unmeasured calls per client before each read span and the bare endpoint's (default: 200)")
+    int warmUpCalls = 200;
+
+    @Option(names = "--server-jvm-options", description = "options for the server JVM, space separated (default: none, as the README runs it)")
+    String serverJvmOptions = "";
+
+    @Option(names = "--output", description = "where the Markdown goes besides stdout (default: target/bench/envelope.md)")
+    Path output = Path.of("target", "bench", "envelope.md");
+
+    private final EnvelopeReport report = new EnvelopeReport();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EnvelopeBench()).execute(args));
+    }
+
+    /** Runs with these arguments and hands back the figures (for the smoke test). */
+    static EnvelopeReport run(String... args) throws Exception {
+        EnvelopeBench bench = new EnvelopeBench();
+        new CommandLine(bench).parseArgs(args);
+        bench.call();
+        return bench.report;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        report.note(String.format(Locale.ROOT, "Machine: %d cores, %s, %s %s; load average before the run %s.",
+                Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Files.readString(Path.of("/proc/loadavg")).trim()));
+        report.note(String.format(Locale.ROOT, "Settings: sizes %s, labelers %s, %d s per span, %d clients, server JVM options [%s].",
+                sizes, labelers, seconds, clients, serverJvmOptions));
+        for (String database : databases) {
+            SqlDialect dialect = database.equalsIgnoreCase("postgresql") ? SqlDialect.POSTGRESQL : SqlDialect.SQLITE;
+            runOn(dialect);
+        }
+        String markdown = report.markdown();
+        System.out.println(markdown);
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, markdown);
+        return 0;
+    }
+
+    private void runOn(SqlDialect dialect) throws Exception {
+        String name = dialect == SqlDialect.POSTGRESQL ? "PostgreSQL" : "SQLite";
+        Path data = TestDatabases.tempDirectory();
+        String url = dialect == SqlDialect.POSTGRESQL ? TestDatabases.newDatabase(dialect)
+                : SqlDialect.sqliteUrl(data.resolve("annotask.db"));
+        if (dialect == SqlDialect.POSTGRESQL) {
+            try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement()) {
+                // PostgreSQL's own default (a commit waits for its log on disk); the embedded server turns it off.
+                statement.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = on',"
+                        + " current_database()); END $$");
+            }
+        }
+        // The commit ceiling on a database of its own, so the probe rows touch nothing the server reads.
+        String probeUrl = dialect == SqlDialect.POSTGRESQL ? TestDatabases.newDatabase(dialect)
+                : SqlDialect.sqliteUrl(TestDatabases.tempDirectory().resolve("probe.db"));
+        if (dialect == SqlDialect.POSTGRESQL) {
+            try (Connection db = DriverManager.getConnection(probeUrl); Statement statement = db.createStatement()) {
+                statement.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = on',"
+                        + " current_database()); END $$");
+            }
+        }
+        Latencies oneConnection = CommitCeiling.measure(probeUrl, 1, span());
+        Latencies severalConnections = CommitCeiling.measure(probeUrl, commitConnections, span());
+        report.add(new EnvelopeReport.Row(name, "Ceilings", "1 connection", "INSERT one row + COMMIT (JDBC)",
+                oneConnection, null, Double.NaN));
+        report.add(new EnvelopeReport.Row(name, "Ceilings", commitConnections + " connections",
+                "INSERT one row + COMMIT (JDBC)", severalConnections, null, Double.NaN));
+        double commitCeiling = Math.max(oneConnection.perSecond(), severalConnections.perSecond());
+
+        List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--admin-token", ADMIN_TOKEN));
+        if (dialect == SqlDialect.POSTGRESQL) {
+            args.addAll(List.of("--db", url));
+        }
+        List<String> jvm = serverJvmOptions.isBlank() ? List.of() : Arrays.asList(serverJvmOptions.trim().split("\\s+"));
+        try (ServerProcess server = ServerProcess.startWithJvmOptions(jvm, args.toArray(String[]::new))) {
+            Stages stages = new Stages(name, dialect, url, server, commitCeiling);
+            stages.all();
+        }
+    }
+
+    private Duration span() {
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static String memory() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\D", "").transform(
+                    kib -> Long.parseLong(kib) / 1024 / 1024 + " GiB RAM");
+        } catch (Exception e) {
+            return "unknown RAM";
+        }
+    }
+
+    /** The measured stages on one running server. */
+    private final class Stages {
+        private final String database;
+        private final Seeds seeds;
+        private final BenchHttp http;
+        private final ProcessMeter meter;
+        private final double commitCeiling;
+        private final List<String> tokens = new ArrayList<>();
+        private double bareCeiling;
+
+        Stages(String database, SqlDialect dialect, String url, ServerProcess server, double commitCeiling) {
+            this.database = database;
+            this.seeds = new Seeds(url, dialect);
+            this.http = new BenchHttp(server.port());
+            this.meter = new ProcessMeter(server.pid());
+            this.commitCeiling = commitCeiling;
+        }
+
+        void all() throws Exception {
+            int mostLabelers = Math.max(taskLabelers, labelers.stream().max(Integer::compare).orElse(1));
+            users(mostLabelers);
+            bareEndpoint();
+            ingest();
+            for (int size : sizes) {
+                app("size-" + size, mostLabelers);
+                seeds.inputs("size-" + size, size);
+            }
+            int largest = sizes.stream().max(Integer::compare).orElseThrow();
+            warmUp("size-" + largest);
+            for (int size : sizes) {
+                sizeCurve(size);
+            }
+            for (int count : labelers) {
+                labeling("Labeler curve, " + String.format(Locale.ROOT, "%,d", largest) + "-input task",
+                        count + " labelers", "size-" + largest, count, workers(count, 1), review(false));
+            }
+            labeling("Submissions with CONSENSUS review", taskLabelers + " labelers, 3 per input, 2 must agree",
+                    "size-" + largest, taskLabelers, workers(taskLabelers, 3), review(true));
+        }
+
+        private void users(int count) {
+            String ids = IntStream.range(0, count).mapToObj(i -> "{\"id\":\"l" + i + "\"}").collect(Collectors.joining(","));
+            http.call("POST", "/v2/users", ADMIN_TOKEN, "{\"users\":[" + ids + "]}");
+            for (int i = 0; i < count; i++) {
+                String reply = http.call("POST", "/v2/users/l" + i + "/keys", ADMIN_TOKEN,
+                        "{\"keys\":[{\"scopes\":[\"All\"],\"type\":\"personal_access_token\"}]}");
+                tokens.add(JsonParser.parseString(reply).getAsJsonObject().getAsJsonArray("keys").get(0)
+                        .getAsJsonObject().get("id").getAsString());
+            }
+        }
+
+        private void app(String appId, int collaborators) {
+            http.call("POST", "/v2/users/me/apps", ADMIN_TOKEN, "{\"apps\":[{\"id\":\"" + appId + "\"}]}");
+            http.call("POST", "/v2/users/me/apps/" + appId + "/concepts", ADMIN_TOKEN, "{\"concepts\":[{\"id\":\"cat\"}]}");
+            for (int i = 0; i < collaborators; i++) {
+                http.call("POST", "/v2/users/me/apps/" + appId + "/collaborators", ADMIN_TOKEN,
+                        "{\"collaborators\":[{\"user\":{\"id\":\"l" + i + "\"}}]}");
+            }
+        }
+
+        private void bareEndpoint() throws Exception {
+            ClosedLoop.Outcome bare = ClosedLoop.run(clients, warmUpCalls, span(), (client, timer) -> {
+                timer.time("GET /livez", () -> {
+                    http.get("/livez");
+                    return null;
+                });
+                return true;
+            }, meter);
+            bareCeiling = bare.call("GET /livez").perSecond();
+            report.add(new EnvelopeReport.Row(database, "Ceilings", clients + " clients", "GET /livez (no database)",
+                    bare.call("GET /livez"), bare.usage(), Double.NaN));
+        }
+
+        private void ingest() throws Exception {
+            app("ingest", 0);
+            String body = "{\"inputs\":[" + IntStream.range(0, INGEST_BATCH)
+                    .mapToObj(i -> "{\"data\":{\"text\":{\"raw\":\"a cat on a mat, line " + i + "\"}}}")
+                    .collect(Collectors.joining(",")) + "]}";
+            ClosedLoop.Outcome outcome = ClosedLoop.run(clients, Math.min(20, warmUpCalls), span(), (client, timer) -> {
+                timer.time("PostInputs", () -> http.call("POST", "/v2/users/me/apps/ingest/inputs", ADMIN_TOKEN, body));
+                return true;
+            }, meter);
+            Latencies calls = outcome.call("PostInputs");
+            report.add(new EnvelopeReport.Row(database, "Every RPC at its ceiling", clients + " clients, "
+                    + INGEST_BATCH + " text inputs per call (" + String.format(Locale.ROOT, "%,.0f", calls.perSecond()
+                    * INGEST_BATCH) + " inputs/s)", "PostInputs", calls, outcome.usage(), calls.perSecond() / bareCeiling));
+        }
+
+        /** Labelers of the largest app work a task of their own until the server's hot code is compiled. */
+        private void warmUp(String appId) throws Exception {
+            String task = createTask(appId, workers(taskLabelers), review(false));
+            ClosedLoop.run(taskLabelers, warmUpRounds, Duration.ZERO, labelRound(appId, task));
+            for (String path : readPaths(appId, task)) {
+                ClosedLoop.run(clients, warmUpCalls, Duration.ZERO, (client, timer) -> {
+                    http.call("GET", path, ADMIN_TOKEN, null);
+                    return true;
+                });
+            }
+        }
+
+        private void sizeCurve(int size) throws Exception {
+            String appId = "size-" + size;
+            String setting = String.format(Locale.ROOT, "%,d inputs", size);
+            long[] creations = new long[7];
+            String definition = taskDefinition(workers(taskLabelers), review(false));
+            for (int i = 0; i < creations.length; i++) {
+                long start = System.nanoTime();
+                http.call("POST", "/v2/users/me/apps/" + appId + "/tasks", ADMIN_TOKEN, "{\"tasks\":[" + definition + "]}");
+                creations[i] = System.nanoTime() - start;
+            }
+            report.add(new EnvelopeReport.Row(database, "Size curve", setting + ", 7 in a row",
+                    "PostTasks (PARTITIONED, " + taskLabelers + " workers)",
+                    Latencies.of(creations, creations.length, Arrays.stream(creations).sum() / 1e9), null, Double.NaN));
+            labeling("Size curve", setting + ", " + taskLabelers + " labelers", appId, taskLabelers,
+                    workers(taskLabelers), review(false));
+            // A task whose every input is labeled, for the calls whose cost could grow with the work done.
+            String finished = createTask(appId, workers(taskLabelers), review(false));
+            seeds.finishedWork(appId, finished, taskLabelers);
+            List<String> paths = readPaths(appId, finished);
+            String[] calls = {"GetTask (additional_fields=all: metrics)", "GetTaskAnnotationCount", "GetTaskInputCount",
+                    "ListTasks"};
+            for (int i = 0; i < paths.size(); i++) {
+                String path = paths.get(i);
+                String call = calls[i];
+                ClosedLoop.Outcome outcome = ClosedLoop.run(clients, Math.min(100, warmUpCalls), span(), (client, timer) -> {
+                    timer.time(call, () -> http.call("GET", path, ADMIN_TOKEN, null));
+                    return true;
+                }, meter);
+                report.add(new EnvelopeReport.Row(database, "Size curve", setting + ", every input labeled ("
+                        + clients + " clients)", call, outcome.call(call), outcome.usage(),
+                        outcome.call(call).perSecond() / bareCeiling));
+            }
+        }
+
+        private List<String> readPaths(String appId, String task) {
+            String base = "/v2/users/" + OWNER + "/apps/" + appId + "/tasks";
+            return List.of(base + "/" + task + "?additional_fields=all", base + "/" + task + "/annotations/count",
+                    base + "/" + task + "/inputs/count", base);
+        }
+
+        /**
+         * A closed loop of labelers on a new task: LABEL_START, PostAnnotations of one concept
+         * per input of the batch, LABEL_SUBMIT of the batch. A labeler stops when given nothing.
+         */
+        private void labeling(String section, String setting, String appId, int labelerCount, String workers,
+                              String review) throws Exception {
+            String task = createTask(appId, workers, review);
+            ClosedLoop.Outcome outcome = ClosedLoop.run(labelerCount, 0, span(), labelRound(appId, task), meter);
+            for (String call : List.of("LABEL_START", "PostAnnotations", "LABEL_SUBMIT",
+                    "PostAnnotations + LABEL_SUBMIT")) {
+                Latencies latencies = outcome.call(call);
+                double ratio = call.equals("LABEL_START") ? latencies.perSecond() / bareCeiling
+                        : call.equals("PostAnnotations + LABEL_SUBMIT") ? latencies.perSecond() / commitCeiling : Double.NaN;
+                report.add(new EnvelopeReport.Row(database, section, setting, call, latencies, outcome.usage(), ratio));
+            }
+        }
+
+        private ClosedLoop.Round labelRound(String appId, String task) {
+            String path = "/v2/users/" + OWNER + "/apps/" + appId + "/tasks/" + task + "/assignments";
+            return (client, timer) -> {
+                String token = tokens.get(client);
+                String batch = timer.time("LABEL_START", () -> http.call("PUT", path, token, START));
+                List<String[]> assignments = assignments(batch);
+                if (assignments.isEmpty()) {
+                    return false;
+                }
+                String annotations = assignments.stream().map(a -> "{\"input_id\":\"" + a[1] + "\",\"task_id\":\"" + task
+                        + "\",\"data\":{\"concepts\":[{\"id\":\"cat\",\"value\":1}]}}").collect(Collectors.joining(","));
+                String submit = "{\"action\":\"LABEL_SUBMIT\",\"label_submit_config\":{\"task_assignments\":["
+                        + assignments.stream().map(a -> "{\"id\":\"" + a[0] + "\"}").collect(Collectors.joining(",")) + "]}}";
+                timer.time("PostAnnotations + LABEL_SUBMIT", () -> {
+                    timer.time("PostAnnotations", () -> http.call("POST", "/v2/users/" + OWNER + "/apps/" + appId
+                            + "/annotations", token, "{\"annotations\":[" + annotations + "]}"));
+                    return timer.time("LABEL_SUBMIT", () -> http.call("PUT", path, token, submit));
+                });
+                return true;
+            };
+        }
+
+        /** (assignment id, input id) of each assignment in a LABEL_START reply. */
+        private List<String[]> assignments(String reply) {
+            JsonElement list = JsonParser.parseString(reply).getAsJsonObject().get("task_assignments");
+            List<String[]> found = new ArrayList<>();
+            if (list != null) {
+                for (JsonElement element : list.getAsJsonArray()) {
+                    JsonObject assignment = element.getAsJsonObject();
+                    found.add(new String[] {assignment.get("id").getAsString(),
+                            assignment.getAsJsonObject("input").get("id").getAsString()});
+                }
+            }
+            return found;
+        }
+
+        private String createTask(String appId, String workers, String review) {
+            String reply = http.call("POST", "/v2/users/me/apps/" + appId + "/tasks", ADMIN_TOKEN,
+                    "{\"tasks\":[" + taskDefinition(workers, review) + "]}");
+            return JsonParser.parseString(reply).getAsJsonObject().getAsJsonArray("tasks").get(0).getAsJsonObject()
+                    .get("id").getAsString();
+        }
+
+        private String taskDefinition(String workers, String review) {
+            return "{\"type\":\"CONCEPTS_CLASSIFICATION\"," + workers + ",\"concept_ids\":[\"cat\"]," + review
+                    + ",\"input_source\":{\"type\":\"ALL_INPUTS\"}}";
+        }
+
+        /** PARTITIONED, evenly, among the first count labelers, one per input. */
+        private String workers(int count) {
+            return workers(count, 1);
+        }
+
+        private String workers(int count, int perInput) {
+            return "\"worker\":{\"strategy\":\"PARTITIONED\",\"user_ids\":[" + IntStream.range(0, count)
+                    .mapToObj(i -> "\"l" + i + "\"").collect(Collectors.joining(",")) + "],\"partitioned_strategy_info\":"
+                    + "{\"type\":\"EVENLY\",\"workers_per_input\":" + perInput + "}}";
+        }
+
+        private String review(boolean consensus) {
+            return consensus
+                    ? "\"review\":{\"strategy\":\"CONSENSUS\",\"consensus_strategy_info\":{\"approval_threshold\":2},"
+                    + "\"user_ids\":[\"" + OWNER + "\"]}"
+                    : "\"review\":{\"strategy\":\"NONE\"}";
+        }
+    }
+}
