@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The pure part of {@link Consensus#judge}: finding the largest group of agreeing labelings
- * among those waiting for consensus, which runs on every LABEL_SUBMIT of a CONSENSUS task
- * inside the write transaction and calls {@link Agreement#agree} for every ordered pair
- * (n(n-1) comparisons). The rest of {@code judge} is database statements, which the load
+ * among those waiting for consensus, which runs for each input a LABEL_SUBMIT of a CONSENSUS
+ * task turns in (up to 10), inside the write transaction, and calls {@link Agreement#agree}
+ * for every ordered pair (n(n-1) comparisons). The rest of {@code judge} is database statements, which the load
  * driver measures. {@code unanimous}: every labeler agrees; {@code oneDissents}: all but the
  * last, the usual way a threshold is still reached.
  *
