@@ -17,7 +17,10 @@ if [ ! -f target/bench-classpath.txt ] || [ pom.xml -nt target/bench-classpath.t
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 fi
 # One fork, 3 x 2 s warm-up and 5 x 2 s measured per benchmark and parameter set: about 17 s each.
-settings=(-f 1 -wi 3 -w 2s -i 5 -r 2s -foe true)
+# A fixed, pre-touched heap: the default one grows with the allocation rate, and on this VM
+# touching fresh heap pages stalled the allocation-bound ParsedSpecsBench.decodeOnly 10-70x for
+# whole iterations; a fixed size also keeps results independent of the machine's RAM.
+settings=(-f 1 -wi 3 -w 2s -i 5 -r 2s -foe true -jvmArgs "-Xms1g -Xmx1g -XX:+AlwaysPreTouch")
 own_options=false
 for arg in "$@"; do
   [[ $arg == -* ]] && own_options=true
