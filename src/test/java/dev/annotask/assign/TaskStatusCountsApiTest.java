@@ -13,6 +13,7 @@ import dev.annotask.proto.api.Worker;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.SqlDialect;
+import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.LabelingApp;
 import dev.annotask.testing.LabelingWorld;
 import dev.annotask.testing.Labeler;
@@ -23,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -208,6 +212,59 @@ class TaskStatusCountsApiTest {
         assertThat(deleted.code()).as(deleted.body()).isEqualTo(10000);
         assertTableExact(appUid);
         assertThat(countRowsOfApp(appUid)).as("no rows are left to count, and no counts").isZero();
+    }
+
+    /**
+     * PostAnnotations does not lock the task's row, so on PostgreSQL it can meet another
+     * transaction on a shared count row in the other order. Here a transaction holds the count
+     * the request's trigger needs and then waits for the request's new annotation: a real
+     * deadlock (40P01). The request is its victim (this transaction waits a minute before
+     * looking for deadlocks, the request one second), the dispatcher runs it again, and the
+     * client sees success, with the counts exact.
+     */
+    @Test
+    void aDeadlockOverACountIsRetriedNotAnError() throws Exception {
+        if (dialect != SqlDialect.POSTGRESQL) {
+            return; // SQLite has one writer: no deadlocks
+        }
+        app.postInputs(2);
+        String taskId = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}", "{\"strategy\":\"NONE\"}");
+        Labeler w1 = app.labeler("w1");
+        w1.start(taskId);
+        assertThat(w1.classify(taskId, "in0", "cat").code()).isEqualTo(10000);
+        String appUid = appUid();
+        try (Handle other = world.database().jdbi().open()) {
+            other.begin();
+            other.execute("SET LOCAL deadlock_timeout = '60s'");
+            other.execute("UPDATE task_status_counts SET n = n WHERE app_uid = ? AND task_id = ? AND kind = 'annotation'"
+                    + " AND user_id = 'w1' AND status = ?", appUid, taskId, StatusCode.ANNOTATION_PENDING_VALUE);
+            CompletableFuture<ApiClient.Reply<MultiAnnotationResponse>> posting = CompletableFuture.supplyAsync(() ->
+                    w1.annotate("{\"annotations\":[{\"id\":\"crossed\",\"input_id\":\"in1\",\"task_id\":\"" + taskId
+                            + "\",\"data\":{\"concepts\":[{\"id\":\"cat\",\"value\":1}]}}]}"));
+            awaitWaitingForALock();
+            // Returns only once the request's transaction, holding annotation 'crossed', is gone.
+            other.execute("INSERT INTO annotations (app_uid, id, input_id, task_id, user_id, data, status, created_at,"
+                    + " modified_at) VALUES (?, 'crossed', 'in1', '', 'owner', '{}', 24150, 0, 0)", appUid);
+            other.rollback();
+            var reply = posting.get(30, TimeUnit.SECONDS);
+            assertThat(reply.code()).as(reply.body()).isEqualTo(10000);
+            assertThat(reply.httpStatus()).isEqualTo(200);
+        }
+        assertCountsExact(taskId, List.of("w1"));
+        assertThat(counts(taskId, "annotations").getCounts(0).getPending()).isEqualTo(2);
+    }
+
+    private static void awaitWaitingForALock() throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            boolean waiting = world.database().jdbi().withHandle(handle -> handle.createQuery("""
+                    SELECT COUNT(*) AS n FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'""").mapTo(Long.class).one() > 0);
+            if (waiting) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the request never waited for the count's row");
     }
 
     private static String verdict(String action, String config, TaskAssignment assignment) {
