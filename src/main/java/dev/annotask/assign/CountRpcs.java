@@ -20,6 +20,7 @@ import dev.annotask.task.TaskStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -49,35 +50,32 @@ public final class CountRpcs {
     }
 
     SingleTaskCountResponse inputCount(Caller caller, GetTaskCountRequest request) {
-        StoredTask task = task(caller, request.getTaskId());
-        return counts(caller, task, request.getUserIdsList(), """
-                SELECT worker_id AS user_id, status, COUNT(*) AS n FROM task_assignments
-                WHERE app_uid = :app AND task_id = :task GROUP BY worker_id, status""", Kind.ASSIGNMENTS);
+        return counts(caller, task(caller, request.getTaskId()), request.getUserIdsList(), Kind.ASSIGNMENTS);
     }
 
     SingleTaskCountResponse annotationCount(Caller caller, GetTaskCountRequest request) {
-        StoredTask task = task(caller, request.getTaskId());
-        return counts(caller, task, request.getUserIdsList(), """
-                SELECT user_id, status, COUNT(*) AS n FROM annotations
-                WHERE app_uid = :app AND task_id = :task GROUP BY user_id, status""", Kind.ANNOTATIONS);
+        return counts(caller, task(caller, request.getTaskId()), request.getUserIdsList(), Kind.ANNOTATIONS);
     }
 
     /** Which status codes feed which counter. */
     private enum Kind {
-        ASSIGNMENTS(StatusCode.TASK_ASSIGNMENT_PENDING, StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW,
+        ASSIGNMENTS("assignment", StatusCode.TASK_ASSIGNMENT_PENDING, StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW,
                 StatusCode.TASK_ASSIGNMENT_SUCCESS, StatusCode.TASK_ASSIGNMENT_REJECTED,
                 StatusCode.TASK_ASSIGNMENT_AWAITING_CONSENSUS_REVIEW),
-        ANNOTATIONS(StatusCode.ANNOTATION_PENDING, StatusCode.ANNOTATION_AWAITING_REVIEW, StatusCode.ANNOTATION_SUCCESS,
+        ANNOTATIONS("annotation", StatusCode.ANNOTATION_PENDING, StatusCode.ANNOTATION_AWAITING_REVIEW, StatusCode.ANNOTATION_SUCCESS,
                 StatusCode.ANNOTATION_REVIEW_DENIED, StatusCode.ANNOTATION_AWAITING_CONSENSUS_REVIEW);
 
+        /** The kind's rows in {@code task_status_counts}. */
+        private final String stored;
         private final int pending;
         private final int awaitingReview;
         private final int success;
         private final int denied;
         private final int awaitingConsensus;
 
-        Kind(StatusCode pending, StatusCode awaitingReview, StatusCode success, StatusCode denied,
+        Kind(String stored, StatusCode pending, StatusCode awaitingReview, StatusCode success, StatusCode denied,
              StatusCode awaitingConsensus) {
+            this.stored = stored;
             this.pending = pending.getNumber();
             this.awaitingReview = awaitingReview.getNumber();
             this.success = success.getNumber();
@@ -100,15 +98,28 @@ public final class CountRpcs {
         }
     }
 
-    private SingleTaskCountResponse counts(Caller caller, StoredTask task, List<String> onlyUsers, String sql, Kind kind) {
+    /**
+     * The task's workers in the definition's order, each with every counter, then anyone else
+     * with counted rows (a worker removed by PatchTasks, an annotation made for another user) in
+     * id order. Reads the counts the database triggers keep (migration V5): a few rows per
+     * worker, however many inputs the task has.
+     */
+    private SingleTaskCountResponse counts(Caller caller, StoredTask task, List<String> onlyUsers, Kind kind) {
         Map<String, TaskStatusCountPerUser.Builder> rows = new LinkedHashMap<>();
         task.spec().getWorker().getUserIdsList().forEach(worker -> rows.put(worker, row(worker)));
-        jdbi.useHandle(handle -> handle.createQuery(sql).bind("app", task.appUid()).bind("task", task.id())
+        Map<String, TaskStatusCountPerUser.Builder> others = new TreeMap<>();
+        jdbi.useHandle(handle -> handle.createQuery("""
+                        SELECT user_id, status, n FROM task_status_counts
+                        WHERE app_uid = :app AND task_id = :task AND kind = :kind""")
+                .bind("app", task.appUid()).bind("task", task.id()).bind("kind", kind.stored)
                 .map((rs, ctx) -> {
-                    kind.add(rows.computeIfAbsent(rs.getString("user_id"), CountRpcs::row), rs.getInt("status"),
-                            rs.getInt("n"));
+                    String user = rs.getString("user_id");
+                    TaskStatusCountPerUser.Builder row = rows.containsKey(user) ? rows.get(user)
+                            : others.computeIfAbsent(user, CountRpcs::row);
+                    kind.add(row, rs.getInt("status"), rs.getInt("n"));
                     return 0;
                 }).list());
+        rows.putAll(others);
         SingleTaskCountResponse.Builder response = SingleTaskCountResponse.newBuilder()
                 .setAppId(caller.app().id()).setTaskId(task.id());
         rows.forEach((user, row) -> {

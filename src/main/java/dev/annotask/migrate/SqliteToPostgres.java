@@ -29,7 +29,8 @@ import org.sqlite.SQLiteConfig;
  * foreign keys read from PostgreSQL's catalog), ids and {@code seq} values as they are; each
  * sequence then continues after the highest value SQLite ever gave out ({@code sqlite_sequence}
  * remembers deleted rows too, and a labeler's scan position may point past the last input that
- * still exists). SQLite is read in one read transaction, a consistent snapshot, and never
+ * still exists). Tables kept by triggers ({@code task_status_counts}) are copied too, with the
+ * triggers off during the copy so the copied rows are not counted twice. SQLite is read in one read transaction, a consistent snapshot, and never
  * written after its migration. A target holding any row is refused, and a failure midway
  * rolls everything back, so the target is either a full copy or untouched. Not thread-safe;
  * one run at a time.
@@ -80,12 +81,24 @@ public final class SqliteToPostgres {
                         + "serve on it before migrating (serve creates the admin user)");
             }
         }
+        // Triggers derive rows (task_status_counts from assignments and annotations); the derived
+        // rows are copied like any other, so the triggers must not count the copied rows again.
+        // Switched off for this transaction only: a failure rolls this back with the rest.
+        setUserTriggers(target, schema, false);
         List<TableCopy> copied = new ArrayList<>();
         for (String table : schema.insertOrder()) {
             copied.add(new TableCopy(table, copyTable(source, target.getConnection(), table, schema.columns(table))));
         }
+        setUserTriggers(target, schema, true);
         continueSequences(source, target, schema);
         return copied;
+    }
+
+    /** Switches the tables' own triggers (not those behind foreign keys) off or on; needs the tables' owner. */
+    private static void setUserTriggers(Handle target, PostgresSchema schema, boolean enabled) {
+        for (String table : schema.tables()) {
+            target.execute("ALTER TABLE " + quoted(table) + (enabled ? " ENABLE" : " DISABLE") + " TRIGGER USER");
+        }
     }
 
     private static void requireSameTables(Connection source, PostgresSchema schema) throws SQLException {

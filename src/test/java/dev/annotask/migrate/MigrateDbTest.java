@@ -26,6 +26,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,8 @@ class MigrateDbTest {
         assertThat(migrate(data, postgres)).isZero();
         Path sqliteFile = data.resolve("annotask.db");
         assertThat(rowCounts(postgres)).isEqualTo(rowCounts(SqlDialect.sqliteUrl(sqliteFile)));
+        assertThat(storedCounts(postgres)).as("counts copied once, not counted again by the triggers")
+                .isNotEmpty().isEqualTo(freshCounts(postgres));
 
         try (AnnotaskServer server = new AnnotaskServer(ServerConfig.forDirectory(TestDatabases.tempDirectory())
                 .withDatabase(postgres, null, null).withAdminToken("another-token")).start()) {
@@ -96,6 +99,9 @@ class MigrateDbTest {
             moved.postTextInputs("late");
             assertThat(moved.inputIds("?per_page=100")).last().isEqualTo("late");
             assertThat(seqOf(postgres, "late")).isGreaterThan(highestSqliteSeq(sqliteFile, "inputs"));
+
+            assertThat(storedCounts(postgres)).as("the triggers count again after the copy")
+                    .isEqualTo(freshCounts(postgres));
 
             assertThat(migrate(data, postgres)).as("a database with rows is refused").isEqualTo(2);
             assertThat(moved.inputIds("?per_page=100")).contains("late");
@@ -117,6 +123,8 @@ class MigrateDbTest {
                 SingleTaskResponse.getDefaultInstance()).message());
         views.put("counts", app.call("GET", "/v2/tasks/" + taskId + "/inputs/count", null,
                 SingleTaskCountResponse.getDefaultInstance()).message());
+        views.put("annotationCounts", app.call("GET", "/v2/tasks/" + taskId + "/annotations/count", null,
+                SingleTaskCountResponse.getDefaultInstance()).message());
         views.put("annotations", app.call("GET", "/v2/annotations?per_page=100", null,
                 MultiAnnotationResponse.getDefaultInstance()).message());
         views.replaceAll((name, reply) -> reply.toBuilder()
@@ -129,7 +137,7 @@ class MigrateDbTest {
         try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
             for (String table : List.of("users", "apps", "api_keys", "collaborators", "concepts", "inputs",
                     "input_bytes", "datasets", "dataset_inputs", "tasks", "task_members", "task_assignments",
-                    "task_inputs", "task_cursors", "annotations", "task_reviews")) {
+                    "task_inputs", "task_cursors", "annotations", "task_reviews", "task_status_counts")) {
                 try (Statement statement = connection.createStatement();
                      ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rows.next();
@@ -138,6 +146,34 @@ class MigrateDbTest {
             }
         }
         return counts;
+    }
+
+    private static final String ORDER = " ORDER BY app_uid, task_id, kind, user_id, status";
+
+    /** The counts the triggers keep (task_status_counts), one line per row. */
+    private static List<String> storedCounts(String jdbcUrl) throws SQLException {
+        return lines(jdbcUrl, "SELECT app_uid, task_id, kind, user_id, status, n FROM task_status_counts" + ORDER);
+    }
+
+    /** What task_status_counts should hold: a GROUP BY over the rows it counts. */
+    private static List<String> freshCounts(String jdbcUrl) throws SQLException {
+        return lines(jdbcUrl, "SELECT * FROM (SELECT app_uid, task_id, 'assignment' AS kind, worker_id AS user_id,"
+                + " status, COUNT(*) AS n FROM task_assignments GROUP BY app_uid, task_id, worker_id, status"
+                + " UNION ALL SELECT app_uid, task_id, 'annotation' AS kind, user_id, status, COUNT(*) AS n"
+                + " FROM annotations WHERE task_id <> '' GROUP BY app_uid, task_id, user_id, status) AS c" + ORDER);
+    }
+
+    private static List<String> lines(String jdbcUrl, String sql) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                lines.add(String.join(" ", rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                        rows.getString(5), rows.getString(6)));
+            }
+        }
+        return lines;
     }
 
     private static long seqOf(String postgresUrl, String inputId) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.annotask.testing;
 
+import dev.annotask.store.Database;
 import dev.annotask.store.SqlDialect;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +45,16 @@ public final class LabelingWorld implements AutoCloseable {
     /** The port the server answers gRPC on. */
     public int grpcPort() {
         return server.grpcPort();
+    }
+
+    /** The server's database, for tests that check stored rows directly. */
+    public Database database() {
+        return server.server().database();
+    }
+
+    /** The app owner's personal access token (some calls, such as DeleteApp, take no app key). */
+    public String ownerToken() {
+        return ownerToken;
     }
 
     public String token(String userId) {
