@@ -30,71 +30,90 @@ INSERT INTO task_status_counts (app_uid, task_id, kind, user_id, status, n)
 SELECT app_uid, task_id, 'annotation', user_id, status, COUNT(*) FROM annotations WHERE task_id <> ''
 GROUP BY app_uid, task_id, user_id, status;
 
--- Adds delta to one count: an upsert going up; going down, the row goes when it reaches zero.
--- Two transactions changing one count queue on its row; one that finds the row deleted by a
--- transaction that committed meanwhile inserts it afresh (ON CONFLICT retries).
-CREATE FUNCTION task_status_count_add(p_app TEXT, p_task TEXT, p_kind TEXT, p_user TEXT, p_status INTEGER,
-                                      p_delta INTEGER) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    remaining BIGINT;
-BEGIN
-    IF p_delta > 0 THEN
-        INSERT INTO task_status_counts AS c (app_uid, task_id, kind, user_id, status, n)
-        VALUES (p_app, p_task, p_kind, p_user, p_status, p_delta)
-        ON CONFLICT (app_uid, task_id, kind, user_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
-    ELSE
-        UPDATE task_status_counts SET n = n + p_delta
-        WHERE app_uid = p_app AND task_id = p_task AND kind = p_kind AND user_id = p_user AND status = p_status
-        RETURNING n INTO remaining;
-        IF remaining = 0 THEN
-            DELETE FROM task_status_counts
-            WHERE app_uid = p_app AND task_id = p_task AND kind = p_kind AND user_id = p_user AND status = p_status
-              AND n = 0;
-        END IF;
-    END IF;
-END $$;
-
+-- Statement triggers over transition tables: each statement's changes are grouped and applied
+-- as one upsert per count it touched, in key order (one lock order for every writer). Row
+-- triggers would update a count once per row, and PostgreSQL keeps every version a transaction
+-- writes of a row: one statement over a large task (DeleteTasks' cascade, a status patch, a
+-- bulk load) then walked ever longer version chains, quadratic in its rows (a million-row
+-- insert had not finished after four minutes). Updates that change no counted column (leases,
+-- annotation data) group to nothing and write nothing. A count that falls to zero is deleted,
+-- so the table holds exactly what a GROUP BY over the two tables answers; only keys of old
+-- rows can fall, so only those are looked at. Foreign-key cascades run as statements too.
 CREATE FUNCTION task_assignments_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM task_status_count_add(OLD.app_uid, OLD.task_id, 'assignment', OLD.worker_id, OLD.status, -1);
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO task_status_counts AS c (app_uid, task_id, kind, user_id, status, n)
+        SELECT app_uid, task_id, 'assignment', worker_id, status, COUNT(*) FROM new_rows
+        GROUP BY app_uid, task_id, worker_id, status ORDER BY app_uid, task_id, worker_id, status
+        ON CONFLICT (app_uid, task_id, kind, user_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
+        RETURN NULL;
     END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        PERFORM task_status_count_add(NEW.app_uid, NEW.task_id, 'assignment', NEW.worker_id, NEW.status, 1);
+    -- (A DELETE trigger has no new_rows, so each event spells its own statement.)
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO task_status_counts AS c (app_uid, task_id, kind, user_id, status, n)
+        SELECT app_uid, task_id, 'assignment', worker_id, status, -COUNT(*) FROM old_rows
+        GROUP BY app_uid, task_id, worker_id, status ORDER BY app_uid, task_id, worker_id, status
+        ON CONFLICT (app_uid, task_id, kind, user_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
+    ELSE
+        INSERT INTO task_status_counts AS c (app_uid, task_id, kind, user_id, status, n)
+        SELECT app_uid, task_id, 'assignment', worker_id, status, SUM(delta) FROM (
+            SELECT app_uid, task_id, worker_id, status, -1 AS delta FROM old_rows
+            UNION ALL
+            SELECT app_uid, task_id, worker_id, status, 1 FROM new_rows) AS changes
+        GROUP BY app_uid, task_id, worker_id, status HAVING SUM(delta) <> 0
+        ORDER BY app_uid, task_id, worker_id, status
+        ON CONFLICT (app_uid, task_id, kind, user_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
     END IF;
+    DELETE FROM task_status_counts c USING (SELECT DISTINCT app_uid, task_id, worker_id, status FROM old_rows) AS o
+    WHERE c.app_uid = o.app_uid AND c.task_id = o.task_id AND c.kind = 'assignment' AND c.user_id = o.worker_id
+      AND c.status = o.status AND c.n = 0;
     RETURN NULL;
 END $$;
 
--- An annotation moved out of a task, or into one, leaves or joins the counts.
+-- The same for annotations; only those made in a task (task_id <> '') count, so an annotation
+-- moved out of a task, or into one, leaves or joins the counts.
 CREATE FUNCTION annotations_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.task_id <> '' THEN
-        PERFORM task_status_count_add(OLD.app_uid, OLD.task_id, 'annotation', OLD.user_id, OLD.status, -1);
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO task_status_counts AS c (app_uid, task_id, kind, user_id, status, n)
+        SELECT app_uid, task_id, 'annotation', user_id, status, COUNT(*) FROM new_rows WHERE task_id <> ''
+        GROUP BY app_uid, task_id, user_id, status ORDER BY app_uid, task_id, user_id, status
+        ON CONFLICT (app_uid, task_id, kind, user_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
+        RETURN NULL;
     END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.task_id <> '' THEN
-        PERFORM task_status_count_add(NEW.app_uid, NEW.task_id, 'annotation', NEW.user_id, NEW.status, 1);
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO task_status_counts AS c (app_uid, task_id, kind, user_id, status, n)
+        SELECT app_uid, task_id, 'annotation', user_id, status, -COUNT(*) FROM old_rows WHERE task_id <> ''
+        GROUP BY app_uid, task_id, user_id, status ORDER BY app_uid, task_id, user_id, status
+        ON CONFLICT (app_uid, task_id, kind, user_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
+    ELSE
+        INSERT INTO task_status_counts AS c (app_uid, task_id, kind, user_id, status, n)
+        SELECT app_uid, task_id, 'annotation', user_id, status, SUM(delta) FROM (
+            SELECT app_uid, task_id, user_id, status, -1 AS delta FROM old_rows WHERE task_id <> ''
+            UNION ALL
+            SELECT app_uid, task_id, user_id, status, 1 FROM new_rows WHERE task_id <> '') AS changes
+        GROUP BY app_uid, task_id, user_id, status HAVING SUM(delta) <> 0
+        ORDER BY app_uid, task_id, user_id, status
+        ON CONFLICT (app_uid, task_id, kind, user_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
     END IF;
+    DELETE FROM task_status_counts c
+    USING (SELECT DISTINCT app_uid, task_id, user_id, status FROM old_rows WHERE task_id <> '') AS o
+    WHERE c.app_uid = o.app_uid AND c.task_id = o.task_id AND c.kind = 'annotation' AND c.user_id = o.user_id
+      AND c.status = o.status AND c.n = 0;
     RETURN NULL;
 END $$;
 
--- Row triggers, with WHEN conditions the server checks before calling any function: updates
--- that change none of the counted columns (leases, annotation data) cost nothing. Foreign-key
--- cascades (a task's assignments, an input's annotations) fire these too.
-CREATE TRIGGER task_assignments_counted AFTER INSERT OR DELETE ON task_assignments
-FOR EACH ROW EXECUTE FUNCTION task_assignments_count();
-
-CREATE TRIGGER task_assignments_recounted AFTER UPDATE OF app_uid, task_id, worker_id, status ON task_assignments
-FOR EACH ROW WHEN (OLD.app_uid IS DISTINCT FROM NEW.app_uid OR OLD.task_id IS DISTINCT FROM NEW.task_id
-                   OR OLD.worker_id IS DISTINCT FROM NEW.worker_id OR OLD.status IS DISTINCT FROM NEW.status)
-EXECUTE FUNCTION task_assignments_count();
+-- A trigger with transition tables takes one event, hence three per table.
+CREATE TRIGGER task_assignments_counted AFTER INSERT ON task_assignments
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION task_assignments_count();
+CREATE TRIGGER task_assignments_uncounted AFTER DELETE ON task_assignments
+REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION task_assignments_count();
+CREATE TRIGGER task_assignments_recounted AFTER UPDATE ON task_assignments
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION task_assignments_count();
 
 CREATE TRIGGER annotations_counted AFTER INSERT ON annotations
-FOR EACH ROW WHEN (NEW.task_id <> '') EXECUTE FUNCTION annotations_count();
-
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION annotations_count();
 CREATE TRIGGER annotations_uncounted AFTER DELETE ON annotations
-FOR EACH ROW WHEN (OLD.task_id <> '') EXECUTE FUNCTION annotations_count();
-
-CREATE TRIGGER annotations_recounted AFTER UPDATE OF app_uid, task_id, user_id, status ON annotations
-FOR EACH ROW WHEN (OLD.app_uid IS DISTINCT FROM NEW.app_uid OR OLD.task_id IS DISTINCT FROM NEW.task_id
-                   OR OLD.user_id IS DISTINCT FROM NEW.user_id OR OLD.status IS DISTINCT FROM NEW.status)
-EXECUTE FUNCTION annotations_count();
+REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION annotations_count();
+CREATE TRIGGER annotations_recounted AFTER UPDATE ON annotations
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION annotations_count();
