@@ -2,7 +2,7 @@
 # The whole benchmark suite in one command: the JMH microbenchmarks (shorter iterations than
 # bench/jmh.sh's own defaults: 2 x 1 s warm-up, 3 x 1 s measured), then the envelope run (every
 # RPC on SQLite and PostgreSQL beside this machine's limits; server heap 256 MiB, as
-# docs/DEPLOYMENT.md recommends). About 30 minutes; run it on a quiet machine.
+# docs/DEPLOYMENT.md recommends). About 22 minutes; run it on a quiet machine.
 # Results: target/bench/jmh.json and target/bench/envelope.md (and stdout).
 # Usage: bench/suite.sh [envelope options, e.g. --sizes 1000,100000 --seconds 5]
 set -euo pipefail

@@ -128,11 +128,10 @@ public final class EnvelopeBench implements Callable<Integer> {
         }
         Latencies oneConnection = CommitCeiling.measure(probeUrl, 1, span());
         Latencies severalConnections = CommitCeiling.measure(probeUrl, commitConnections, span());
-        report.add(new EnvelopeReport.Row(name, "Ceilings", "1 connection", "INSERT one row + COMMIT (JDBC)",
-                oneConnection, null, Double.NaN));
+        report.add(new EnvelopeReport.Row(name, "Ceilings", "1 connection", EnvelopeReport.COMMIT,
+                oneConnection, null, EnvelopeReport.Against.NOTHING));
         report.add(new EnvelopeReport.Row(name, "Ceilings", commitConnections + " connections",
-                "INSERT one row + COMMIT (JDBC)", severalConnections, null, Double.NaN));
-        double commitCeiling = Math.max(oneConnection.perSecond(), severalConnections.perSecond());
+                EnvelopeReport.COMMIT, severalConnections, null, EnvelopeReport.Against.NOTHING));
 
         List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--admin-token", ADMIN_TOKEN));
         if (dialect == SqlDialect.POSTGRESQL) {
@@ -140,7 +139,7 @@ public final class EnvelopeBench implements Callable<Integer> {
         }
         List<String> jvm = serverJvmOptions.isBlank() ? List.of() : Arrays.asList(serverJvmOptions.trim().split("\\s+"));
         try (ServerProcess server = ServerProcess.startWithJvmOptions(jvm, args.toArray(String[]::new))) {
-            Stages stages = new Stages(name, dialect, url, server, commitCeiling);
+            Stages stages = new Stages(name, dialect, url, server);
             stages.all();
         }
     }
@@ -164,16 +163,13 @@ public final class EnvelopeBench implements Callable<Integer> {
         private final Seeds seeds;
         private final BenchHttp http;
         private final ProcessMeter meter;
-        private final double commitCeiling;
         private final List<String> tokens = new ArrayList<>();
-        private double bareCeiling;
 
-        Stages(String database, SqlDialect dialect, String url, ServerProcess server, double commitCeiling) {
+        Stages(String database, SqlDialect dialect, String url, ServerProcess server) {
             this.database = database;
             this.seeds = new Seeds(url, dialect);
             this.http = new BenchHttp(server.port());
             this.meter = new ProcessMeter(server.pid());
-            this.commitCeiling = commitCeiling;
         }
 
         void all() throws Exception {
@@ -234,11 +230,8 @@ public final class EnvelopeBench implements Callable<Integer> {
             };
             ClosedLoop.run(clients, warmUpCalls, span().dividedBy(2), round);
             ClosedLoop.Outcome bare = ClosedLoop.run(clients, 0, span(), round, meter);
-            if (bareCeiling == 0) {
-                bareCeiling = bare.call("GET /livez").perSecond();
-            }
             report.add(new EnvelopeReport.Row(database, "Ceilings", clients + " clients, " + when,
-                    "GET /livez (no database)", bare.call("GET /livez"), bare.usage(), Double.NaN));
+                    EnvelopeReport.BARE_ENDPOINT, bare.call("GET /livez"), bare.usage(), EnvelopeReport.Against.NOTHING));
         }
 
         private void ingest() throws Exception {
@@ -253,7 +246,7 @@ public final class EnvelopeBench implements Callable<Integer> {
             Latencies calls = outcome.call("PostInputs");
             report.add(new EnvelopeReport.Row(database, "Every RPC at its ceiling", clients + " clients, "
                     + INGEST_BATCH + " text inputs per call (" + String.format(Locale.ROOT, "%,.0f", calls.perSecond()
-                    * INGEST_BATCH) + " inputs/s)", "PostInputs", calls, outcome.usage(), calls.perSecond() / bareCeiling));
+                    * INGEST_BATCH) + " inputs/s)", "PostInputs", calls, outcome.usage(), EnvelopeReport.Against.BARE_ENDPOINT));
         }
 
         /** Labelers of the largest app work a task of their own until the server's hot code is compiled. */
@@ -280,7 +273,7 @@ public final class EnvelopeBench implements Callable<Integer> {
             }
             report.add(new EnvelopeReport.Row(database, "Size curve", setting + ", 7 in a row",
                     "PostTasks (PARTITIONED, " + taskLabelers + " workers)",
-                    Latencies.of(creations, creations.length, Arrays.stream(creations).sum() / 1e9), null, Double.NaN));
+                    Latencies.of(creations, creations.length, Arrays.stream(creations).sum() / 1e9), null, EnvelopeReport.Against.NOTHING));
             labeling("Size curve", setting + ", " + taskLabelers + " labelers", appId, taskLabelers,
                     workers(taskLabelers), review(false));
             // A task whose every input is labeled, for the calls whose cost could grow with the work done.
@@ -298,7 +291,7 @@ public final class EnvelopeBench implements Callable<Integer> {
                 }, meter);
                 report.add(new EnvelopeReport.Row(database, "Size curve", setting + ", every input labeled ("
                         + clients + " clients)", call, outcome.call(call), outcome.usage(),
-                        outcome.call(call).perSecond() / bareCeiling));
+                        EnvelopeReport.Against.BARE_ENDPOINT));
             }
         }
 
@@ -319,9 +312,10 @@ public final class EnvelopeBench implements Callable<Integer> {
             for (String call : List.of("LABEL_START", "PostAnnotations", "LABEL_SUBMIT",
                     "PostAnnotations + LABEL_SUBMIT")) {
                 Latencies latencies = outcome.call(call);
-                double ratio = call.equals("LABEL_START") ? latencies.perSecond() / bareCeiling
-                        : call.equals("PostAnnotations + LABEL_SUBMIT") ? latencies.perSecond() / commitCeiling : Double.NaN;
-                report.add(new EnvelopeReport.Row(database, section, setting, call, latencies, outcome.usage(), ratio));
+                EnvelopeReport.Against against = call.equals("LABEL_START") ? EnvelopeReport.Against.BARE_ENDPOINT
+                        : call.equals("PostAnnotations + LABEL_SUBMIT") ? EnvelopeReport.Against.COMMIT
+                        : EnvelopeReport.Against.NOTHING;
+                report.add(new EnvelopeReport.Row(database, section, setting, call, latencies, outcome.usage(), against));
             }
         }
 

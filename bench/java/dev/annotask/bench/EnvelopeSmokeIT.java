@@ -35,6 +35,9 @@ class EnvelopeSmokeIT {
                     .allSatisfy(row -> assertThat(row.latencies().count()).as(row.call()).isPositive());
             assertThat(rows.stream().map(EnvelopeReport.Row::section).distinct())
                     .contains("Labeler curve, 300-input task", "Submissions with CONSENSUS review");
+            assertThat(rows).filteredOn(row -> row.against() != EnvelopeReport.Against.NOTHING)
+                    .as("held against a ceiling measured on " + database).isNotEmpty()
+                    .allSatisfy(row -> assertThat(report.ratio(row)).as(row.call()).isPositive().isFinite());
             assertThat(rows).filteredOn(row -> row.usage() != null)
                     .allSatisfy(row -> assertThat(row.usage().rssMiB()).as("server RSS read").isPositive());
         }
