@@ -8,9 +8,6 @@ import dev.annotask.testing.ServerProcess;
 import dev.annotask.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,24 +105,11 @@ public final class EnvelopeBench implements Callable<Integer> {
     private void runOn(SqlDialect dialect) throws Exception {
         String name = dialect == SqlDialect.POSTGRESQL ? "PostgreSQL" : "SQLite";
         Path data = TestDatabases.tempDirectory();
-        String url = dialect == SqlDialect.POSTGRESQL ? TestDatabases.newDatabase(dialect)
+        String url = dialect == SqlDialect.POSTGRESQL ? BenchDatabases.postgres(true)
                 : SqlDialect.sqliteUrl(data.resolve("annotask.db"));
-        if (dialect == SqlDialect.POSTGRESQL) {
-            try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement()) {
-                // PostgreSQL's own default (a commit waits for its log on disk); the embedded server turns it off.
-                statement.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = on',"
-                        + " current_database()); END $$");
-            }
-        }
         // The commit ceiling on a database of its own, so the probe rows touch nothing the server reads.
-        String probeUrl = dialect == SqlDialect.POSTGRESQL ? TestDatabases.newDatabase(dialect)
+        String probeUrl = dialect == SqlDialect.POSTGRESQL ? BenchDatabases.postgres(true)
                 : SqlDialect.sqliteUrl(TestDatabases.tempDirectory().resolve("probe.db"));
-        if (dialect == SqlDialect.POSTGRESQL) {
-            try (Connection db = DriverManager.getConnection(probeUrl); Statement statement = db.createStatement()) {
-                statement.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = on',"
-                        + " current_database()); END $$");
-            }
-        }
         Latencies oneConnection = CommitCeiling.measure(probeUrl, 1, span());
         Latencies severalConnections = CommitCeiling.measure(probeUrl, commitConnections, span());
         report.add(new EnvelopeReport.Row(name, "Ceilings", "1 connection", EnvelopeReport.COMMIT,

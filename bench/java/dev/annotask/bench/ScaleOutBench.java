@@ -1,3 +1,5 @@
+package dev.annotask.bench;
+
 import com.google.protobuf.Message;
 import dev.annotask.proto.api.MultiConceptResponse;
 import dev.annotask.proto.api.MultiTaskAssignmentResponse;
@@ -10,7 +12,6 @@ import dev.annotask.testing.TestDatabases;
 import dev.annotask.store.SqlDialect;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import java.util.stream.Collectors;
  * round-robin balancer would), measuring LABEL_START and LABEL_SUBMIT. Run with
  * bench/scaleout.sh; prints Markdown.
  *
- * Usage: java -cp target/annotask.jar:target/test-classes:DEPS bench/ScaleOutBench.java
+ * Usage: java -cp target/test-classes:target/classes:DEPS dev.annotask.bench.ScaleOutBench
  *        [inputs] [labelers] [rounds] [think-ms] [strategy PARTITIONED|DYNAMIC]
  *
  * PostgreSQL: an embedded one started here (zonky, the tests' own), or the server named by
@@ -41,8 +42,8 @@ import java.util.stream.Collectors;
 public class ScaleOutBench {
     static final int WARM_UP_ROUNDS = 5;
     /** "on" (PostgreSQL's default: a commit waits for its log to reach the disk), or "off" to see what that costs. */
-    static final String SYNCHRONOUS_COMMIT = System.getenv().getOrDefault("BENCH_PG_SYNCHRONOUS_COMMIT", "on")
-            .equals("off") ? "off" : "on";
+    static final boolean SYNCHRONOUS_COMMIT = !System.getenv().getOrDefault("BENCH_PG_SYNCHRONOUS_COMMIT", "on")
+            .equals("off");
 
     public static void main(String[] args) throws Exception {
         int inputs = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
@@ -51,7 +52,8 @@ public class ScaleOutBench {
         long think = args.length > 3 ? Long.parseLong(args[3]) : 0;
         String strategy = args.length > 4 ? args[4] : "PARTITIONED";
         System.out.printf("| nodes | %s task, %,d inputs, %d labelers, think %d ms, synchronous_commit %s"
-                + " | p50 ms | p99 ms | max ms | calls/s |%n", strategy, inputs, labelers, think, SYNCHRONOUS_COMMIT);
+                + " | p50 ms | p99 ms | max ms | calls/s |%n", strategy, inputs, labelers, think,
+                SYNCHRONOUS_COMMIT ? "on" : "off");
         System.out.println("|---|---|---|---|---|---|");
         for (int nodes = 1; nodes <= 2; nodes++) {
             run(nodes, inputs, labelers, rounds, think, strategy);
@@ -59,16 +61,13 @@ public class ScaleOutBench {
     }
 
     static void run(int nodeCount, int inputs, int labelers, int rounds, long think, String strategy) throws Exception {
-        String url = TestDatabases.newDatabase(SqlDialect.POSTGRESQL);
-        try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement()) {
-            if (nodeCount == 1) {
-                try (ResultSet version = statement.executeQuery("SHOW server_version")) {
-                    version.next();
-                    System.err.println("PostgreSQL " + version.getString(1));
-                }
+        String url = BenchDatabases.postgres(SYNCHRONOUS_COMMIT);
+        if (nodeCount == 1) {
+            try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement();
+                 ResultSet version = statement.executeQuery("SHOW server_version")) {
+                version.next();
+                System.err.println("PostgreSQL " + version.getString(1));
             }
-            statement.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = "
-                    + SYNCHRONOUS_COMMIT + "', current_database()); END $$");
         }
         List<ServerProcess> nodes = ServerProcess.startAll(nodeCount, "--data",
                 TestDatabases.tempDirectory().toString(), "--db", url, "--admin-token", RunningServer.ADMIN_TOKEN);
@@ -87,7 +86,7 @@ public class ScaleOutBench {
             ApiClient api = nodes.get(0).client();
             ok(api.send("POST", "/v2/users/admin/apps/bench/concepts", RunningServer.ADMIN_TOKEN,
                     "{\"concepts\":[{\"id\":\"cat\"}]}", MultiConceptResponse.getDefaultInstance()));
-            seed(url, inputs);
+            new Seeds(url, SqlDialect.POSTGRESQL).inputs("bench", inputs);
             String workerInfo = strategy.equals("PARTITIONED")
                     ? ",\"partitioned_strategy_info\":{\"type\":\"EVENLY\",\"workers_per_input\":1}" : "";
             String taskId = ok(api.send("POST", "/v2/users/admin/apps/bench/tasks", RunningServer.ADMIN_TOKEN,
@@ -145,49 +144,18 @@ public class ScaleOutBench {
 
     /** Latency percentiles, and calls per second over the measured span (first start to last end). */
     static void report(int nodes, String call, List<double[]> spans) {
-        List<Double> millis = new ArrayList<>();
+        long[] nanos = new long[spans.size()];
         double first = Double.MAX_VALUE;
         double last = 0;
-        for (double[] span : spans) {
-            millis.add((span[1] - span[0]) / 1e6);
+        for (int i = 0; i < nanos.length; i++) {
+            double[] span = spans.get(i);
+            nanos[i] = (long) (span[1] - span[0]);
             first = Math.min(first, span[0]);
             last = Math.max(last, span[1]);
         }
-        Collections.sort(millis);
-        System.out.printf("| %d | %s | %.1f | %.1f | %.1f | %.0f |%n", nodes, call, pct(millis, 50), pct(millis, 99),
-                millis.get(millis.size() - 1), spans.size() / ((last - first) / 1e9));
-    }
-
-    static double pct(List<Double> sorted, int percentile) {
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
-    }
-
-    /** Inputs straight into the app, in arrival order, as the API would store them (counters included). */
-    static void seed(String url, int inputs) throws Exception {
-        try (Connection db = DriverManager.getConnection(url)) {
-            String appUid;
-            try (Statement statement = db.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT uid FROM apps WHERE id = 'bench'")) {
-                rs.next();
-                appUid = rs.getString(1);
-            }
-            try (PreparedStatement insert = db.prepareStatement("INSERT INTO inputs (app_uid, id, data, byte_size,"
-                    + " status, created_at, modified_at) SELECT ?, 'input-' || lpad(g::text, 8, '0'),"
-                    + " '{\"text\":{\"raw\":\"x\"}}'::jsonb, 0, 30000, 0, 0 FROM generate_series(0, ? - 1) g ORDER BY g");
-                 PreparedStatement count = db.prepareStatement("UPDATE apps SET input_count = input_count + ?"
-                         + " WHERE uid = ?")) {
-                insert.setString(1, appUid);
-                insert.setInt(2, inputs);
-                insert.executeUpdate();
-                count.setLong(1, inputs);
-                count.setString(2, appUid);
-                count.executeUpdate();
-            }
-            try (Statement statement = db.createStatement()) {
-                statement.execute("ANALYZE");
-            }
-        }
+        Latencies latencies = Latencies.of(nanos, nanos.length, (last - first) / 1e9);
+        System.out.printf("| %d | %s | %.1f | %.1f | %.1f | %.0f |%n", nodes, call, latencies.p50Millis(),
+                latencies.p99Millis(), latencies.maxMillis(), latencies.perSecond());
     }
 
     static <T extends Message> ApiClient.Reply<T> ok(ApiClient.Reply<T> reply) {
