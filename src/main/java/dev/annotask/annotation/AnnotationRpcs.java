@@ -32,10 +32,12 @@ import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
  * PostAnnotations, ListAnnotations, GetAnnotation, PatchAnnotations, DeleteAnnotation and
@@ -44,9 +46,9 @@ import java.util.Set;
  * <p>An annotation made in a task ({@code task_id}, or the legacy
  * {@code annotation_info.task_id}) must be on an input the caller holds an unfinished
  * assignment for, and use the task's concepts; it starts ANNOTATION_PENDING and follows its
- * assignment through review. Outside tasks an annotation is final at once. Changing or
- * deleting is for the annotation's author and the app's owner; a reviewer may also change
- * (not delete) the annotations of work they are reviewing, until their verdict. Thread-safe.
+ * assignment through review. Outside tasks an annotation is final at once unless posted as
+ * pending. A request names a status only within {@link AnnotationStatuses}; who may change or
+ * delete what is {@link AnnotationAccess}'s rule. Thread-safe.
  */
 public final class AnnotationRpcs {
     private static final int MAX_BATCH = 128;
@@ -56,7 +58,7 @@ public final class AnnotationRpcs {
     private final InputStore inputs;
     private final ConceptStore concepts;
     private final LabelingService labeling;
-    private final ReviewService reviews;
+    private final AnnotationAccess access;
     private final Clock clock;
 
     public AnnotationRpcs(AnnotationStore annotations, TaskStore tasks, InputStore inputs, ConceptStore concepts,
@@ -66,7 +68,7 @@ public final class AnnotationRpcs {
         this.inputs = inputs;
         this.concepts = concepts;
         this.labeling = labeling;
-        this.reviews = reviews;
+        this.access = new AnnotationAccess(reviews);
         this.clock = clock;
     }
 
@@ -100,9 +102,7 @@ public final class AnnotationRpcs {
             Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList())
                     : concepts.existing(appUid, conceptIds(wire.getData()));
             AnnotationChecks.check(field, wire.getData(), task == null ? null : task.spec().getType(), allowed);
-            int status = task != null ? StatusCode.ANNOTATION_PENDING.getNumber()
-                    : wire.hasStatus() && wire.getStatus().getCodeValue() != 0 ? wire.getStatus().getCodeValue()
-                    : StatusCode.ANNOTATION_SUCCESS.getNumber();
+            int status = AnnotationStatuses.forPost(field, wire, task != null);
             created.add(new Annotation(appUid, id, wire.getInputId(), taskId, author, wire.getData(), status, null, now, now));
             taskOf.add(task);
         }
@@ -110,7 +110,7 @@ public final class AnnotationRpcs {
         annotations.jdbi().useTransaction(handle -> {
             for (int i = 0; i < created.size(); i++) {
                 Annotation a = created.get(i);
-                if (taskOf.get(i) != null && !labeling.holdsUnfinished(handle, taskOf.get(i), a.inputId(), a.userId())) {
+                if (taskOf.get(i) != null && !labeling.lockOpenAssignment(handle, taskOf.get(i), a.inputId(), a.userId())) {
                     throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "annotations[" + i + "]: input '"
                             + a.inputId() + "' is not assigned to '" + a.userId() + "' in task '" + a.taskId()
                             + "' (or its work was already turned in)");
@@ -164,61 +164,101 @@ public final class AnnotationRpcs {
         return SingleAnnotationResponse.newBuilder().setAnnotation(toWire(annotation)).build();
     }
 
+    /**
+     * Each annotation is read again, locked, inside the writing transaction and checked there
+     * ({@link AnnotationAccess}), so a LABEL_SUBMIT or a verdict either comes before the check
+     * or waits for the patch; tasks and their concepts are read first, on their own handle.
+     */
     MultiAnnotationResponse patchAnnotations(Caller caller, PatchAnnotationsRequest request) {
         String action = Validation.requirePatchAction(request.getAction());
         Validation.requireBatch("annotations", request.getAnnotationsCount(), MAX_BATCH);
-        long now = clock.millis();
-        List<Annotation> changed = new ArrayList<>();
-        for (int i = 0; i < request.getAnnotationsCount(); i++) {
-            dev.annotask.proto.api.Annotation wire = request.getAnnotations(i);
-            String field = "annotations[" + i + "]";
-            Annotation current = find(caller, wire.getInputId(), wire.getId());
-            StoredTask task = current.taskId().isEmpty() ? null : tasks.find(caller.app().uid(), current.taskId()).orElse(null);
-            if (!isReviewing(caller, task, current)) {
-                editable(caller, current);
+        String appUid = caller.app().uid();
+        Map<String, StoredTask> taskById = new HashMap<>();
+        for (dev.annotask.proto.api.Annotation wire : request.getAnnotationsList()) {
+            String taskId = find(caller, wire.getInputId(), wire.getId()).taskId();
+            if (!taskId.isEmpty() && !taskById.containsKey(taskId)) {
+                taskById.put(taskId, tasks.find(appUid, taskId).orElse(null));
             }
-            Data data = switch (action) {
-                case "overwrite" -> wire.getData();
-                case "merge" -> current.data().toBuilder().mergeFrom(wire.getData()).build();
-                default -> AnnotationPatches.remove(current.data(), wire.getData());
-            };
-            Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList())
-                    : concepts.existing(caller.app().uid(), conceptIds(data));
-            AnnotationChecks.check(field, data, task == null ? null : task.spec().getType(), allowed);
-            changed.add(new Annotation(current.appUid(), current.id(), current.inputId(), current.taskId(), current.userId(),
-                    data, current.status(), current.consensusInfoJson(), current.createdAt(), now));
         }
-        annotations.jdbi().useTransaction(handle -> changed.forEach(a -> annotations.update(handle, a)));
+        long now = clock.millis();
+        List<Annotation> changed = annotations.jdbi().inTransaction(handle -> {
+            List<Annotation> done = new ArrayList<>();
+            for (int i = 0; i < request.getAnnotationsCount(); i++) {
+                dev.annotask.proto.api.Annotation wire = request.getAnnotations(i);
+                String field = "annotations[" + i + "]";
+                Annotation current = findForChange(handle, caller, wire.getInputId(), wire.getId());
+                StoredTask task = taskById.get(current.taskId());
+                boolean recorded = access.requireMayPatch(handle, caller, task, current);
+                int status = AnnotationStatuses.forPatch(field, wire, current);
+                Data data = switch (action) {
+                    case "overwrite" -> wire.getData();
+                    case "merge" -> current.data().toBuilder().mergeFrom(wire.getData()).build();
+                    default -> AnnotationPatches.remove(current.data(), wire.getData());
+                };
+                Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList())
+                        : ConceptStore.existing(handle, appUid, conceptIds(data));
+                AnnotationChecks.check(field, data, task == null ? null : task.spec().getType(), allowed);
+                Annotation next = new Annotation(current.appUid(), current.id(), current.inputId(), current.taskId(),
+                        current.userId(), data, status, current.consensusInfoJson(), current.createdAt(), now);
+                annotations.update(handle, next);
+                if (recorded) {
+                    annotations.recordEdit(handle, current, data, caller.userId(), now);
+                }
+                done.add(next);
+            }
+            return done;
+        });
         return respond(changed);
     }
 
     BaseResponse deleteAnnotation(Caller caller, DeleteAnnotationRequest request) {
-        Annotation annotation = editable(caller, find(caller, request.getInputId(), request.getAnnotationId()));
-        annotations.jdbi().useTransaction(handle -> annotations.delete(handle, caller.app().uid(),
-                List.of(annotation.id())));
+        find(caller, request.getInputId(), request.getAnnotationId());
+        annotations.jdbi().useTransaction(handle -> delete(handle, caller,
+                List.of(findForChange(handle, caller, request.getInputId(), request.getAnnotationId()))));
         return BaseResponse.getDefaultInstance();
     }
 
     BaseResponse deleteAnnotations(Caller caller, DeleteAnnotationsRequest request) {
-        List<Annotation> doomed = new ArrayList<>();
         if (request.getIdsCount() > 0) {
             if (request.getIdsCount() != request.getInputIdsCount()) {
                 throw ApiException.invalid("ids and input_ids must pair one to one");
             }
             for (int i = 0; i < request.getIdsCount(); i++) {
-                doomed.add(editable(caller, find(caller, request.getInputIds(i), request.getIds(i))));
+                find(caller, request.getInputIds(i), request.getIds(i));
             }
+            annotations.jdbi().useTransaction(handle -> {
+                List<Annotation> doomed = new ArrayList<>();
+                for (int i = 0; i < request.getIdsCount(); i++) {
+                    doomed.add(findForChange(handle, caller, request.getInputIds(i), request.getIds(i)));
+                }
+                delete(handle, caller, doomed);
+            });
         } else {
             Validation.requireBatch("input_ids", request.getInputIdsCount(), 1000);
-            AnnotationStore.Filter filter = new AnnotationStore.Filter(List.of(), request.getInputIdsList(), "",
-                    caller.ownsApp() ? List.of() : List.of(caller.userId()), List.of());
-            doomed.addAll(annotations.list(caller.app().uid(), filter, 0, Integer.MAX_VALUE));
-        }
-        if (!doomed.isEmpty()) {
-            annotations.jdbi().useTransaction(handle -> annotations.delete(handle, caller.app().uid(),
-                    doomed.stream().map(Annotation::id).toList()));
+            annotations.jdbi().useTransaction(handle -> delete(handle, caller, annotations.findOnInputsForChange(
+                    handle, caller.app().uid(), request.getInputIdsList(), caller.ownsApp() ? null : caller.userId())));
         }
         return BaseResponse.getDefaultInstance();
+    }
+
+    /** Deletes these annotations (read locked in this transaction), all or none, recording turned-in work. */
+    private void delete(Handle handle, Caller caller, List<Annotation> doomed) {
+        if (doomed.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        for (Annotation annotation : doomed) {
+            if (access.requireMayDelete(caller, annotation)) {
+                annotations.recordEdit(handle, annotation, null, caller.userId(), now);
+            }
+        }
+        annotations.delete(handle, caller.app().uid(), doomed.stream().map(Annotation::id).distinct().toList());
+    }
+
+    private Annotation findForChange(Handle handle, Caller caller, String inputId, String id) {
+        return annotations.findForChange(handle, caller.app().uid(), id)
+                .filter(a -> inputId.isEmpty() || a.inputId().equals(inputId))
+                .orElseThrow(() -> ApiException.notFound("annotation '" + id + "' not found"));
     }
 
     private Annotation find(Caller caller, String inputId, String id) {
@@ -227,25 +267,20 @@ public final class AnnotationRpcs {
                 .orElseThrow(() -> ApiException.notFound("annotation '" + id + "' not found"));
     }
 
-    /** A reviewer correcting, before the verdict, work routed to them (see ReviewService#isReviewing). */
-    private boolean isReviewing(Caller caller, StoredTask task, Annotation annotation) {
-        return task != null && !annotation.userId().equals(caller.userId())
-                && task.spec().getReview().getUserIdsList().contains(caller.userId())
-                && reviews.isReviewing(task, annotation.inputId(), annotation.userId(), caller.userId());
-    }
-
-    private static Annotation editable(Caller caller, Annotation annotation) {
-        if (!annotation.userId().equals(caller.userId()) && !caller.ownsApp()) {
-            throw new ApiException(StatusCode.ANNOTATION_PERMISSION_DENIED, "annotation '" + annotation.id()
-                    + "' belongs to another user");
-        }
-        return annotation;
-    }
-
     private static MultiAnnotationResponse respond(List<Annotation> listed) {
         MultiAnnotationResponse.Builder response = MultiAnnotationResponse.newBuilder();
         listed.forEach(a -> response.addAnnotations(toWire(a)));
         return response.build();
+    }
+
+    /**
+     * A stored status as a status code: the server stores only statuses it knows
+     * ({@link AnnotationStatuses}), but a row from before that rule must not make a whole
+     * listing fail, so an unknown number reads as ANNOTATION_UNKNOWN_STATUS.
+     */
+    private static StatusCode knownOrUnknown(int status) {
+        StatusCode code = StatusCode.forNumber(status);
+        return code == null ? StatusCode.ANNOTATION_UNKNOWN_STATUS : code;
     }
 
     /** The annotation as the API shows it. */
@@ -254,7 +289,7 @@ public final class AnnotationRpcs {
                 .setId(a.id())
                 .setInputId(a.inputId())
                 .setData(a.data())
-                .setStatus(StatusCodes.status(StatusCode.forNumber(a.status()), null))
+                .setStatus(StatusCodes.status(knownOrUnknown(a.status()), null))
                 .setCreatedAt(Timestamps.fromMillis(a.createdAt()))
                 .setModifiedAt(Timestamps.fromMillis(a.modifiedAt()))
                 .setUserId(a.userId())

@@ -31,6 +31,24 @@ public final class AnnotationStore {
                 .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
     }
 
+    /**
+     * The annotation, locked against every other change until the caller's transaction ends
+     * (see {@code SqlDialect#rowLock}): what a change is decided on is what it changes.
+     */
+    public Optional<Annotation> findForChange(Handle handle, String appUid, String id) {
+        return handle.createQuery("SELECT * FROM annotations WHERE app_uid = :app AND id = :id <forUpdate>")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** The annotations on these inputs, of one user or (null) everyone's, locked like {@link #findForChange}. */
+    public List<Annotation> findOnInputsForChange(Handle handle, String appUid, List<String> inputIds, String userId) {
+        String byUser = userId == null ? "" : " AND user_id = :user";
+        return handle.createQuery("SELECT * FROM annotations WHERE app_uid = :app AND input_id IN (<inputs>)" + byUser
+                        + " ORDER BY seq <forUpdate>")
+                .bind("app", appUid).bindList("inputs", inputIds).bind("user", userId)
+                .map((rs, ctx) -> map(rs)).list();
+    }
+
     public List<Annotation> list(String appUid, Filter filter, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM annotations WHERE app_uid = :app");
         if (!filter.ids().isEmpty()) {
@@ -122,6 +140,22 @@ public final class AnnotationStore {
                         WHERE app_uid = :app AND id = :id""")
                 .bind("data", Json.write(a.data())).bind("status", a.status()).bind("modified", a.modifiedAt())
                 .bind("app", a.appUid()).bind("id", a.id()).execute();
+    }
+
+    /**
+     * Records a change to turned-in work in {@code annotation_edits}: who, when, and the data
+     * before (after: the new data, or null when the annotation was deleted).
+     */
+    public void recordEdit(Handle handle, Annotation before, Data after, String editorId, long now) {
+        handle.createUpdate("""
+                        INSERT INTO annotation_edits (app_uid, annotation_id, input_id, task_id, labeler_id, editor_id,
+                                                      action, status, old_data, new_data, edited_at)
+                        VALUES (:app, :id, :input, :task, :labeler, :editor, :action, :status, :old, :new, :now)""")
+                .bind("app", before.appUid()).bind("id", before.id()).bind("input", before.inputId())
+                .bind("task", before.taskId()).bind("labeler", before.userId()).bind("editor", editorId)
+                .bind("action", after == null ? "delete" : "patch").bind("status", before.status())
+                .bind("old", Json.write(before.data())).bind("new", after == null ? null : Json.write(after))
+                .bind("now", now).execute();
     }
 
     public int delete(Handle handle, String appUid, List<String> ids) {

@@ -76,6 +76,22 @@ final class AssignmentStore {
                 .map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /**
+     * True when the worker's assignment on the input is still open to annotate (pending, its
+     * lease not run out); the row is then share-locked until the caller's transaction ends, so
+     * a LABEL_SUBMIT of it waits for that transaction and its annotations, and one that came
+     * first makes this read see the assignment submitted (see {@code SqlDialect#rowLock}).
+     */
+    static boolean lockOpen(Handle handle, String appUid, String taskId, String inputId, String workerId, long now) {
+        return handle.createQuery("""
+                        SELECT id FROM task_assignments
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND worker_id = :worker
+                          AND status = :pending AND (lease_expires_at = 0 OR lease_expires_at > :now)
+                        <forShare>""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("worker", workerId)
+                .bind("pending", PENDING).bind("now", now).mapTo(String.class).findOne().isPresent();
+    }
+
     static List<Assignment> ofInput(Handle handle, String appUid, String taskId, String inputId) {
         return handle.createQuery("""
                         SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND input_id = :input

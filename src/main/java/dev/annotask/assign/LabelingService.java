@@ -288,12 +288,14 @@ public final class LabelingService {
         });
     }
 
-    /** True when the worker holds an unfinished assignment on the input (they may annotate it). */
-    public boolean holdsUnfinished(Handle handle, StoredTask task, String inputId, String workerId) {
-        return AssignmentStore.find(handle, task.appUid(), task.id(), inputId, workerId)
-                .filter(a -> a.status() == AssignmentStore.PENDING)
-                .filter(a -> a.leaseExpiresAt() == 0 || a.leaseExpiresAt() > clock.millis())
-                .isPresent();
+    /**
+     * True when the worker holds an unfinished assignment on the input, so they may annotate
+     * it; the assignment then stays unfinished until the caller's transaction ends (a
+     * LABEL_SUBMIT of it waits), so an annotation inserted in that transaction is turned in
+     * with it and never left behind as pending work of a submitted assignment.
+     */
+    public boolean lockOpenAssignment(Handle handle, StoredTask task, String inputId, String workerId) {
+        return AssignmentStore.lockOpen(handle, task.appUid(), task.id(), inputId, workerId, clock.millis());
     }
 
     private static void requireWorker(LabelingPlan plan, String userId) {

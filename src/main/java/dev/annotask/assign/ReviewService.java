@@ -21,7 +21,9 @@ import org.jdbi.v3.core.Jdbi;
  * reviewer must approve; one rejection is final and withdraws the assignment from the others.
  * Requesting changes sends the work back to its labeler; after resubmission it is reviewed
  * afresh. A reviewer acts only on work routed to them: held by them, or not yet held by anyone
- * (which they then hold). Thread-safe.
+ * (which they then hold); and never on their own labeling, when they are also a worker of the
+ * task: REVIEW_START passes it over, a verdict naming it answers TASK_PERMISSION_DENIED, and
+ * with -1 it waits for every reviewer but its labeler. Thread-safe.
  */
 public final class ReviewService {
     static final int AWAITING_REVIEW = StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW.getNumber();
@@ -47,17 +49,21 @@ public final class ReviewService {
     /**
      * True when the reviewer holds, without a verdict yet, the review of the worker's work on
      * the input: only then may they correct that work's annotations (PatchAnnotations), so a
-     * reviewer touches only what was routed to them, and nothing after it is decided.
+     * reviewer touches only what was routed to them, and nothing after it is decided. Never
+     * their own work. Reads through the caller's handle, inside the caller's transaction.
      */
-    public boolean isReviewing(StoredTask task, String inputId, String workerId, String reviewerId) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+    public boolean isReviewing(Handle handle, StoredTask task, String inputId, String workerId, String reviewerId) {
+        if (workerId.equals(reviewerId)) {
+            return false;
+        }
+        return handle.createQuery("""
                         SELECT COUNT(*) AS n FROM task_reviews r
                         JOIN task_assignments a ON a.app_uid = r.app_uid AND a.id = r.assignment_id
                         WHERE a.app_uid = :app AND a.task_id = :task AND a.input_id = :input AND a.worker_id = :worker
                           AND a.status = :awaiting AND r.reviewer_id = :reviewer AND r.verdict = ''""")
                 .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).bind("worker", workerId)
                 .bind("awaiting", AWAITING_REVIEW).bind("reviewer", reviewerId)
-                .mapTo(Integer.class).one() > 0);
+                .mapTo(Integer.class).one() > 0;
     }
 
     public List<Assignment> reviewStart(StoredTask task, String reviewerId, List<String> workers) {
@@ -71,7 +77,8 @@ public final class ReviewService {
             }
             long now = clock.millis();
             List<Assignment> taken = new ArrayList<>();
-            for (Assignment candidate : ReviewStore.open(handle, task.appUid(), task.id(), key, workers, BATCH * 3)) {
+            for (Assignment candidate : ReviewStore.open(handle, task.appUid(), task.id(), key, reviewerId, workers,
+                    BATCH * 3)) {
                 if (taken.size() < BATCH && ReviewStore.hold(handle, candidate, key, reviewerId, now)) {
                     taken.add(candidate);
                 }
@@ -90,6 +97,9 @@ public final class ReviewService {
         if (assignmentIds.isEmpty() && workers.isEmpty()) {
             throw ApiException.invalid("name the work to review: task_assignments (batch) or workers (bulk)");
         }
+        if (workers.contains(reviewerId)) {
+            throw ownWork("workers names '" + reviewerId + "'");
+        }
         String key = claimKey(task, reviewerId);
         return jdbi.inTransaction(handle -> {
             Progress.lockTask(handle, task);
@@ -99,7 +109,7 @@ public final class ReviewService {
             if (!workers.isEmpty()) {
                 ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, Integer.MAX_VALUE).stream()
                         .filter(a -> workers.contains(a.workerId())).forEach(a -> named.put(a.id(), a));
-                ReviewStore.open(handle, task.appUid(), task.id(), key, workers, Integer.MAX_VALUE)
+                ReviewStore.open(handle, task.appUid(), task.id(), key, reviewerId, workers, Integer.MAX_VALUE)
                         .forEach(a -> named.put(a.id(), a));
             }
             LabelingPlan plan = LabelingPlan.of(task);
@@ -114,6 +124,9 @@ public final class ReviewService {
 
     private void settle(Handle handle, LabelingPlan plan, String reviewerId, String key, Verdict verdict,
                         Assignment assignment, long now, Progress.Tally tally) {
+        if (assignment.workerId().equals(reviewerId)) {
+            throw ownWork("task assignment '" + assignment.id() + "' is");
+        }
         if (assignment.status() != AWAITING_REVIEW) {
             throw new ApiException(StatusCode.TASK_CONFLICT, "task assignment '" + assignment.id()
                     + "' is not awaiting review (status " + assignment.status() + ")");
@@ -132,7 +145,7 @@ public final class ReviewService {
         switch (verdict) {
             case APPROVE -> {
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.APPROVED, now);
-                if (ReviewStore.approvals(handle, assignment) >= approvalsNeeded(plan.task())) {
+                if (ReviewStore.approvals(handle, assignment) >= approvalsNeeded(plan.task(), assignment)) {
                     finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, StatusCode.ANNOTATION_SUCCESS, now);
                     tally.settleIfDone(handle, plan, assignment.inputId());
                 }
@@ -157,9 +170,16 @@ public final class ReviewService {
                 assignment.workerId(), annotationStatus.getNumber(), null, now);
     }
 
-    /** One approval settles work unless every reviewer must approve (-1). */
-    private static int approvalsNeeded(StoredTask task) {
-        return everyReviewer(task) ? task.spec().getReview().getUserIdsCount() : 1;
+    /**
+     * One approval settles work unless every reviewer must approve (-1): then every reviewer
+     * but its labeler, who may not review it (with no other reviewer it stays awaiting review).
+     */
+    private static int approvalsNeeded(StoredTask task, Assignment assignment) {
+        if (!everyReviewer(task)) {
+            return 1;
+        }
+        return (int) task.spec().getReview().getUserIdsList().stream().filter(r -> !r.equals(assignment.workerId()))
+                .distinct().count();
     }
 
     private static boolean everyReviewer(StoredTask task) {
@@ -168,6 +188,11 @@ public final class ReviewService {
 
     private static String claimKey(StoredTask task, String reviewerId) {
         return everyReviewer(task) ? reviewerId : ReviewStore.SHARED;
+    }
+
+    private static ApiException ownWork(String subject) {
+        return new ApiException(StatusCode.TASK_PERMISSION_DENIED, subject + " your own labeling: nobody reviews"
+                + " their own work, another reviewer of the task must");
     }
 
     private static ApiException routedElsewhere(Assignment assignment) {

@@ -19,28 +19,33 @@ final class ReviewStore {
     private ReviewStore() {
     }
 
-    /** The assignments the reviewer holds without a verdict yet, oldest first. */
+    /**
+     * The assignments the reviewer holds without a verdict yet, oldest first; never their own
+     * work (no hold on it is taken, and one from before that rule is not acted on).
+     */
     static List<Assignment> held(Handle handle, String appUid, String taskId, String reviewerId, int limit) {
         return handle.createQuery("""
                         SELECT a.* FROM task_reviews r JOIN task_assignments a ON a.app_uid = r.app_uid AND a.id = r.assignment_id
                         WHERE r.app_uid = :app AND r.task_id = :task AND r.reviewer_id = :reviewer AND r.verdict = ''
+                          AND a.worker_id <> :reviewer
                         ORDER BY a.seq LIMIT :limit""")
                 .bind("app", appUid).bind("task", taskId).bind("reviewer", reviewerId).bind("limit", limit)
                 .map(AssignmentStore::mapRow).list();
     }
 
-    /** Assignments awaiting review that this reviewer could hold, oldest first. */
-    static List<Assignment> open(Handle handle, String appUid, String taskId, String claimKey, List<String> workers,
-                                 int limit) {
+    /** Assignments awaiting review that this reviewer could hold (never their own work), oldest first. */
+    static List<Assignment> open(Handle handle, String appUid, String taskId, String claimKey, String reviewerId,
+                                 List<String> workers, int limit) {
         String byWorker = workers.isEmpty() ? "" : " AND a.worker_id IN (<workers>)";
         Query query = handle.createQuery("""
                         SELECT a.* FROM task_assignments a
-                        WHERE a.app_uid = :app AND a.task_id = :task AND a.status = :awaiting""" + byWorker + """
+                        WHERE a.app_uid = :app AND a.task_id = :task AND a.status = :awaiting
+                          AND a.worker_id <> :reviewer""" + byWorker + """
                          AND NOT EXISTS (SELECT 1 FROM task_reviews r WHERE r.app_uid = a.app_uid
                                          AND r.assignment_id = a.id AND r.claim_key = :key)
                         ORDER BY a.seq LIMIT :limit""")
                 .bind("app", appUid).bind("task", taskId).bind("awaiting", ReviewService.AWAITING_REVIEW)
-                .bind("key", claimKey).bind("limit", limit);
+                .bind("reviewer", reviewerId).bind("key", claimKey).bind("limit", limit);
         if (!workers.isEmpty()) {
             query.bindList("workers", workers);
         }

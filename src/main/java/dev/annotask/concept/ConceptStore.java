@@ -86,9 +86,13 @@ public final class ConceptStore {
         });
     }
 
-    private static Set<String> existing(Handle handle, String appUid, List<String> ids) {
+    /** Which of these ids are concepts of the app, read through the caller's handle (inside its transaction). */
+    public static Set<String> existing(Handle handle, String appUid, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
         return handle.createQuery("SELECT id FROM concepts WHERE app_uid = :app AND id IN (<ids>)")
-                .bind("app", appUid).bindList("ids", ids).mapTo(String.class).set();
+                .bind("app", appUid).bindList("ids", List.copyOf(ids)).mapTo(String.class).set();
     }
 
     private static Concept map(ResultSet rs) throws SQLException {

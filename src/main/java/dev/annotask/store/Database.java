@@ -31,6 +31,8 @@ public final class Database implements AutoCloseable {
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        jdbi.define(SqlDialect.FOR_SHARE, dialect.rowLock(SqlDialect.FOR_SHARE));
+        jdbi.define(SqlDialect.FOR_UPDATE, dialect.rowLock(SqlDialect.FOR_UPDATE));
         if (dialect == SqlDialect.POSTGRESQL && !statementTimeout.isZero()) {
             jdbi.getConfig(SqlStatements.class).setQueryTimeout(timeoutSeconds(statementTimeout));
         }

@@ -63,6 +63,27 @@ public enum SqlDialect {
         }
     }
 
+    /** The Jdbi attribute ({@code <forShare>}) that share-locks the rows a SELECT read: see {@link #rowLock}. */
+    public static final String FOR_SHARE = "forShare";
+    /** The Jdbi attribute ({@code <forUpdate>}) that locks the rows a SELECT read exclusively: see {@link #rowLock}. */
+    public static final String FOR_UPDATE = "forUpdate";
+
+    /**
+     * What a {@code SELECT} ends with to hold the rows it read until its transaction ends
+     * ({@link Database} defines both attributes on every statement): with {@link #FOR_SHARE}
+     * others may still read and share-lock them but nobody may change them; with
+     * {@link #FOR_UPDATE} nobody else may lock them either. PostgreSQL's row locks; nothing on
+     * SQLite, whose write transactions hold the whole database from their first statement
+     * (IMMEDIATE). Under PostgreSQL's READ COMMITTED a locking read that had to wait checks its
+     * WHERE clause again against the row as the other transaction left it.
+     */
+    String rowLock(String attribute) {
+        if (this == SQLITE) {
+            return "";
+        }
+        return attribute.equals(FOR_SHARE) ? "FOR SHARE" : "FOR UPDATE";
+    }
+
     public String migrationLocation() {
         return "classpath:db/migration/" + migrationFolder;
     }
