@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -212,7 +213,6 @@ public final class AnnotationRpcs {
     }
 
     BaseResponse deleteAnnotation(Caller caller, DeleteAnnotationRequest request) {
-        find(caller, request.getInputId(), request.getAnnotationId());
         annotations.jdbi().useTransaction(handle -> delete(handle, caller,
                 List.of(findForChange(handle, caller, request.getInputId(), request.getAnnotationId()))));
         return BaseResponse.getDefaultInstance();
@@ -222,9 +222,6 @@ public final class AnnotationRpcs {
         if (request.getIdsCount() > 0) {
             if (request.getIdsCount() != request.getInputIdsCount()) {
                 throw ApiException.invalid("ids and input_ids must pair one to one");
-            }
-            for (int i = 0; i < request.getIdsCount(); i++) {
-                find(caller, request.getInputIds(i), request.getIds(i));
             }
             annotations.jdbi().useTransaction(handle -> {
                 List<Annotation> doomed = new ArrayList<>();
@@ -247,12 +244,14 @@ public final class AnnotationRpcs {
             return;
         }
         long now = clock.millis();
-        for (Annotation annotation : doomed) {
+        Map<String, Annotation> byId = new LinkedHashMap<>();
+        doomed.forEach(a -> byId.put(a.id(), a));
+        for (Annotation annotation : byId.values()) {
             if (access.requireMayDelete(caller, annotation)) {
                 annotations.recordEdit(handle, annotation, null, caller.userId(), now);
             }
         }
-        annotations.delete(handle, caller.app().uid(), doomed.stream().map(Annotation::id).distinct().toList());
+        annotations.delete(handle, caller.app().uid(), List.copyOf(byId.keySet()));
     }
 
     private Annotation findForChange(Handle handle, Caller caller, String inputId, String id) {

@@ -252,6 +252,23 @@ class WorkIntegrityApiTest {
     }
 
     @Test
+    void aReviewersCorrectionOfHeldWorkIsRecordedToo() {
+        app.postInputs(1);
+        String taskId = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}",
+                "{\"strategy\":\"MANUAL\",\"user_ids\":[\"r1\"]}");
+        labeler("w1").labelBatch(taskId, labeler("w1").start(taskId), "cat");
+        reviewStart("r1", taskId);
+        Annotation held = onlyAnnotationOf(taskId);
+        assertThat(labeler("r1").patchAnnotations(overwrite(held, "dog")).code()).isEqualTo(10000);
+        assertRefused(deleteOne("r1", held), 24156, 403);
+        assertThat(editsOf(held.getId())).singleElement().satisfies(edit -> {
+            assertThat(edit).containsEntry("editor_id", "r1").containsEntry("labeler_id", "w1");
+            assertThat(((Number) edit.get("status")).intValue()).isEqualTo(24157);
+        });
+        assertThat(onlyAnnotationOf(taskId).getStatus().getCodeValue()).isEqualTo(24157);
+    }
+
+    @Test
     void rejectedWorkIsFinalForItsLabelerAndItsReviewer() {
         app.postInputs(1);
         String taskId = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}",
