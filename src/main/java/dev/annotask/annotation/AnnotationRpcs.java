@@ -32,7 +32,6 @@ import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskStore;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -145,10 +144,7 @@ public final class AnnotationRpcs {
     }
 
     private static Set<String> conceptIds(Data data) {
-        Set<String> ids = new HashSet<>();
-        data.getConceptsList().forEach(c -> ids.add(c.getId()));
-        data.getRegionsList().forEach(r -> r.getData().getConceptsList().forEach(c -> ids.add(c.getId())));
-        return ids;
+        return AnnotationChecks.conceptIds(data);
     }
 
     MultiAnnotationResponse listAnnotations(Caller caller, ListAnnotationsRequest request) {
