@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 /**
  * The checks every request of every RPC passes before its handler, whatever the transport:
  * each enum value is one the schema defines, each string, Struct and list is within
- * {@link RequestLimits}, and no string holds a NUL character. Failures answer CONN_INVALID_REQUEST naming the field by its path
- * ({@code tasks[0].worker.strategy}).
+ * {@link RequestLimits}, and no string holds a NUL character. Failures answer
+ * CONN_INVALID_REQUEST naming the field by its path ({@code tasks[0].worker.strategy}).
  *
  * <p>Why enums need this: our enums are proto3 (open) enums, so protobuf keeps a number it does
  * not know (from gRPC bytes, or a JSON number) as an "unknown" value, and the generated getter
@@ -51,8 +51,10 @@ public final class RequestChecks {
                     throw ApiException.invalid(fieldPath + ": " + items.size() + " items; at most "
                             + RequestLimits.LIST_ITEMS + " are allowed in one list");
                 }
-                for (int i = 0; i < items.size(); i++) {
-                    value(field, items.get(i), fieldPath + "[" + i + "]");
+                if (isChecked(field)) {
+                    for (int i = 0; i < items.size(); i++) {
+                        value(field, items.get(i), fieldPath + "[" + i + "]");
+                    }
                 }
             } else {
                 value(field, entry.getValue(), fieldPath);
@@ -147,6 +149,14 @@ public final class RequestChecks {
         if (value.indexOf(0) >= 0) {
             throw ApiException.invalid(path + ": contains the NUL character (U+0000), which cannot be stored");
         }
+    }
+
+    /** Numbers, booleans and bytes have no range here (features check theirs), so their lists need no walk. */
+    private static boolean isChecked(FieldDescriptor field) {
+        return switch (field.getJavaType()) {
+            case ENUM, STRING, MESSAGE -> true;
+            default -> false;
+        };
     }
 
     /** Timestamp, Duration and the like carry no enums or free text worth bounding. */
