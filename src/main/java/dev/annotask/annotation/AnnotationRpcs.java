@@ -33,7 +33,6 @@ import dev.annotask.task.TaskStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,10 +145,7 @@ public final class AnnotationRpcs {
     }
 
     private static Set<String> conceptIds(Data data) {
-        Set<String> ids = new HashSet<>();
-        data.getConceptsList().forEach(c -> ids.add(c.getId()));
-        data.getRegionsList().forEach(r -> r.getData().getConceptsList().forEach(c -> ids.add(c.getId())));
-        return ids;
+        return AnnotationChecks.conceptIds(data);
     }
 
     MultiAnnotationResponse listAnnotations(Caller caller, ListAnnotationsRequest request) {

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one entry to every RPC, whatever the transport: authorizes the caller, runs the handler,
- * and always answers with a response of the RPC's own type whose {@code status} carries the
- * outcome and a fresh 32-hex {@code req_id}.
+ * The one entry to every RPC, whatever the transport: checks the request's enums and sizes
+ * ({@link RequestChecks}), authorizes the caller, runs the handler, and always answers with a
+ * response of the RPC's own type whose {@code status} carries the outcome and a fresh 32-hex
+ * {@code req_id}.
  *
  * <p>Nothing escapes as an exception: expected failures become their status code; a database
  * conflict becomes DATABASE_DUPLICATE_KEY or TRY_AGAIN, a statement past the statement timeout
@@ -80,6 +81,9 @@ public final class Dispatcher {
     }
 
     private Message invoke(RpcMethod method, String authorization, Message request) {
+        // First, as the REST gateway refuses a malformed body before anyone is asked who calls:
+        // the same answer on both transports, and no oversize id goes near the database.
+        RequestChecks.check(request);
         UserAppIDSet ids = userAppIds(request);
         Caller caller = accessControl.authorize(authorization, method.access(), ids.getUserId(), ids.getAppId());
         RpcHandler<Message, Message> handler = registry.handlerOf(method).orElseThrow(() ->

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,14 +39,29 @@ public final class ConceptStore {
         return findAll(appUid, ids).stream().map(Concept::id).collect(Collectors.toSet());
     }
 
+    /**
+     * A page of the app's concepts, oldest first; a non-empty {@code idFilter} keeps those whose
+     * id or name contains it, ignoring case. The filter is literal text: {@code %} and
+     * {@code _} match themselves (escaped with '!', a clause both SQLite and PostgreSQL read alike).
+     */
     public List<Concept> list(String appUid, String idFilter, int offset, int limit) {
-        String filter = idFilter.isEmpty() ? "" : " AND (LOWER(id) LIKE :pattern OR LOWER(name) LIKE :pattern)";
+        String filter = idFilter.isEmpty() ? ""
+                : " AND (LOWER(id) LIKE :pattern ESCAPE '!' OR LOWER(name) LIKE :pattern ESCAPE '!')";
         return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM concepts WHERE app_uid = :app" + filter
                         + " ORDER BY created_at, id LIMIT :limit OFFSET :offset")
                 .bind("app", appUid)
-                .bind("pattern", "%" + idFilter.toLowerCase() + "%")
+                .bind("pattern", "%" + escapeLike(idFilter.toLowerCase(Locale.ROOT)) + "%")
                 .bind("limit", limit).bind("offset", offset)
                 .map((rs, ctx) -> map(rs)).list());
+    }
+
+    /**
+     * The text with LIKE's wildcards and the escape character itself preceded by '!'. Not a
+     * backslash, which PostgreSQL's string literals and Jdbi's statement parser each read in
+     * their own way; '!' means nothing to either.
+     */
+    static String escapeLike(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     /** Inserts all, or none when an id is taken; returns the taken ids. */

@@ -40,16 +40,24 @@ final class InputData {
         if (hasContent == !url.isEmpty()) {
             throw invalid(field + " must have exactly one of url or " + content);
         }
-        if (!url.isEmpty() && !isAbsoluteUrl(url)) {
-            throw new ApiException(StatusCode.INPUT_INVALID_URL, field + ".url is not an absolute URL: " + url);
+        if (!url.isEmpty() && !isWebUrl(url)) {
+            throw new ApiException(StatusCode.INPUT_INVALID_URL, field + ".url must be an absolute http or https URL"
+                    + " with a host, not: " + url);
         }
     }
 
-    private static boolean isAbsoluteUrl(String url) {
+    /**
+     * An absolute {@code http} or {@code https} URL with a host. Nothing else: the URL is handed
+     * to every labeler's browser (and to anything that fetches it later), where a {@code file:},
+     * {@code javascript:} or {@code data:} URL would read the labeler's disk, run script or
+     * smuggle content the server never saw.
+     */
+    private static boolean isWebUrl(String url) {
         try {
             URI uri = new URI(url);
-            return uri.getScheme() != null && (uri.getHost() != null || "file".equals(uri.getScheme())
-                    || "data".equals(uri.getScheme()));
+            String scheme = uri.getScheme();
+            return scheme != null && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    && uri.getHost() != null && !uri.getHost().isEmpty();
         } catch (URISyntaxException e) {
             return false;
         }

@@ -146,6 +146,20 @@ class ConceptApiTest {
     }
 
     @Test
+    void theListFilterIsLiteralTextNotALikePattern() {
+        assertThat(post("{\"concepts\":[{\"id\":\"a_b\"},{\"id\":\"axb\"},{\"id\":\"off\",\"name\":\"50% off!\"},"
+                + "{\"id\":\"fifty\",\"name\":\"50 off\"}]}").code()).isEqualTo(10000);
+
+        assertThat(listedIds("?id=_")).containsExactly("a_b");
+        assertThat(listedIds("?id=a_b")).containsExactly("a_b");
+        assertThat(listedIds("?id=%25")).containsExactly("off");
+        assertThat(listedIds("?id=0%25%20")).containsExactly("off");
+        assertThat(listedIds("?id=!")).containsExactly("off");
+        assertThat(listedIds("?id=%5C")).isEmpty();
+        assertThat(listedIds("?id=AXB")).as("still case-insensitive").containsExactly("axb");
+    }
+
+    @Test
     void getOfAMissingConceptDoesNotExist() {
         var reply = get("unicorn");
         assertThat(reply.code()).isEqualTo(11101);

@@ -179,6 +179,30 @@ class InputApiTest {
         assertThat(app.inputIds("")).as("nothing written").isEmpty();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notWebUrls")
+    void onlyHttpAndHttpsUrlsAreTaken(String url) {
+        var reply = post("{\"inputs\":[{\"id\":\"u\",\"data\":{\"image\":{\"url\":\"" + url + "\"}}}]}");
+
+        assertThat(reply.code()).as(reply.body()).isEqualTo(30106);
+        assertThat(reply.httpStatus()).isEqualTo(400);
+        assertThat(reply.status().getDetails()).contains("inputs[0].data.image.url");
+        assertThat(app.inputIds("")).as("nothing written").isEmpty();
+    }
+
+    static Stream<String> notWebUrls() {
+        return Stream.of("file:///etc/passwd", "javascript:alert(1)", "data:image/png;base64,AAAA", "ftp://example.com/a.jpg",
+                "https:///no-host.jpg", "//example.com/relative.jpg", "example.com/a.jpg", "http://exa mple.com/a.jpg");
+    }
+
+    @Test
+    void httpAndHttpsUrlsOfAnyCaseAreTaken() {
+        var reply = post("{\"inputs\":[{\"id\":\"a\",\"data\":{\"image\":{\"url\":\"HTTPS://example.com/a.jpg\"}}},"
+                + "{\"id\":\"b\",\"data\":{\"text\":{\"url\":\"http://127.0.0.1:8080/b.txt?x=1#y\"}}}]}");
+
+        assertThat(reply.code()).as(reply.body()).isEqualTo(10000);
+    }
+
     @Test
     void base64OverTwentyMegabytesIsOverTheLimitAndTwoMegabytesAreFine() {
         var tooBig = post(base64Image(20 * 1024 * 1024 + 1024));

@@ -12,8 +12,10 @@ import java.util.Optional;
 
 /**
  * Checks a JSON request body against its message type before JsonFormat reads it, so that a
- * value of the wrong type or an unknown enum name is refused with the path of the offending
- * value ({@code tasks[0].worker.strategy}). JsonFormat alone would drop an unknown enum name
+ * value of the wrong type, an unknown enum name or an enum "number" that is no 32-bit integer is
+ * refused with the path of the offending value ({@code tasks[0].worker.strategy}). An integer
+ * the enum does not define passes here and is refused by the dispatcher's RequestChecks, on
+ * both transports alike. JsonFormat alone would drop an unknown enum name
  * without a word (it ignores unknown values along with unknown fields) and reports type
  * errors without saying where. Unknown fields stay ignored, as Clarifai's clients expect.
  * Well-known types (Struct, Timestamp, …) are left to JsonFormat. Stateless.
@@ -83,13 +85,25 @@ final class JsonShape {
         if (value.isJsonPrimitive()) {
             JsonPrimitive primitive = value.getAsJsonPrimitive();
             if (primitive.isNumber()) {
-                return Optional.empty();
+                // An integer the schema does not define is the dispatcher's to refuse (the same
+                // answer as over gRPC); anything else is no enum number, and JsonFormat's reader
+                // (which ignores unknown enum values with unknown fields) would drop it silently.
+                return isInt32(primitive.getAsString()) ? Optional.empty()
+                        : Optional.of(path + ": " + value + " is no " + field.getEnumType().getName() + " number");
             }
             if (primitive.isString() && field.getEnumType().findValueByName(primitive.getAsString()) != null) {
                 return Optional.empty();
             }
         }
         return Optional.of(path + ": unknown " + field.getEnumType().getName() + " value " + value);
+    }
+
+    private static boolean isInt32(String text) {
+        if (!text.matches("-?[0-9]{1,10}")) {
+            return false;
+        }
+        long number = Long.parseLong(text);
+        return number >= Integer.MIN_VALUE && number <= Integer.MAX_VALUE;
     }
 
     /** A JSON number, or a string holding one, or one of proto3's special float strings. */
