@@ -56,7 +56,7 @@ export const app = {
   del: (rest, body) => call('DELETE', appPath(rest), body),
 };
 
-/** Status code names the UI shows, by number (spec section 4). */
+/** Status code names the UI shows, by number (docs/COMPATIBILITY.md). */
 export const STATUS = {
   54001: 'In progress', 54002: 'Done', 54003: "Won't do", 54005: 'Failed', 54006: 'Idle',
   54200: 'Approved', 54201: 'Pending', 54202: 'Awaiting review', 54203: 'Awaiting consensus', 54204: 'Rejected',

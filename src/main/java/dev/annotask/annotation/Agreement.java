@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * When two labelers "labeled an input the same way" (DESIGN rule 2): the sets of concepts they
+ * When two labelers "labeled an input the same way" (docs/ARCHITECTURE.md, "The labeling workflow"): the sets of concepts they
  * marked present (value > 0.5) are equal, and their regions pair up one-to-one, per concept,
  * with an intersection over union of at least 0.5. Boxes and polygons are compared by exact
  * area ({@link Area} clips the shapes). Stateless.

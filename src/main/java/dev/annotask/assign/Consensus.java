@@ -9,7 +9,7 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Decides an input of a CONSENSUS task after each submission (DESIGN rule 2): once
+ * Decides an input of a CONSENSUS task after each submission (docs/ARCHITECTURE.md, "The labeling workflow"): once
  * {@code approval_threshold_labelers} submitted labelings agree, they are final (SUCCESS), the
  * other submitted ones are outvoted (REVIEW_DENIED, noted in {@code consensus_info}) and the
  * input closes, so workers who have not taken it yet are never asked. When every labeler the

@@ -11,7 +11,7 @@ import dev.annotask.task.TaskStore;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Task.metrics from the progress counters (spec section 3): work = inputs with work turned in,
+ * Task.metrics from the progress counters (Clarifai's Task.metrics; docs/COMPATIBILITY.md): work = inputs with work turned in,
  * review = inputs whose labels are all final, input source = inputs in the source now;
  * percentages are whole numbers that read 100 only when the count reaches the source's size.
  * Per reviewer: verdicts given, and the inputs routed to them. Also passes redefinitions on to

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every curl call of {@code seeds/tasks-api-docs-v2.md}, with its body as the docs print it
+ * Every curl call of Clarifai's Tasks API documentation (v2), with its body as the docs print it
  * and the placeholders filled in, asserting what the docs promise. One server per database
  * vendor; each test gets a fresh app with concept {@code cat} and the doc's users as
  * collaborators.

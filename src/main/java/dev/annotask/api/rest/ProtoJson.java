@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The JSON form of the wire messages, as Clarifai prints and reads it (spec section 5).
+ * The JSON form of the wire messages, as Clarifai prints and reads it (docs/COMPATIBILITY.md, "Wire behaviour").
  *
  * <p>Printing: proto field names, enums as numbers, and the fields marked
  * {@code cl_show_if_empty} present even when empty. Reading: proto or lowerCamelCase names,
