@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * given, and stops on SIGTERM.
  */
 class JarSmokeIT {
+    private static final String ADMIN_TOKEN = "smoke-admin-token-0b5e27c94d61";
     private static final Pattern STARTED =
             Pattern.compile("serving HTTP on [^:]+:(\\d+), gRPC (?:on [^:]+:(\\d+)|off), database (\\S+)");
 
@@ -36,13 +37,13 @@ class JarSmokeIT {
     void servesTheAdminWithTheGivenTokenOverHttpAndGrpcAndStopsOnSigterm() throws Exception {
         Path data = TestDatabases.tempDirectory();
         int grpcPort = freePort();
-        Process process = start(data, "--admin-token", "T", "--grpc-port", String.valueOf(grpcPort));
+        Process process = start(data, "--admin-token", ADMIN_TOKEN, "--grpc-port", String.valueOf(grpcPort));
         try {
             List<String> lines = new ArrayList<>();
             Matcher started = awaitStartLine(process, lines);
             assertThat(started.group(3)).isEqualTo("sqlite");
             ApiClient api = new ApiClient(Integer.parseInt(started.group(1)));
-            var reply = api.send("GET", "/v2/users/admin", "T", null, SingleUserResponse.getDefaultInstance());
+            var reply = api.send("GET", "/v2/users/admin", ADMIN_TOKEN, null, SingleUserResponse.getDefaultInstance());
             assertThat(reply.code()).isEqualTo(10000);
             assertThat(reply.message().getUser().getId()).isEqualTo("admin");
             assertThat(lines).noneMatch(line -> line.contains("admin token"));
@@ -50,7 +51,7 @@ class JarSmokeIT {
             try (GrpcClient grpc = new GrpcClient(grpcPort)) {
                 SingleUserResponse viaGrpc = grpc.call("GetUser", GetUserRequest.newBuilder()
                         .setUserAppId(UserAppIDSet.newBuilder().setUserId("admin")).build(),
-                        SingleUserResponse.getDefaultInstance(), "T");
+                        SingleUserResponse.getDefaultInstance(), ADMIN_TOKEN);
                 assertThat(viaGrpc.getUser().getId()).as(viaGrpc.toString()).isEqualTo("admin");
             }
         } finally {
