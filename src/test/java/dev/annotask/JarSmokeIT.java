@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +91,37 @@ class JarSmokeIT {
     }
 
     @Test
+    void aFirstStartOnATakenPortMakesNoAdminAndTheNextStartPrintsTheToken() throws Exception {
+        Path data = TestDatabases.tempDirectory();
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Process failing = start(data, "--port", String.valueOf(taken.getLocalPort()));
+            String output = new String(failing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(failing.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(failing.exitValue()).as(output).isNotZero();
+            assertThat(output).doesNotContain("admin token:");
+        }
+        Process again = start(data);
+        try {
+            List<String> lines = new ArrayList<>();
+            awaitStartLine(again, lines);
+            assertThat(lines).as("the admin is made by the first start that serves")
+                    .anyMatch(line -> line.matches("admin token: [0-9a-f]{32}"));
+        } finally {
+            again.destroy();
+            again.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aWeakAdminTokenIsRefusedAtStart() throws Exception {
+        Process refused = start(TestDatabases.tempDirectory(), "--admin-token", "T");
+        String output = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused.exitValue()).isEqualTo(2);
+        assertThat(output).contains("--admin-token is too short");
+    }
+
+    @Test
     void sigtermLetsARequestInFlightFinishAndNoSecretIsLogged() throws Exception {
         String token = "0123456789abcdef0123456789abcdef";
         Process process = start(TestDatabases.tempDirectory(), "--admin-token", token);
@@ -133,9 +165,11 @@ class JarSmokeIT {
 
     private static Process start(Path data, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/annotask.jar", "serve", "--port", "0", "--host", "127.0.0.1",
-                "--data", data.toString()));
+                "-jar", "target/annotask.jar", "serve", "--host", "127.0.0.1", "--data", data.toString()));
         command.addAll(List.of(extra));
+        if (!command.contains("--port")) {
+            command.addAll(List.of("--port", "0"));
+        }
         if (!command.contains("--grpc-port")) {
             command.addAll(List.of("--grpc-port", "0"));
         }
