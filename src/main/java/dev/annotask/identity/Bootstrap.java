@@ -3,6 +3,7 @@ package dev.annotask.identity;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -52,17 +53,27 @@ public final class Bootstrap {
         boolean generated = givenToken == null;
         String token = generated ? Secrets.newSecret() : givenToken;
         long now = clock.millis();
-        boolean created = jdbi.inTransaction(handle -> {
-            if (!UserStore.insertIfAbsent(handle, new User(ADMIN_ID, "", "", "", true, now))) {
-                return false;
+        AtomicBoolean delivered = new AtomicBoolean();
+        try {
+            boolean created = jdbi.inTransaction(handle -> {
+                if (!UserStore.insertIfAbsent(handle, new User(ADMIN_ID, "", "", "", true, now))) {
+                    return false;
+                }
+                insertToken(handle, token, "bootstrap admin token", now);
+                if (generated) {
+                    deliverGenerated.accept(token);
+                    delivered.set(true);
+                }
+                return true;
+            });
+            return created ? Optional.of(token) : Optional.empty();
+        } catch (RuntimeException e) {
+            if (delivered.get()) {
+                throw new IllegalStateException("the admin token printed above was not stored (its commit failed);"
+                        + " the next start makes and prints a new one", e);
             }
-            insertToken(handle, token, "bootstrap admin token", now);
-            if (generated) {
-                deliverGenerated.accept(token);
-            }
-            return true;
-        });
-        return created ? Optional.of(token) : Optional.empty();
+            throw e;
+        }
     }
 
     /** True when the token is a live personal access token of the admin. */
