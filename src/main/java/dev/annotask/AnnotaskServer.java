@@ -73,9 +73,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start} migrates the database, registers every feature's RPCs, starts the HTTP
  * server and, unless turned off, the gRPC server (both call the one {@link Dispatcher}), and
  * only then, with both ports bound, bootstraps the admin on an empty database: a start that
- * fails (a port taken) has made no admin, so the next one makes it and prints its token. {@link #close} stops both taking requests, lets the ones in
- * flight finish, then closes the database. Not thread-safe: start and close from
- * one thread.
+ * fails (a port taken) has made no admin, so the next one makes it and prints its token.
+ * {@link #close} stops both taking requests, lets the ones in flight finish, then closes the
+ * database. Not thread-safe: start and close from one thread.
  */
 public final class AnnotaskServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AnnotaskServer.class);
