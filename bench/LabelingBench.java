@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  * that saturates the server), LABEL_SUBMIT.
  */
 public class LabelingBench {
+    static final String ADMIN = "bench-admin-token-4c8e1f92a7d3";
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static String base;
     static long think;
@@ -63,7 +64,7 @@ public class LabelingBench {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
         command.addAll(List.of("-jar", "target/annotask.jar", "serve", "--port", String.valueOf(port), "--grpc-port",
-                "0", "--host", "127.0.0.1", "--data", data.toString(), "--admin-token", "T"));
+                "0", "--host", "127.0.0.1", "--data", data.toString(), "--admin-token", ADMIN));
         Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             awaitStart(server);
@@ -83,17 +84,17 @@ public class LabelingBench {
             workers.add("l" + i);
             users.append(i == 0 ? "" : ",").append("{\"id\":\"l").append(i).append("\"}");
         }
-        call("POST", "/v2/users", "T", "{\"users\":[" + users + "]}");
-        call("POST", "/v2/users/me/apps", "T", "{\"apps\":[{\"id\":\"bench\"}]}");
-        call("POST", "/v2/users/me/apps/bench/concepts", "T", "{\"concepts\":[{\"id\":\"cat\"}]}");
+        call("POST", "/v2/users", ADMIN, "{\"users\":[" + users + "]}");
+        call("POST", "/v2/users/me/apps", ADMIN, "{\"apps\":[{\"id\":\"bench\"}]}");
+        call("POST", "/v2/users/me/apps/bench/concepts", ADMIN, "{\"concepts\":[{\"id\":\"cat\"}]}");
         for (String worker : workers) {
-            String reply = call("POST", "/v2/users/" + worker + "/keys", "T",
+            String reply = call("POST", "/v2/users/" + worker + "/keys", ADMIN,
                     "{\"keys\":[{\"scopes\":[\"All\"],\"type\":\"personal_access_token\"}]}");
             tokens.put(worker, field(reply, "id"));
-            call("POST", "/v2/users/me/apps/bench/collaborators", "T",
+            call("POST", "/v2/users/me/apps/bench/collaborators", ADMIN,
                     "{\"collaborators\":[{\"user\":{\"id\":\"" + worker + "\"}}]}");
         }
-        call("POST", "/v2/users/me/apps/bench/datasets", "T", "{\"datasets\":[{\"id\":\"small\"}]}");
+        call("POST", "/v2/users/me/apps/bench/datasets", ADMIN, "{\"datasets\":[{\"id\":\"small\"}]}");
         long seeded = System.nanoTime();
         seed(data, inputs);
         System.out.printf("seeded %,d inputs (and a 1,000-input dataset) in %.1f s%n%n", inputs,
@@ -108,12 +109,12 @@ public class LabelingBench {
         String taskId = null;
         for (int i = 0; i < 7; i++) {
             long t0 = System.nanoTime();
-            String reply = call("POST", "/v2/users/me/apps/bench/tasks", "T",
+            String reply = call("POST", "/v2/users/me/apps/bench/tasks", ADMIN,
                     "{\"tasks\":[" + partitioned + "{\"type\":\"ALL_INPUTS\"}}]}");
             big.add((System.nanoTime() - t0) / 1e6);
             taskId = field(reply, "id");
             long t1 = System.nanoTime();
-            call("POST", "/v2/users/me/apps/bench/tasks", "T",
+            call("POST", "/v2/users/me/apps/bench/tasks", ADMIN,
                     "{\"tasks\":[" + partitioned + "{\"type\":\"DATASET\",\"id\":\"small\"}}]}");
             small.add((System.nanoTime() - t1) / 1e6);
         }

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "envelope", mixinStandardHelpOptions = true,
         description = "Measures every RPC of the labeling workflow against this machine's limits.")
 public final class EnvelopeBench implements Callable<Integer> {
-    static final String ADMIN_TOKEN = "bench-admin-token";
+    static final String ADMIN_TOKEN = "bench-admin-token-4c8e1f92a7d3";
     static final String OWNER = "admin";
     static final String START = "{\"action\":\"LABEL_START\"}";
     /** Inputs per PostInputs request of the ingest stage. */

@@ -16,6 +16,7 @@ import dev.annotask.assign.ProgressReader;
 import dev.annotask.assign.ReviewService;
 import dev.annotask.concept.ConceptRpcs;
 import dev.annotask.concept.ConceptStore;
+import dev.annotask.config.SecretSettings;
 import dev.annotask.config.ServerConfig;
 import dev.annotask.dataset.DatasetRpcs;
 import dev.annotask.dataset.DatasetStore;
@@ -25,6 +26,7 @@ import dev.annotask.identity.AppStore;
 import dev.annotask.identity.Bootstrap;
 import dev.annotask.identity.CollaboratorRpcs;
 import dev.annotask.identity.CollaboratorStore;
+import dev.annotask.identity.KeyHasher;
 import dev.annotask.identity.KeyRpcs;
 import dev.annotask.identity.KeyStore;
 import dev.annotask.identity.Scopes;
@@ -41,40 +43,42 @@ import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.ServiceProto;
 import dev.annotask.proto.media.MediaProto;
 import dev.annotask.statuscode.StatusCodeRpcs;
+import dev.annotask.store.DataDirectory;
 import dev.annotask.store.Database;
-import dev.annotask.store.SqlDialect;
 import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.TaskStore;
 import dev.annotask.ui.UiAssets;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds database, stores, services and servers from a
  * {@link ServerConfig}, by hand and in dependency order, and owns their lifecycle.
  *
- * <p>{@link #start} migrates the database, bootstraps the admin on an empty one, registers
- * every feature's RPCs and starts the HTTP server and, unless turned off, the gRPC server; both
- * call the one {@link Dispatcher}. {@link #close} stops both taking requests, lets the ones in
- * flight finish, then closes the database. Not thread-safe: start and close from
- * one thread.
+ * <p>{@link #start} migrates the database, registers every feature's RPCs, starts the HTTP
+ * server and, unless turned off, the gRPC server (both call the one {@link Dispatcher}), and
+ * only then, with both ports bound, bootstraps the admin on an empty database: a start that
+ * fails (a port taken) has made no admin, so the next one makes it and prints its token.
+ * {@link #close} stops both taking requests, lets the ones in flight finish, then closes the
+ * database. Not thread-safe: start and close from one thread.
  */
 public final class AnnotaskServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AnnotaskServer.class);
     private static final List<ServiceDescriptor> SERVICES = List.of(
             ServiceProto.getDescriptor().findServiceByName("V2"),
             AdminProto.getDescriptor().findServiceByName("Admin"),
@@ -110,6 +114,8 @@ public final class AnnotaskServer implements AutoCloseable {
     private Javalin http;
     private GrpcServer grpc;
     private Optional<String> createdAdminToken = Optional.empty();
+    private Consumer<String> adminTokenDelivery = token -> { };
+    private boolean givenAdminTokenIgnored;
 
     public AnnotaskServer(ServerConfig config) {
         this(config, Clock.systemUTC());
@@ -121,15 +127,25 @@ public final class AnnotaskServer implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * Where a random admin token made by this start goes (the command line prints it): called
+     * before the token is committed, so a delivery that throws leaves no admin behind.
+     */
+    public AnnotaskServer deliverAdminTokenTo(Consumer<String> delivery) {
+        this.adminTokenDelivery = delivery;
+        return this;
+    }
+
     public AnnotaskServer start() {
+        SecretSettings.requireStrong("--admin-token", config.adminToken());
+        SecretSettings.requireStrong("--metrics-token", config.metricsToken());
         database = openDatabase();
-        Operations operations = new Operations(database);
+        Operations operations = new Operations(database, config.metricsToken());
 
         UserStore users = new UserStore(database.jdbi());
         AppStore apps = new AppStore(database.jdbi());
-        KeyStore keys = new KeyStore(database.jdbi());
+        KeyStore keys = new KeyStore(database.jdbi(), KeyHasher.forDatabase(database.jdbi()));
         CollaboratorStore collaborators = new CollaboratorStore(database.jdbi());
-        createdAdminToken = new Bootstrap(database.jdbi(), clock).run(config.adminToken());
 
         registry = new RpcRegistry(SERVICES);
         Set<String> knownScopes = knownScopes(registry);
@@ -165,6 +181,8 @@ public final class AnnotaskServer implements AutoCloseable {
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.httpPort();
+            // Every answer is typed by its Content-Type; browsers must not guess another.
+            cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(GRACEFUL_STOP_MILLIS);
                 server.setHandler(new GracefulHandler(server.getHandler()));
@@ -183,16 +201,29 @@ public final class AnnotaskServer implements AutoCloseable {
                 cfg.routes.addHttpHandler(verb, "/*", gateway);
             }
         });
-        http.start();
-        if (config.grpcPort() != 0) {
-            try {
+        try {
+            http.start();
+            if (config.grpcPort() != 0) {
                 grpc = GrpcServer.start(config.host(), Math.max(config.grpcPort(), 0), SERVICES, registry, dispatcher);
-            } catch (RuntimeException e) {
-                close(); // a taken gRPC port must not leave the HTTP server and the database open
-                throw e;
             }
+            bootstrap(keys);
+        } catch (RuntimeException e) {
+            close(); // a taken port must not leave the other server and the database open
+            throw e;
         }
         return this;
+    }
+
+    /** Makes the admin on an empty database, or says when a given token is not the admin's. */
+    private void bootstrap(KeyStore keys) {
+        Bootstrap bootstrap = new Bootstrap(database.jdbi(), keys, clock);
+        createdAdminToken = bootstrap.run(config.adminToken(), adminTokenDelivery);
+        if (createdAdminToken.isEmpty() && config.adminToken() != null && !bootstrap.isAdminToken(config.adminToken())) {
+            givenAdminTokenIgnored = true;
+            LOG.warn("--admin-token is not a token of user admin in this database, so it does not work: it is used only"
+                    + " to make the admin on an empty database. To make it the admin's token, run `annotask admin-token"
+                    + " --admin-token-file FILE` with the same --data/--db (docs/DEPLOYMENT.md, \"The admin token\")");
+        }
     }
 
     private Database openDatabase() {
@@ -200,13 +231,8 @@ public final class AnnotaskServer implements AutoCloseable {
             return Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                     config.poolSize(), config.statementTimeout());
         }
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
-        }
-        return Database.open(SqlDialect.sqliteUrl(config.dataDir().resolve("annotask.db")), null, null,
-                config.poolSize(), config.statementTimeout());
+        return Database.open(DataDirectory.sqliteUrl(config.dataDir()), null, null, config.poolSize(),
+                config.statementTimeout());
     }
 
     /** Every scope some RPC requires, and {@code All}: what keys and collaborators may be granted. */
@@ -240,9 +266,14 @@ public final class AnnotaskServer implements AutoCloseable {
         return database;
     }
 
-    /** The admin token this start created on an empty database, when none was given. */
+    /** The admin token this start created on an empty database (given or random). */
     public Optional<String> createdAdminToken() {
         return createdAdminToken;
+    }
+
+    /** True when an admin token was given but the database's admin has no such token (a warning was logged). */
+    public boolean givenAdminTokenIgnored() {
+        return givenAdminTokenIgnored;
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.annotask;
 
 import dev.annotask.config.DatabaseOptions;
+import dev.annotask.config.InvalidSetting;
+import dev.annotask.config.SecretSettings;
 import dev.annotask.config.ServerConfig;
+import dev.annotask.identity.AdminTokenCommand;
 import dev.annotask.migrate.MigrateDbCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,10 +17,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The command line: {@code annotask serve [options]}, and {@code annotask migrate-db} to move
- * from SQLite to PostgreSQL. Each flag falls back to its environment variable.
+ * The command line: {@code annotask serve [options]}, {@code annotask migrate-db} to move
+ * from SQLite to PostgreSQL, and {@code annotask admin-token} to replace a lost admin token.
+ * Each flag falls back to its environment variable.
  */
-@Command(name = "annotask", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, MigrateDbCommand.class},
+@Command(name = "annotask", mixinStandardHelpOptions = true,
+        subcommands = {Main.Serve.class, MigrateDbCommand.class, AdminTokenCommand.class},
         description = "Self-hosted labeling-task server speaking the Clarifai v2 API.")
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -57,18 +62,32 @@ public final class Main implements Runnable {
         @Option(names = "--lease-seconds", defaultValue = "${env:ANNOTASK_LEASE_SECONDS:-1800}", description = "How long a DYNAMIC task's labeler may hold a batch before it returns to the pool (${DEFAULT-VALUE}).")
         long leaseSeconds;
 
-        @Option(names = "--admin-token", defaultValue = "${env:ANNOTASK_ADMIN_TOKEN}", description = "The bootstrap admin's token on an empty database (default: random, printed once).")
+        @Option(names = "--admin-token", defaultValue = "${env:ANNOTASK_ADMIN_TOKEN}", description = "The bootstrap admin's token on an empty database, at least 20 characters (default: random, printed once).")
         String adminToken;
+
+        @Option(names = "--admin-token-file", defaultValue = "${env:ANNOTASK_ADMIN_TOKEN_FILE}", description = "Read --admin-token from this file instead (kept out of ps).")
+        Path adminTokenFile;
+
+        @Option(names = "--metrics-token", defaultValue = "${env:ANNOTASK_METRICS_TOKEN}", description = "When set, GET /metrics answers only 'Authorization: Bearer <token>' (default: open).")
+        String metricsToken;
+
+        @Option(names = "--metrics-token-file", defaultValue = "${env:ANNOTASK_METRICS_TOKEN_FILE}", description = "Read --metrics-token from this file instead.")
+        Path metricsTokenFile;
 
         @Override
         public Integer call() throws InterruptedException {
-            ServerConfig config = new ServerConfig(host, port, grpcPort, data, database.url(), database.user(),
-                    database.password(), adminToken, poolSize, java.time.Duration.ofSeconds(leaseSeconds),
-                    java.time.Duration.ofSeconds(statementTimeoutSeconds));
-            AnnotaskServer server = new AnnotaskServer(config).start();
-            server.createdAdminToken()
-                    .filter(token -> adminToken == null || adminToken.isBlank())
-                    .ifPresent(token -> System.out.println("admin token: " + token));
+            AnnotaskServer server;
+            try {
+                ServerConfig config = new ServerConfig(host, port, grpcPort, data, database.url(), database.user(),
+                        database.password(), SecretSettings.resolve("--admin-token", adminToken, adminTokenFile),
+                        poolSize, java.time.Duration.ofSeconds(leaseSeconds),
+                        java.time.Duration.ofSeconds(statementTimeoutSeconds),
+                        SecretSettings.resolve("--metrics-token", metricsToken, metricsTokenFile));
+                server = new AnnotaskServer(config).deliverAdminTokenTo(Serve::printAdminToken).start();
+            } catch (InvalidSetting e) {
+                System.err.println("annotask serve: " + e.getMessage());
+                return 2;
+            }
             LOG.info("Annotask serving HTTP on {}:{}, gRPC {}, database {}", host, server.httpPort(),
                     server.grpcPort().isPresent() ? "on " + host + ":" + server.grpcPort().getAsInt() : "off",
                     server.database());
@@ -80,6 +99,17 @@ public final class Main implements Runnable {
             }, "annotask-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        /**
+         * Prints a random admin token before it is committed; a standard output that cannot
+         * be written refuses the token, so none is stored that nobody saw.
+         */
+        private static void printAdminToken(String token) {
+            System.out.println("admin token: " + token);
+            if (System.out.checkError()) {
+                throw new IllegalStateException("the admin token could not be written to standard output; not stored");
+            }
         }
     }
 }

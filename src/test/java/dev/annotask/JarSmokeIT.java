@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * given, and stops on SIGTERM.
  */
 class JarSmokeIT {
+    private static final String ADMIN_TOKEN = "smoke-admin-token-0b5e27c94d61";
     private static final Pattern STARTED =
             Pattern.compile("serving HTTP on [^:]+:(\\d+), gRPC (?:on [^:]+:(\\d+)|off), database (\\S+)");
 
@@ -36,13 +38,13 @@ class JarSmokeIT {
     void servesTheAdminWithTheGivenTokenOverHttpAndGrpcAndStopsOnSigterm() throws Exception {
         Path data = TestDatabases.tempDirectory();
         int grpcPort = freePort();
-        Process process = start(data, "--admin-token", "T", "--grpc-port", String.valueOf(grpcPort));
+        Process process = start(data, "--admin-token", ADMIN_TOKEN, "--grpc-port", String.valueOf(grpcPort));
         try {
             List<String> lines = new ArrayList<>();
             Matcher started = awaitStartLine(process, lines);
             assertThat(started.group(3)).isEqualTo("sqlite");
             ApiClient api = new ApiClient(Integer.parseInt(started.group(1)));
-            var reply = api.send("GET", "/v2/users/admin", "T", null, SingleUserResponse.getDefaultInstance());
+            var reply = api.send("GET", "/v2/users/admin", ADMIN_TOKEN, null, SingleUserResponse.getDefaultInstance());
             assertThat(reply.code()).isEqualTo(10000);
             assertThat(reply.message().getUser().getId()).isEqualTo("admin");
             assertThat(lines).noneMatch(line -> line.contains("admin token"));
@@ -50,7 +52,7 @@ class JarSmokeIT {
             try (GrpcClient grpc = new GrpcClient(grpcPort)) {
                 SingleUserResponse viaGrpc = grpc.call("GetUser", GetUserRequest.newBuilder()
                         .setUserAppId(UserAppIDSet.newBuilder().setUserId("admin")).build(),
-                        SingleUserResponse.getDefaultInstance(), "T");
+                        SingleUserResponse.getDefaultInstance(), ADMIN_TOKEN);
                 assertThat(viaGrpc.getUser().getId()).as(viaGrpc.toString()).isEqualTo("admin");
             }
         } finally {
@@ -86,6 +88,37 @@ class JarSmokeIT {
             again.destroy();
             again.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aFirstStartOnATakenPortMakesNoAdminAndTheNextStartPrintsTheToken() throws Exception {
+        Path data = TestDatabases.tempDirectory();
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Process failing = start(data, "--port", String.valueOf(taken.getLocalPort()));
+            String output = new String(failing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(failing.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(failing.exitValue()).as(output).isNotZero();
+            assertThat(output).doesNotContain("admin token:");
+        }
+        Process again = start(data);
+        try {
+            List<String> lines = new ArrayList<>();
+            awaitStartLine(again, lines);
+            assertThat(lines).as("the admin is made by the first start that serves")
+                    .anyMatch(line -> line.matches("admin token: [0-9a-f]{32}"));
+        } finally {
+            again.destroy();
+            again.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aWeakAdminTokenIsRefusedAtStart() throws Exception {
+        Process refused = start(TestDatabases.tempDirectory(), "--admin-token", "T");
+        String output = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused.exitValue()).isEqualTo(2);
+        assertThat(output).contains("--admin-token is too short");
     }
 
     @Test
@@ -132,9 +165,11 @@ class JarSmokeIT {
 
     private static Process start(Path data, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/annotask.jar", "serve", "--port", "0", "--host", "127.0.0.1",
-                "--data", data.toString()));
+                "-jar", "target/annotask.jar", "serve", "--host", "127.0.0.1", "--data", data.toString()));
         command.addAll(List.of(extra));
+        if (!command.contains("--port")) {
+            command.addAll(List.of("--port", "0"));
+        }
         if (!command.contains("--grpc-port")) {
             command.addAll(List.of("--grpc-port", "0"));
         }

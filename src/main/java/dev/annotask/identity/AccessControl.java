@@ -79,7 +79,7 @@ public final class AccessControl {
             throw new ApiException(StatusCode.CONN_INVALID_REQUEST, MALFORMED_HEADER);
         }
         String secret = authorization.substring(SCHEME.length()).trim();
-        ApiKey key = keys.findByHash(Secrets.hash(secret)).orElseThrow(AccessControl::invalidKey);
+        ApiKey key = keys.findBySecret(secret).orElseThrow(AccessControl::invalidKey);
         if (key.expiredAt(clock.millis())) {
             throw new ApiException(StatusCode.CONN_KEY_INVALID, "API key has expired");
         }

@@ -82,8 +82,7 @@ public final class KeyRpcs {
                 }
             }
             String secret = Secrets.newSecret();
-            String hash = Secrets.hash(secret);
-            ApiKey key = new ApiKey(hash, Secrets.fingerprintOfHash(hash), ownerId, type,
+            ApiKey key = new ApiKey(keys.hashOf(secret), Secrets.newFingerprint(), ownerId, type,
                     app == null ? null : app.uid(), wire.getDescription(), scopes, now, expiresAt);
             created.add(key);
             response.addKeys(IdentityWire.key(key, uid -> app).toBuilder().setId(secret));
@@ -166,7 +165,7 @@ public final class KeyRpcs {
     /** The key named by secret or fingerprint, if it belongs to the path's user. */
     private ApiKey ownKey(Caller caller, String keyId) {
         UserAccess.requireSelfOrAdmin(caller);
-        ApiKey key = keys.findByHash(Secrets.hash(keyId))
+        ApiKey key = keys.findBySecret(keyId)
                 .or(() -> keys.findByFingerprint(keyId))
                 .filter(found -> found.userId().equals(caller.targetUserId()))
                 .orElseThrow(() -> ApiException.notFound("key not found"));

@@ -6,16 +6,67 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Keys in the database, found by the hash of their secret or by their fingerprint. Thread-safe. */
+/**
+ * Keys in the database, found by their secret (through its hash) or by their fingerprint.
+ * Thread-safe.
+ */
 public final class KeyStore {
-    private final Jdbi jdbi;
+    private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
 
-    public KeyStore(Jdbi jdbi) {
+    private final Jdbi jdbi;
+    private final KeyHasher hasher;
+
+    public KeyStore(Jdbi jdbi, KeyHasher hasher) {
         this.jdbi = jdbi;
+        this.hasher = hasher;
     }
 
-    public Optional<ApiKey> findByHash(String tokenHash) {
+    /** The hash a new key with this secret is stored under. */
+    public String hashOf(String secret) {
+        return hasher.hash(secret);
+    }
+
+    /**
+     * The key whose secret this is. A row still holding the bare SHA-256 of an older version is
+     * found by that and rewritten to the current hash, so each old key is upgraded on its first
+     * use and costs one more lookup only until then (and for secrets that match nothing).
+     */
+    public Optional<ApiKey> findBySecret(String secret) {
+        String hash = hasher.hash(secret);
+        Optional<ApiKey> current = findByHash(hash);
+        if (current.isPresent()) {
+            return current;
+        }
+        String legacyHash = KeyHasher.legacyHash(secret);
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT * FROM api_keys WHERE token_hash = :hash AND hash_scheme = :scheme")
+                        .bind("hash", legacyHash)
+                        .bind("scheme", KeyHasher.LEGACY_SCHEME)
+                        .map((rs, ctx) -> map(rs))
+                        .findOne())
+                .map(legacy -> upgrade(legacy, hash));
+    }
+
+    /** Rewrites a legacy row's hash; when that fails the key still works, and the next use tries again. */
+    private ApiKey upgrade(ApiKey legacy, String hash) {
+        try {
+            jdbi.useTransaction(handle -> handle.createUpdate(
+                            "UPDATE api_keys SET token_hash = :hash, hash_scheme = :scheme WHERE token_hash = :old")
+                    .bind("hash", hash)
+                    .bind("scheme", KeyHasher.SCHEME)
+                    .bind("old", legacy.tokenHash())
+                    .execute());
+            return legacy.withTokenHash(hash);
+        } catch (RuntimeException e) {
+            LOG.warn("key {} keeps its old hash for now: {}", legacy.fingerprint(), e.getMessage());
+            return legacy;
+        }
+    }
+
+    private Optional<ApiKey> findByHash(String tokenHash) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM api_keys WHERE token_hash = :hash")
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> map(rs))
@@ -59,10 +110,12 @@ public final class KeyStore {
 
     static void insert(Handle handle, ApiKey key) {
         handle.createUpdate("""
-                        INSERT INTO api_keys (token_hash, fingerprint, user_id, type, app_uid, description,
-                                              scopes, created_at, expires_at)
-                        VALUES (:hash, :fp, :user, :type, :app, :description, :scopes, :createdAt, :expiresAt)""")
+                        INSERT INTO api_keys (token_hash, hash_scheme, fingerprint, user_id, type, app_uid,
+                                              description, scopes, created_at, expires_at)
+                        VALUES (:hash, :scheme, :fp, :user, :type, :app, :description, :scopes, :createdAt,
+                                :expiresAt)""")
                 .bind("hash", key.tokenHash())
+                .bind("scheme", KeyHasher.SCHEME)
                 .bind("fp", key.fingerprint())
                 .bind("user", key.userId())
                 .bind("type", key.type().wireName())
@@ -71,6 +124,14 @@ public final class KeyStore {
                 .bind("scopes", Scopes.format(key.scopes()))
                 .bind("createdAt", key.createdAt())
                 .bind("expiresAt", key.expiresAt() == 0 ? null : key.expiresAt())
+                .execute();
+    }
+
+    /** Deletes every personal access token of the user; returns how many there were. */
+    static int deletePersonalTokens(Handle handle, String userId) {
+        return handle.createUpdate("DELETE FROM api_keys WHERE user_id = :user AND type = :type")
+                .bind("user", userId)
+                .bind("type", KeyType.PERSONAL_ACCESS_TOKEN.wireName())
                 .execute();
     }
 

@@ -7,20 +7,32 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * The operator's endpoints: {@code GET /healthz} (200 while the database answers, 503
  * otherwise), {@code GET /livez} (200 while the process serves HTTP, without touching the
  * database: a liveness probe that a database outage must not turn into restarts, and the bare
  * endpoint the benchmark suite measures as the ceiling of any RPC) and {@code GET /metrics} (Prometheus text: RPC counts and latencies by method
- * and status code, JVM memory and threads). Thread-safe.
+ * and status code, JVM memory and threads).
+ *
+ * <p>{@code /metrics} holds nothing secret (meter names, RPC names, status codes, JVM figures;
+ * no ids, keys or request data), but it tells a stranger what the server does and how loaded
+ * it is. With a metrics token set it answers only {@code Authorization: Bearer <token>}, as
+ * Prometheus sends it ({@code authorization} in a scrape config), and 401 to anyone else.
+ * Thread-safe.
  */
 public final class Operations {
     private final Database database;
+    private final byte[] metricsTokenDigest;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    public Operations(Database database) {
+    /** @param metricsToken the token {@code /metrics} requires, or null to serve it to anyone */
+    public Operations(Database database, String metricsToken) {
         this.database = database;
+        this.metricsTokenDigest = metricsToken == null ? null : digest(metricsToken);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -41,6 +53,27 @@ public final class Operations {
     }
 
     public void metrics(Context ctx) {
+        if (metricsTokenDigest != null && !presentsMetricsToken(ctx.header("Authorization"))) {
+            ctx.status(401).header("WWW-Authenticate", "Bearer realm=\"metrics\"")
+                    .contentType("text/plain; charset=utf-8")
+                    .result("/metrics needs the metrics token: Authorization: Bearer <token>\n");
+            return;
+        }
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+    }
+
+    /** Compares digests, in constant time, so neither the token's content nor its length shows in timing. */
+    private boolean presentsMetricsToken(String authorization) {
+        String scheme = "Bearer ";
+        return authorization != null && authorization.startsWith(scheme)
+                && MessageDigest.isEqual(digest(authorization.substring(scheme.length())), metricsTokenDigest);
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }

@@ -214,9 +214,16 @@ class IdentityApiTest {
         String stored = server.server().database().jdbi().withHandle(handle ->
                 handle.createQuery("SELECT token_hash || fingerprint || description AS row_text FROM api_keys"
 ).mapTo(String.class).list().toString());
-        assertThat(stored).doesNotContain(alice).doesNotContain(appKey).contains(Secrets.hash(appKey));
+        KeyHasher hasher = KeyHasher.forDatabase(server.server().database().jdbi());
+        assertThat(stored).doesNotContain(alice).doesNotContain(appKey).contains(hasher.hash(appKey))
+                .as("not the bare SHA-256").doesNotContain(KeyHasher.legacyHash(appKey));
 
-        String fingerprint = Secrets.fingerprintOfHash(Secrets.hash(appKey));
+        String fingerprint = listed.message().getKeysList().stream().filter(key -> key.getAppsCount() == 1)
+                .findFirst().orElseThrow().getId();
+        assertThat(fingerprint).matches("[0-9a-f]{16}");
+        assertThat(KeyHasher.legacyHash(appKey)).as("the listed id tells nothing about the secret")
+                .doesNotStartWith(fingerprint);
+        assertThat(hasher.hash(appKey)).doesNotStartWith(fingerprint);
         var byFingerprint = api.send("GET", "/v2/users/me/keys/" + fingerprint, alice, null,
                 SingleKeyResponse.getDefaultInstance());
         assertThat(byFingerprint.message().getKey().getAppsList()).singleElement()
@@ -239,7 +246,9 @@ class IdentityApiTest {
                 MultiKeyResponse.getDefaultInstance()).code()).isEqualTo(11008);
         assertThat(api.send("GET", "/v2/users/alice", bob, null, SingleUserResponse.getDefaultInstance()).code())
                 .isEqualTo(11101);
-        assertThat(api.send("DELETE", "/v2/users/alice/keys/" + Secrets.fingerprintOfHash(Secrets.hash(alice)), bob,
+        String aliceFingerprint = api.send("GET", "/v2/users/me/keys", alice, null, MultiKeyResponse.getDefaultInstance())
+                .message().getKeys(0).getId();
+        assertThat(api.send("DELETE", "/v2/users/alice/keys/" + aliceFingerprint, bob,
                 null, BaseResponse.getDefaultInstance()).code()).isEqualTo(11008);
         assertThat(api.send("GET", "/v2/users/me", alice, null, SingleUserResponse.getDefaultInstance()).code())
                 .as("alice's token still works").isEqualTo(10000);

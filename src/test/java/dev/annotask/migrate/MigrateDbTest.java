@@ -82,8 +82,9 @@ class MigrateDbTest {
                 .isNotEmpty().isEqualTo(freshCounts(postgres));
 
         try (AnnotaskServer server = new AnnotaskServer(ServerConfig.forDirectory(TestDatabases.tempDirectory())
-                .withDatabase(postgres, null, null).withAdminToken("another-token")).start()) {
+                .withDatabase(postgres, null, null).withAdminToken("another-admin-token-0123456789")).start()) {
             assertThat(server.createdAdminToken()).as("the admin came across; no new one").isEmpty();
+            assertThat(server.givenAdminTokenIgnored()).as("a token that is not the admin's is named as such").isTrue();
             ApiClient after = new ApiClient(server.httpPort());
             DataFixtures moved = app.through(after);
             assertThat(servedViews(moved, taskId)).isEqualTo(served);

@@ -3,6 +3,9 @@ package dev.annotask.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.annotask.identity.Bootstrap;
+import dev.annotask.identity.KeyHasher;
+import dev.annotask.identity.KeyStore;
+import dev.annotask.testing.RunningServer;
 import dev.annotask.testing.TestDatabases;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,7 +44,8 @@ class ConcurrentStartTest {
                     }
                     // Migration serialises the nodes; meet again so that they all find no admin at once.
                     bootstrapping.await(60, TimeUnit.SECONDS);
-                    return new Bootstrap(database.jdbi(), Clock.systemUTC()).run("T");
+                    KeyStore keys = new KeyStore(database.jdbi(), KeyHasher.forDatabase(database.jdbi()));
+                    return new Bootstrap(database.jdbi(), keys, Clock.systemUTC()).run(RunningServer.ADMIN_TOKEN, t -> { });
                 }));
             }
             List<Optional<String>> tokens = new ArrayList<>();

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * persistence.
  */
 public final class RunningServer implements AutoCloseable {
-    public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final String ADMIN_TOKEN = "test-admin-token-7f3e9a1c5b2d4e6f";
 
     private final ServerConfig config;
     private final Clock clock;
@@ -56,6 +56,21 @@ public final class RunningServer implements AutoCloseable {
     public void restart() {
         server.close();
         startServer();
+    }
+
+    /**
+     * Stops the server, runs the action (e.g. a command on its database, as an operator would
+     * with the server down), and starts a new server on the same database and data directory.
+     */
+    public void whileStopped(Runnable action) {
+        server.close();
+        action.run();
+        startServer();
+    }
+
+    /** What the server runs with: its database URL (null for SQLite) and data directory. */
+    public ServerConfig config() {
+        return config;
     }
 
     public ApiClient client() {

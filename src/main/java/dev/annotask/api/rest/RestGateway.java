@@ -29,6 +29,13 @@ import java.util.Map;
  * that names no RPC answers a {@code BaseResponse}. Thread-safe.
  */
 public final class RestGateway implements Handler {
+    /**
+     * Every API answer is the caller's own data and some carry secrets (PostKeys shows a new
+     * key's secret once), so no browser or proxy may keep a copy: {@code Cache-Control: no-store}
+     * on all of them rather than a list of RPCs that could fall behind.
+     */
+    private static final String NO_STORE = "no-store";
+
     private final RouteTable routes;
     private final Dispatcher dispatcher;
     private final ProtoJson json;
@@ -94,6 +101,7 @@ public final class RestGateway implements Handler {
     }
 
     private void write(Context ctx, Dispatcher.Result result) {
+        ctx.header("Cache-Control", NO_STORE);
         ctx.status(result.httpStatus()).contentType("application/json").result(json.print(result.response()));
     }
 
@@ -102,6 +110,7 @@ public final class RestGateway implements Handler {
                 .setStatus(StatusCodes.status(StatusCode.CONN_DOES_NOT_EXIST, "no API endpoint for " + verb + " " + ctx.path())
                         .toBuilder().setReqId(Ids.newId()))
                 .build();
+        ctx.header("Cache-Control", NO_STORE);
         ctx.status(StatusCodes.httpCode(StatusCode.CONN_DOES_NOT_EXIST)).contentType("application/json")
                 .result(json.print(response));
     }
