@@ -64,13 +64,15 @@ class MigrateDbTest {
         app.postDatasets("ds");
         assertThat(app.call("POST", "/v2/datasets/ds/inputs", "{\"dataset_inputs\":[{\"input\":{\"id\":\"in1\"}}]}",
                 MultiDatasetInputResponse.getDefaultInstance()).code()).isEqualTo(10000);
+        // The newest input goes: PostgreSQL must not give its seq out again. Deleted before the
+        // task exists, so that no labeler's batch can hold it (which input lands in whose batch
+        // depends on the task's random id).
+        assertThat(app.call("DELETE", "/v2/inputs/img", null, BaseResponse.getDefaultInstance()).code()).isEqualTo(10000);
         String taskId = app.postTask(TASK).getId();
         Labeler w1 = new Labeler(before, "w1", tokens.get("w1"), app);
         w1.labelBatch(taskId, w1.start(taskId), "cat");
         List<TaskAssignment> unfinished = w1.start(taskId);
         assertThat(unfinished).isNotEmpty();
-        // The newest input goes: PostgreSQL must not give its seq out again.
-        assertThat(app.call("DELETE", "/v2/inputs/img", null, BaseResponse.getDefaultInstance()).code()).isEqualTo(10000);
         Map<String, Message> served = servedViews(app, taskId);
         sqlite.close();
 
