@@ -45,6 +45,7 @@ import dev.annotask.proto.media.MediaProto;
 import dev.annotask.statuscode.StatusCodeRpcs;
 import dev.annotask.store.DataDirectory;
 import dev.annotask.store.Database;
+import dev.annotask.task.TaskMembership;
 import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.TaskStore;
 import dev.annotask.ui.UiAssets;
@@ -151,7 +152,6 @@ public final class AnnotaskServer implements AutoCloseable {
         Set<String> knownScopes = knownScopes(registry);
         new AppRpcs(apps, clock).register(registry);
         new KeyRpcs(keys, apps, users, knownScopes, clock).register(registry);
-        new CollaboratorRpcs(collaborators, users, apps, knownScopes, clock).register(registry);
         new UserRpcs(users, clock).register(registry);
         new StatusCodeRpcs().register(registry);
 
@@ -164,8 +164,10 @@ public final class AnnotaskServer implements AutoCloseable {
         new DatasetRpcs(datasets, inputs, clock, tasks::reopenCompleted).register(registry);
         AnnotationStore annotations = new AnnotationStore(database.jdbi());
         LabelingService labeling = new LabelingService(database.jdbi(), annotations, clock, config.lease());
-        new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users,
-                new ProgressReader(database.jdbi(), tasks, labeling), clock).register(registry);
+        ProgressReader progress = new ProgressReader(database.jdbi(), tasks, labeling);
+        new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, progress, clock).register(registry);
+        new CollaboratorRpcs(collaborators, users, apps, knownScopes, new TaskMembership(tasks, progress), clock)
+                .register(registry);
         ReviewService reviews = new ReviewService(database.jdbi(), annotations, clock);
         new AssignmentRpcs(tasks, inputs, labeling, reviews).register(registry);
         new AnnotationRpcs(annotations, tasks, inputs, concepts, labeling, reviews, clock).register(registry);

@@ -255,6 +255,27 @@ final class AssignmentStore {
         }
     }
 
+    /** Every pending assignment of the task. */
+    static List<Assignment> pendingOfTask(Handle handle, String appUid, String taskId) {
+        return handle.createQuery("""
+                        SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending""")
+                .bind("app", appUid).bind("task", taskId).bind("pending", PENDING).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** The task's inputs with an assignment in this status. */
+    static List<String> inputsWith(Handle handle, String appUid, String taskId, int status) {
+        return handle.createQuery("""
+                        SELECT DISTINCT input_id FROM task_assignments
+                        WHERE app_uid = :app AND task_id = :task AND status = :status ORDER BY input_id""")
+                .bind("app", appUid).bind("task", taskId).bind("status", status).mapTo(String.class).list();
+    }
+
+    /** Forgets every worker's scan position in the task: their next LABEL_START scans from the start. */
+    static void restartScans(Handle handle, String appUid, String taskId) {
+        handle.createUpdate("DELETE FROM task_cursors WHERE app_uid = :app AND task_id = :task")
+                .bind("app", appUid).bind("task", taskId).execute();
+    }
+
     static Assignment mapRow(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
         return map(rs);
     }

@@ -6,6 +6,7 @@ import dev.annotask.proto.api.TaskReview;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Ids;
 import dev.annotask.task.StoredTask;
+import dev.annotask.task.TaskStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +57,7 @@ public final class LabelingService {
         }
         return jdbi.inTransaction(handle -> {
             Progress.lockTask(handle, task);
+            requireStillWorker(handle, task, workerId);
             long now = clock.millis();
             if (plan.isDynamic()) {
                 AssignmentStore.releaseExpired(handle, task.appUid(), task.id(), now);
@@ -259,33 +261,11 @@ public final class LabelingService {
     }
 
     /**
-     * After a task's definition changed (PatchTasks overwrite, DESIGN rule 5): finished work
-     * stays; pending work that the new definition no longer gives its worker is released, and
-     * every worker's scan starts again, so inputs move to the new worker set.
+     * After a task's definition changed (PatchTasks overwrite, a collaborator's removal; DESIGN
+     * rule 5), in the caller's transaction: see {@link Rebalance}.
      */
-    public void rebalance(StoredTask task) {
-        LabelingPlan plan = LabelingPlan.of(task);
-        jdbi.useTransaction(handle -> {
-            Progress.lockTask(handle, task);
-            List<Assignment> pending = handle.createQuery("""
-                            SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending""")
-                    .bind("app", task.appUid()).bind("task", task.id()).bind("pending", AssignmentStore.PENDING)
-                    .map(AssignmentStore::mapRow).list();
-            for (Assignment assignment : pending) {
-                if (!plan.isWorker(assignment.workerId()) || !plan.mayTake(assignment.workerId(), assignment.inputId())) {
-                    AssignmentStore.release(handle, assignment);
-                }
-            }
-            handle.createUpdate("DELETE FROM task_cursors WHERE app_uid = :app AND task_id = :task")
-                    .bind("app", task.appUid()).bind("task", task.id()).execute();
-            handle.createUpdate("""
-                            DELETE FROM task_reviews WHERE app_uid = :app AND task_id = :task AND verdict = ''
-                              AND reviewer_id NOT IN (<reviewers>)""")
-                    .bind("app", task.appUid()).bind("task", task.id())
-                    .bindList("reviewers", task.spec().getReview().getUserIdsCount() == 0 ? List.of("")
-                            : task.spec().getReview().getUserIdsList())
-                    .execute();
-        });
+    public void rebalance(Handle handle, StoredTask task, long now) {
+        new Rebalance(annotations, consensus).run(handle, task, now);
     }
 
     /**
@@ -296,6 +276,13 @@ public final class LabelingService {
      */
     public boolean lockOpenAssignment(Handle handle, StoredTask task, String inputId, String workerId) {
         return AssignmentStore.lockOpen(handle, task.appUid(), task.id(), inputId, workerId, clock.millis());
+    }
+
+    /** The definition read before the lock may be older than the one now stored (see TaskStore#isMember). */
+    private static void requireStillWorker(Handle handle, StoredTask task, String userId) {
+        if (!TaskStore.isMember(handle, task.appUid(), task.id(), TaskStore.WORKER, userId)) {
+            throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "'" + userId + "' is not a worker of this task");
+        }
     }
 
     private static void requireWorker(LabelingPlan plan, String userId) {

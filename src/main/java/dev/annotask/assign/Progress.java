@@ -2,6 +2,7 @@ package dev.annotask.assign;
 
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
+import dev.annotask.task.TaskStore;
 import java.util.Arrays;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -35,8 +36,7 @@ final class Progress {
      * single writer needs no lock, and the statement is harmless there).
      */
     static void lockTask(Handle handle, StoredTask task) {
-        handle.createUpdate("UPDATE tasks SET taken_inputs = taken_inputs WHERE app_uid = :app AND id = :task")
-                .bind("app", task.appUid()).bind("task", task.id()).execute();
+        TaskStore.lock(handle, task.appUid(), task.id());
     }
 
     /**
@@ -69,16 +69,30 @@ final class Progress {
          * in one statement.
          */
         void settleIfDone(Handle handle, LabelingPlan plan, List<String> inputIds) {
-            settled += handle.createUpdate("""
+            settle(handle, plan, inputIds);
+        }
+
+        /** Settles every input of the task on which nothing more can happen (after a redefinition). */
+        void settleAllIfDone(Handle handle, LabelingPlan plan) {
+            settle(handle, plan, null);
+        }
+
+        private void settle(Handle handle, LabelingPlan plan, List<String> inputIds) {
+            String onlyThese = inputIds == null ? "" : " AND input_id IN (<inputs>)";
+            var update = handle.createUpdate("""
                             UPDATE task_inputs SET settled = TRUE, open = FALSE, reoffer = FALSE
-                            WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>)
-                              AND NOT settled AND (NOT open OR claimed >= :k)
+                            WHERE app_uid = :app AND task_id = :task AND NOT settled AND (NOT open OR claimed >= :k)
                               AND NOT EXISTS (SELECT 1 FROM task_assignments a
                                               WHERE a.app_uid = task_inputs.app_uid AND a.task_id = task_inputs.task_id
-                                                AND a.input_id = task_inputs.input_id AND a.status IN (<unfinished>))""")
-                    .bind("app", task.appUid()).bind("task", task.id()).bindList("inputs", inputIds)
+                                                AND a.input_id = task_inputs.input_id AND a.status IN (<unfinished>))"""
+                            + onlyThese)
+                    .bind("app", task.appUid()).bind("task", task.id())
                     .bind("k", plan.labelersPerInput())
-                    .bindList("unfinished", Arrays.stream(UNFINISHED).boxed().toList()).execute();
+                    .bindList("unfinished", Arrays.stream(UNFINISHED).boxed().toList());
+            if (inputIds != null) {
+                update.bindList("inputs", inputIds);
+            }
+            settled += update.execute();
         }
 
         void settleIfDone(Handle handle, LabelingPlan plan, String inputId) {

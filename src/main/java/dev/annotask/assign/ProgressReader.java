@@ -8,6 +8,7 @@ import dev.annotask.proto.api.TaskWorkMetrics;
 import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskProgress;
 import dev.annotask.task.TaskStore;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -29,8 +30,8 @@ public final class ProgressReader implements TaskProgress {
     }
 
     @Override
-    public void redefined(StoredTask task) {
-        labeling.rebalance(task);
+    public void redefined(Handle handle, StoredTask task, long now) {
+        labeling.rebalance(handle, task, now);
     }
 
     @Override

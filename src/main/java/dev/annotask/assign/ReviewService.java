@@ -4,6 +4,7 @@ import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.ApiException;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
+import dev.annotask.task.TaskStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,10 +21,11 @@ import org.jdbi.v3.core.Jdbi;
  * assignment, so each assignment goes to one reviewer (whoever takes it first). With -1 every
  * reviewer must approve; one rejection is final and withdraws the assignment from the others.
  * Requesting changes sends the work back to its labeler; after resubmission it is reviewed
- * afresh. A reviewer acts only on work routed to them: held by them, or not yet held by anyone
- * (which they then hold); and never on their own labeling, when they are also a worker of the
- * task: REVIEW_START passes it over, a verdict naming it answers TASK_PERMISSION_DENIED, and
- * with -1 it waits for every reviewer but its labeler. Thread-safe.
+ * afresh (a labeler who left the task gets nothing back: the input returns to the pool). A
+ * reviewer acts only on work routed to them: held by them, or not yet held by anyone (which they
+ * then hold); and never on their own labeling, when they are also a worker of the task:
+ * REVIEW_START passes it over, a verdict naming it answers TASK_PERMISSION_DENIED, and with -1
+ * it waits for every reviewer but its labeler. Thread-safe.
  */
 public final class ReviewService {
     static final int AWAITING_REVIEW = StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW.getNumber();
@@ -71,6 +73,7 @@ public final class ReviewService {
         String key = claimKey(task, reviewerId);
         return jdbi.inTransaction(handle -> {
             Progress.lockTask(handle, task);
+            requireStillReviewer(handle, task, reviewerId);
             List<Assignment> held = ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, BATCH);
             if (!held.isEmpty()) {
                 return held;
@@ -103,6 +106,7 @@ public final class ReviewService {
         String key = claimKey(task, reviewerId);
         return jdbi.inTransaction(handle -> {
             Progress.lockTask(handle, task);
+            requireStillReviewer(handle, task, reviewerId);
             long now = clock.millis();
             Map<String, Assignment> named = new LinkedHashMap<>();
             AssignmentStore.requireInTask(handle, task, assignmentIds).forEach(a -> named.put(a.id(), a));
@@ -158,7 +162,17 @@ public final class ReviewService {
             }
             case REQUEST_CHANGES -> {
                 ReviewStore.dropAll(handle, assignment);
-                finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_PENDING, StatusCode.ANNOTATION_PENDING, now);
+                if (plan.isWorker(assignment.workerId())) {
+                    finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_PENDING, StatusCode.ANNOTATION_PENDING, now);
+                } else {
+                    // The labeler left the task (e.g. no longer collaborates): nobody would make the
+                    // changes, so their labeling is denied and the input goes back to the pool.
+                    annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(),
+                            assignment.inputId(), assignment.workerId(), StatusCode.ANNOTATION_REVIEW_DENIED.getNumber(),
+                            null, now);
+                    AssignmentStore.release(handle, assignment);
+                    tally.settleIfDone(handle, plan, assignment.inputId());
+                }
             }
         }
     }
@@ -198,6 +212,13 @@ public final class ReviewService {
     private static ApiException routedElsewhere(Assignment assignment) {
         return new ApiException(StatusCode.TASK_PERMISSION_DENIED, "task assignment '" + assignment.id()
                 + "' is in another reviewer's queue");
+    }
+
+    /** The definition read before the lock may be older than the one now stored (see TaskStore#isMember). */
+    private static void requireStillReviewer(Handle handle, StoredTask task, String userId) {
+        if (!TaskStore.isMember(handle, task.appUid(), task.id(), TaskStore.REVIEWER, userId)) {
+            throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "'" + userId + "' is not a reviewer of this task");
+        }
     }
 
     private static void requireReviewer(StoredTask task, String userId) {

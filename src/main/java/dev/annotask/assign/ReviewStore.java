@@ -102,4 +102,34 @@ final class ReviewStore {
         handle.createUpdate("DELETE FROM task_reviews WHERE app_uid = :app AND assignment_id = :assignment")
                 .bind("app", assignment.appUid()).bind("assignment", assignment.id()).execute();
     }
+
+    /**
+     * Takes back what people no longer reviewing the task hold: their holds without a verdict
+     * (the work goes back to the pool) and their verdicts on work still awaiting review (they
+     * no longer count towards it). Verdicts on settled work stay.
+     */
+    static void dropFormerReviewers(Handle handle, String appUid, String taskId, List<String> reviewers) {
+        handle.createUpdate("""
+                        DELETE FROM task_reviews
+                        WHERE app_uid = :app AND task_id = :task AND reviewer_id NOT IN (<reviewers>)
+                          AND (verdict = '' OR assignment_id IN (SELECT a.id FROM task_assignments a
+                                                                 WHERE a.app_uid = :app AND a.task_id = :task
+                                                                   AND a.status = :awaiting))""")
+                .bind("app", appUid).bind("task", taskId).bind("awaiting", ReviewService.AWAITING_REVIEW)
+                .bindList("reviewers", reviewers.isEmpty() ? List.of("") : reviewers)
+                .execute();
+    }
+
+    /** The task's assignments awaiting review that hold at least this many approvals. */
+    static List<Assignment> approvedByAtLeast(Handle handle, String appUid, String taskId, int approvals) {
+        return handle.createQuery("""
+                        SELECT a.* FROM task_assignments a
+                        WHERE a.app_uid = :app AND a.task_id = :task AND a.status = :awaiting
+                          AND (SELECT COUNT(*) FROM task_reviews r WHERE r.app_uid = a.app_uid AND r.assignment_id = a.id
+                                 AND r.verdict = :approved) >= :approvals
+                        ORDER BY a.seq""")
+                .bind("app", appUid).bind("task", taskId).bind("awaiting", ReviewService.AWAITING_REVIEW)
+                .bind("approved", APPROVED).bind("approvals", approvals)
+                .map(AssignmentStore::mapRow).list();
+    }
 }

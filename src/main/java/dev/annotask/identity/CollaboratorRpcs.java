@@ -24,7 +24,11 @@ import java.util.Set;
  *
  * <p>A collaborator's grant is the scopes asked for, cut down to what the inviting key holds
  * (Clarifai intersects them the same way); no scopes asked means the inviter's own. Users are
- * named by id (Annotask keeps no e-mail addresses). Thread-safe.
+ * named by id (Annotask keeps no e-mail addresses). Only the app's owner adds and removes
+ * collaborators, with their token or a key of the app: a collaborator's {@code All} grant
+ * covers the app's data, not its membership (11007 otherwise, as Clarifai). Removing a
+ * collaborator takes them out of the app's tasks in the same transaction
+ * ({@link CollaboratorsRemoved}). Thread-safe.
  */
 public final class CollaboratorRpcs {
     private static final int MAX_BATCH = 128;
@@ -33,14 +37,16 @@ public final class CollaboratorRpcs {
     private final UserStore users;
     private final AppStore apps;
     private final Set<String> knownScopes;
+    private final CollaboratorsRemoved onRemoval;
     private final Clock clock;
 
     public CollaboratorRpcs(CollaboratorStore collaborators, UserStore users, AppStore apps, Set<String> knownScopes,
-                            Clock clock) {
+                            CollaboratorsRemoved onRemoval, Clock clock) {
         this.collaborators = collaborators;
         this.users = users;
         this.apps = apps;
         this.knownScopes = Set.copyOf(knownScopes);
+        this.onRemoval = onRemoval;
         this.clock = clock;
     }
 
@@ -52,6 +58,7 @@ public final class CollaboratorRpcs {
     }
 
     MultiCollaboratorsResponse postCollaborators(Caller caller, PostCollaboratorsRequest request) {
+        requireOwner(caller, "add");
         Validation.requireBatch("collaborators", request.getCollaboratorsCount(), MAX_BATCH);
         App app = caller.app();
         long now = clock.millis();
@@ -94,15 +101,26 @@ public final class CollaboratorRpcs {
     }
 
     BaseResponse deleteCollaborators(Caller caller, DeleteCollaboratorsRequest request) {
+        requireOwner(caller, "remove");
         if (request.getUserEmailsCount() > 0) {
             throw ApiException.invalid("user_emails is not supported: Annotask names users by id; use collaborator_ids");
         }
         Validation.requireBatch("collaborator_ids", request.getCollaboratorIdsCount(), MAX_BATCH);
-        int removed = collaborators.removeActive(caller.app().uid(), request.getCollaboratorIdsList(), clock.millis());
-        if (removed == 0) {
+        App app = caller.app();
+        long now = clock.millis();
+        Set<String> ended = collaborators.removeActive(app.uid(), request.getCollaboratorIdsList(), now,
+                (handle, userIds) -> onRemoval.removed(handle, app, userIds, now));
+        if (ended.isEmpty()) {
             throw ApiException.notFound("no active collaborator matches collaborator_ids");
         }
         return BaseResponse.getDefaultInstance();
+    }
+
+    private static void requireOwner(Caller caller, String verb) {
+        if (!caller.ownsApp()) {
+            throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES,
+                    "only the app's owner may " + verb + " collaborators");
+        }
     }
 
     MultiCollaborationsResponse listCollaborations(Caller caller, ListCollaborationsRequest request) {

@@ -2,8 +2,15 @@ package dev.annotask.identity;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -89,23 +96,62 @@ public final class CollaboratorStore {
     }
 
     /**
-     * Ends the active collaborations named by collaborator id or user id; returns how many
-     * ended. All in one transaction.
+     * Ends the active collaborations named by collaborator id or user id and, in the same
+     * transaction, runs {@code alsoInTransaction} with the users whose collaboration ended
+     * (not run when none did). Returns those users. Rows are ended in user-id order, the
+     * order {@link #lockActive} takes them in, so the two never wait on each other in a cycle.
      */
-    public int removeActive(String appUid, List<String> collaboratorOrUserIds, long now) {
+    public Set<String> removeActive(String appUid, List<String> collaboratorOrUserIds, long now,
+                                    BiConsumer<Handle, Set<String>> alsoInTransaction) {
         return jdbi.inTransaction(handle -> {
-            int removed = 0;
-            for (String id : collaboratorOrUserIds) {
-                removed += handle.createUpdate("""
+            List<Collaborator> named = handle.createQuery("""
+                            SELECT * FROM collaborators
+                            WHERE app_uid = :app AND deleted_at IS NULL AND (id IN (<ids>) OR user_id IN (<ids>))
+                            ORDER BY user_id""")
+                    .bind("app", appUid)
+                    .bindList("ids", List.copyOf(new LinkedHashSet<>(collaboratorOrUserIds)))
+                    .map((rs, ctx) -> map(rs))
+                    .list();
+            Set<String> removed = new TreeSet<>();
+            for (Collaborator collaborator : named) {
+                int ended = handle.createUpdate("""
                                 UPDATE collaborators SET deleted_at = :now, modified_at = :now
-                                WHERE app_uid = :app AND deleted_at IS NULL AND (id = :id OR user_id = :id)""")
+                                WHERE id = :id AND deleted_at IS NULL""")
                         .bind("now", now)
-                        .bind("app", appUid)
-                        .bind("id", id)
+                        .bind("id", collaborator.id())
                         .execute();
+                if (ended == 1) {
+                    removed.add(collaborator.userId());
+                }
+            }
+            if (!removed.isEmpty()) {
+                alsoInTransaction.accept(handle, Collections.unmodifiableSet(removed));
             }
             return removed;
         });
+    }
+
+    /**
+     * Locks the active collaborations of these users on the app until the caller's transaction
+     * ends, and returns the users who do not actively collaborate on it. A task naming workers
+     * and reviewers is written under these locks, so it cannot name someone whose removal
+     * commits meanwhile: the removal waits for the task, then takes them out of it, or the
+     * task's write sees them gone. Locks in user-id order (see {@link #removeActive}).
+     */
+    public Set<String> lockActive(Handle handle, String appUid, Collection<String> userIds) {
+        Set<String> inactive = new TreeSet<>();
+        for (String userId : new TreeSet<>(userIds)) {
+            int locked = handle.createUpdate("""
+                            UPDATE collaborators SET modified_at = modified_at
+                            WHERE app_uid = :app AND user_id = :user AND deleted_at IS NULL""")
+                    .bind("app", appUid)
+                    .bind("user", userId)
+                    .execute();
+            if (locked == 0) {
+                inactive.add(userId);
+            }
+        }
+        return inactive;
     }
 
     private static Collaborator map(ResultSet rs) throws SQLException {

@@ -31,12 +31,19 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.jdbi.v3.core.Handle;
 
 /**
  * PostTasks, GetTask, ListTasks, PatchTasks and DeleteTasks. Each request is all or nothing:
  * one invalid task and none is written. A new task is TASK_IN_PROGRESS; the owner may set
- * DONE, WONT_DO or IN_PROGRESS with PatchTasks. Thread-safe.
+ * DONE, WONT_DO or IN_PROGRESS with PatchTasks.
+ *
+ * <p>Writes that name workers and reviewers lock those collaborations first
+ * ({@link CollaboratorStore#lockActive}) and check them again, so a task never names someone
+ * whose removal committed meanwhile. PatchTasks then locks its tasks in id order and, for
+ * {@code overwrite}, rebalances their unfinished work in the same transaction. Thread-safe.
  */
 public final class TaskRpcs {
     private static final int MAX_BATCH = 128;
@@ -44,6 +51,7 @@ public final class TaskRpcs {
             StatusCode.TASK_WONT_DO);
 
     private final TaskStore tasks;
+    private final CollaboratorStore collaborators;
     private final TaskDefinitions definitions;
     private final UserStore users;
     private final Clock clock;
@@ -52,6 +60,7 @@ public final class TaskRpcs {
     public TaskRpcs(TaskStore tasks, ConceptStore concepts, DatasetStore datasets, InputStore inputs,
                     CollaboratorStore collaborators, UserStore users, TaskProgress progress, Clock clock) {
         this.tasks = tasks;
+        this.collaborators = collaborators;
         this.definitions = new TaskDefinitions(concepts, datasets, inputs, collaborators);
         this.users = users;
         this.progress = progress;
@@ -79,7 +88,10 @@ public final class TaskRpcs {
             created.add(new StoredTask(app.uid(), id, spec, StatusCode.TASK_IN_PROGRESS.getNumber(), now, now));
         }
         Validation.requireUniqueNewIds("tasks[].id", created.stream().map(StoredTask::id).toList());
-        List<String> taken = tasks.insertAll(created);
+        List<String> taken = tasks.jdbi().inTransaction(handle -> {
+            requireStillMembers(handle, app, created.stream().map(StoredTask::spec).toList());
+            return tasks.insertAll(handle, created);
+        });
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "task id already exists: " + String.join(", ", taken));
         }
@@ -103,6 +115,10 @@ public final class TaskRpcs {
         return respond(caller.app(), listed, request.getAdditionalFieldsList());
     }
 
+    /** One task of a PatchTasks request: its new definition (null = keep) and status (null = keep). */
+    private record Patch(String id, Task spec, Integer status) {
+    }
+
     MultiTaskResponse patchTasks(Caller caller, PatchTasksRequest request) {
         Validation.requireBatch("tasks", request.getTasksCount(), MAX_BATCH);
         Validation.requireDistinct("tasks[].id", request.getTasksList().stream().map(Task::getId).toList());
@@ -113,33 +129,78 @@ public final class TaskRpcs {
             default -> throw ApiException.invalid("action must be 'overwrite' or 'merge', not '" + request.getAction() + "'");
         };
         Set<String> members = overwrite ? definitions.membersOf(app) : Set.of();
-        long now = clock.millis();
-        List<StoredTask> changed = new ArrayList<>();
+        List<Patch> patches = new ArrayList<>();
         for (int i = 0; i < request.getTasksCount(); i++) {
             Task wire = request.getTasks(i);
             String field = "tasks[" + i + "]";
-            StoredTask current = tasks.require(app.uid(), wire.getId());
-            int status = requestedStatus(field, wire, current.status(), !overwrite);
-            Task spec = overwrite ? definitions.normalize(field, wire, app, members) : current.spec();
-            changed.add(new StoredTask(app.uid(), current.id(), spec, status, current.createdAt(), now));
+            tasks.require(app.uid(), wire.getId());
+            Integer status = requestedStatus(field, wire, !overwrite);
+            Task spec = overwrite ? definitions.normalize(field, wire, app, members) : null;
+            patches.add(new Patch(wire.getId(), spec, status));
         }
-        List<String> missingIds = tasks.replaceAll(changed);
-        if (!missingIds.isEmpty()) {
-            throw missing(missingIds);
-        }
-        if (overwrite) {
-            changed.forEach(progress::redefined);
-        }
+        long now = clock.millis();
+        List<StoredTask> changed = tasks.jdbi().inTransaction(handle -> {
+            if (overwrite) {
+                requireStillMembers(handle, app, patches.stream().map(Patch::spec).toList());
+            }
+            List<String> missingIds = patches.stream().map(Patch::id).sorted()
+                    .filter(id -> !TaskStore.lock(handle, app.uid(), id)).toList();
+            if (!missingIds.isEmpty()) {
+                throw missing(missingIds);
+            }
+            List<StoredTask> written = new ArrayList<>();
+            for (Patch patch : patches) {
+                StoredTask current = tasks.find(handle, app.uid(), patch.id()).orElseThrow();
+                StoredTask next = new StoredTask(app.uid(), current.id(),
+                        patch.spec() != null ? patch.spec() : current.spec(),
+                        patch.status() != null ? patch.status() : current.status(), current.createdAt(), now);
+                tasks.replace(handle, next, true);
+                if (overwrite) {
+                    progress.redefined(handle, next, now);
+                }
+                written.add(next);
+            }
+            return written;
+        });
         return respond(app, changed, List.of());
     }
 
-    /** The status a patch asks for (a merge must ask for one), or the current one. */
-    private static int requestedStatus(String field, Task wire, int current, boolean required) {
+    /**
+     * Locks the collaborations of everyone these definitions name (the owner needs none) and
+     * refuses, as validation does, one that ended since validation read them.
+     */
+    private void requireStillMembers(Handle handle, App app, List<Task> specs) {
+        Set<String> named = new TreeSet<>();
+        for (Task spec : specs) {
+            named.addAll(spec.getWorker().getUserIdsList());
+            named.addAll(spec.getReview().getUserIdsList());
+        }
+        named.remove(app.ownerId());
+        Set<String> gone = collaborators.lockActive(handle, app.uid(), named);
+        for (int i = 0; i < specs.size() && !gone.isEmpty(); i++) {
+            Task spec = specs.get(i);
+            for (String id : spec.getWorker().getUserIdsList()) {
+                if (gone.contains(id)) {
+                    throw ApiException.invalid("tasks[" + i + "].worker: worker '" + id
+                            + "' is neither the app's owner nor a collaborator");
+                }
+            }
+            for (String id : spec.getReview().getUserIdsList()) {
+                if (gone.contains(id)) {
+                    throw ApiException.invalid("tasks[" + i + "].review: reviewer '" + id
+                            + "' is neither the app's owner nor a collaborator");
+                }
+            }
+        }
+    }
+
+    /** The status a patch asks for (a merge must ask for one), or null to keep the task's. */
+    private static Integer requestedStatus(String field, Task wire, boolean required) {
         if (!wire.hasStatus() || wire.getStatus().getCode() == StatusCode.ZERO) {
             if (required) {
                 throw ApiException.invalid(field + ".status.code is required: merge changes only the status");
             }
-            return current;
+            return null;
         }
         StatusCode code = wire.getStatus().getCode();
         if (!SETTABLE.contains(code)) {

@@ -18,8 +18,9 @@ import org.jdbi.v3.core.statement.Query;
  * row per worker and reviewer so that "tasks of user X" is an index lookup. Thread-safe.
  */
 public final class TaskStore {
-    static final String WORKER = "worker";
-    static final String REVIEWER = "reviewer";
+    /** The roles of {@link #isMember}. */
+    public static final String WORKER = "worker";
+    public static final String REVIEWER = "reviewer";
 
     private final Jdbi jdbi;
     private final ParsedSpecs specs = new ParsedSpecs();
@@ -33,9 +34,49 @@ public final class TaskStore {
                          List<String> inputSourceIds) {
     }
 
+    /** The handle transactions that change tasks run on. */
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
     public Optional<StoredTask> find(String appUid, String id) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM tasks WHERE app_uid = :app AND id = :id")
-                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
+        return jdbi.withHandle(handle -> find(handle, appUid, id));
+    }
+
+    /** The task as the handle's transaction sees it. */
+    Optional<StoredTask> find(Handle handle, String appUid, String id) {
+        return handle.createQuery("SELECT * FROM tasks WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /**
+     * Locks the task's row until the transaction ends (the labeling workflow's lock, see
+     * assign's Progress); false when there is no such task. Lock tasks in id order.
+     */
+    public static boolean lock(Handle handle, String appUid, String id) {
+        return handle.createUpdate("UPDATE tasks SET taken_inputs = taken_inputs WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).execute() > 0;
+    }
+
+    /** The app's tasks that name any of these users as worker or reviewer, in id order. */
+    List<String> idsNaming(Handle handle, String appUid, Collection<String> userIds) {
+        return handle.createQuery("""
+                        SELECT DISTINCT task_id FROM task_members WHERE app_uid = :app AND user_id IN (<users>)
+                        ORDER BY task_id""")
+                .bind("app", appUid).bindList("users", List.copyOf(userIds)).mapTo(String.class).list();
+    }
+
+    /**
+     * True when the task's stored definition names the user in the role ({@link #WORKER} or
+     * {@link #REVIEWER}). Labeling and review calls ask again under the task's lock: the
+     * definition they read before it may have changed since (PatchTasks, a removed collaborator).
+     */
+    public static boolean isMember(Handle handle, String appUid, String taskId, String role, String userId) {
+        return handle.createQuery("""
+                        SELECT COUNT(*) AS n FROM task_members
+                        WHERE app_uid = :app AND task_id = :task AND role = :role AND user_id = :user""")
+                .bind("app", appUid).bind("task", taskId).bind("role", role).bind("user", userId)
+                .mapTo(Long.class).one() > 0;
     }
 
     /** The task, or TASK_MISSING (54102) naming it. */
@@ -85,47 +126,40 @@ public final class TaskStore {
     }
 
     /** Inserts all, or none when an id is taken; returns the taken ids. */
-    public List<String> insertAll(List<StoredTask> tasks) {
-        return jdbi.inTransaction(handle -> {
-            List<String> taken = new ArrayList<>();
-            for (StoredTask task : tasks) {
-                if (exists(handle, task.appUid(), task.id())) {
-                    taken.add(task.id());
-                }
+    List<String> insertAll(Handle handle, List<StoredTask> tasks) {
+        List<String> taken = new ArrayList<>();
+        for (StoredTask task : tasks) {
+            if (exists(handle, task.appUid(), task.id())) {
+                taken.add(task.id());
             }
-            if (taken.isEmpty()) {
-                for (StoredTask task : tasks) {
-                    handle.createUpdate("""
-                                    INSERT INTO tasks (app_uid, id, spec, input_source_type, input_source_id, status,
-                                                       created_at, modified_at)
-                                    VALUES (:app, :id, :spec, :sourceType, :sourceId, :status, :createdAt, :modifiedAt)""")
-                            .bindMap(columns(task)).execute();
-                    insertMembers(handle, task);
-                }
-            }
-            return taken;
-        });
-    }
-
-    /** Replaces each task's definition and status; all or none (returns the missing ids). */
-    public List<String> replaceAll(List<StoredTask> tasks) {
-        return jdbi.inTransaction(handle -> {
-            List<String> missing = tasks.stream().filter(t -> !exists(handle, t.appUid(), t.id())).map(StoredTask::id).toList();
-            if (!missing.isEmpty()) {
-                return missing;
-            }
+        }
+        if (taken.isEmpty()) {
             for (StoredTask task : tasks) {
                 handle.createUpdate("""
-                                UPDATE tasks SET spec = :spec, input_source_type = :sourceType, input_source_id = :sourceId,
-                                       status = :status, modified_at = :modifiedAt, auto_done = FALSE
-                                WHERE app_uid = :app AND id = :id""")
+                                INSERT INTO tasks (app_uid, id, spec, input_source_type, input_source_id, status,
+                                                   created_at, modified_at)
+                                VALUES (:app, :id, :spec, :sourceType, :sourceId, :status, :createdAt, :modifiedAt)""")
                         .bindMap(columns(task)).execute();
-                handle.createUpdate("DELETE FROM task_members WHERE app_uid = :app AND task_id = :id")
-                        .bind("app", task.appUid()).bind("id", task.id()).execute();
                 insertMembers(handle, task);
             }
-            return List.of();
-        });
+        }
+        return taken;
+    }
+
+    /**
+     * Replaces the task's definition and status. {@code byOwner}: the owner set the status
+     * (PatchTasks), so it no longer counts as reached by itself; otherwise (a collaborator's
+     * removal) that mark stays.
+     */
+    void replace(Handle handle, StoredTask task, boolean byOwner) {
+        handle.createUpdate("""
+                        UPDATE tasks SET spec = :spec, input_source_type = :sourceType, input_source_id = :sourceId,
+                               status = :status, modified_at = :modifiedAt""" + (byOwner ? ", auto_done = FALSE" : "")
+                        + " WHERE app_uid = :app AND id = :id")
+                .bindMap(columns(task)).execute();
+        handle.createUpdate("DELETE FROM task_members WHERE app_uid = :app AND task_id = :id")
+                .bind("app", task.appUid()).bind("id", task.id()).execute();
+        insertMembers(handle, task);
     }
 
     /**

@@ -1,0 +1,66 @@
+package dev.annotask.assign;
+
+import dev.annotask.annotation.AnnotationStore;
+import dev.annotask.proto.api.TaskReview;
+import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.task.StoredTask;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Brings a task's work in line with its new definition (PatchTasks overwrite, a collaborator's
+ * removal; DESIGN rule 5), inside the transaction that stored it, with the task's row locked:
+ * <ol>
+ *   <li>finished work stays; pending work (leases included) that the definition no longer
+ *       gives its worker is released, its slot offered again, and every worker's scan starts
+ *       over, so inputs move to the new worker set (a removed worker's share to the others);</li>
+ *   <li>holds of people no longer reviewing go back to the pool, and so do their approvals of
+ *       work still awaiting review: only the listed reviewers' verdicts decide it;</li>
+ *   <li>then what the smaller (or larger) definition now decides is decided: consensus inputs
+ *       are judged again (fewer labelers per input can mean nobody more will come, so they go
+ *       to review), work every listed reviewer approved (threshold -1) is approved, inputs on
+ *       which nothing more can happen settle, and the task completes if that was its last.</li>
+ * </ol>
+ * Stateless apart from its collaborators.
+ */
+final class Rebalance {
+    private static final int AWAITING_CONSENSUS = StatusCode.TASK_ASSIGNMENT_AWAITING_CONSENSUS_REVIEW.getNumber();
+
+    private final AnnotationStore annotations;
+    private final Consensus consensus;
+
+    Rebalance(AnnotationStore annotations, Consensus consensus) {
+        this.annotations = annotations;
+        this.consensus = consensus;
+    }
+
+    void run(Handle handle, StoredTask task, long now) {
+        Progress.lockTask(handle, task);
+        LabelingPlan plan = LabelingPlan.of(task);
+        for (Assignment assignment : AssignmentStore.pendingOfTask(handle, task.appUid(), task.id())) {
+            if (!plan.isWorker(assignment.workerId()) || !plan.mayTake(assignment.workerId(), assignment.inputId())) {
+                AssignmentStore.release(handle, assignment);
+            }
+        }
+        AssignmentStore.restartScans(handle, task.appUid(), task.id());
+        List<String> reviewers = task.spec().getReview().getUserIdsList();
+        ReviewStore.dropFormerReviewers(handle, task.appUid(), task.id(), reviewers);
+        if (plan.review() == TaskReview.TaskReviewStrategy.CONSENSUS) {
+            for (String inputId : AssignmentStore.inputsWith(handle, task.appUid(), task.id(), AWAITING_CONSENSUS)) {
+                consensus.judge(handle, plan, inputId, now);
+            }
+        }
+        boolean everyReviewer = task.spec().getReview().getConsensusStrategyInfo().getApprovalThresholdReviewers() == -1;
+        if (everyReviewer && !reviewers.isEmpty()) {
+            for (Assignment approved : ReviewStore.approvedByAtLeast(handle, task.appUid(), task.id(), reviewers.size())) {
+                ReviewStore.dropPending(handle, approved);
+                AssignmentStore.setStatus(handle, approved, StatusCode.TASK_ASSIGNMENT_SUCCESS.getNumber(), now);
+                annotations.setLabelingStatus(handle, approved.appUid(), approved.taskId(), approved.inputId(),
+                        approved.workerId(), StatusCode.ANNOTATION_SUCCESS.getNumber(), null, now);
+            }
+        }
+        Progress.Tally tally = new Progress.Tally(task);
+        tally.settleAllIfDone(handle, plan);
+        tally.flush(handle, now);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.annotask.task;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.annotask.proto.api.Task;
+import dev.annotask.proto.api.TaskReview;
+import dev.annotask.proto.api.TaskWorker;
+import dev.annotask.proto.api.TaskWorkerPartitionedStrategyInfo;
+import dev.annotask.proto.api.User;
+import dev.annotask.proto.api.Worker;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A task definition without some of its people: what a task becomes when users stop
+ * collaborating on its app (docs/ARCHITECTURE.md, "Removing a collaborator"). The rules keep
+ * the task completable:
+ * <ul>
+ *   <li>they leave the worker and reviewer lists, in all three forms the API shows;</li>
+ *   <li>PARTITIONED: their weights go, and {@code workers_per_input} drops to the number of
+ *       workers left when it was above it (no input could get more distinct workers);</li>
+ *   <li>consensus thresholds stay: an input that can no longer gather that many agreeing
+ *       labelers goes to review, as with a threshold above the labelers per input;</li>
+ *   <li>when nobody is left where someone is needed (any worker list that named people; the
+ *       reviewers of MANUAL and CONSENSUS), the app's owner takes the place.</li>
+ * </ul>
+ * Pure and thread-safe.
+ */
+final class TaskRoster {
+    private static final double OWNER_WEIGHT = 1.0;
+
+    private TaskRoster() {
+    }
+
+    static Task without(Task spec, Set<String> gone, String ownerId) {
+        return spec.toBuilder()
+                .setWorker(worker(spec.getWorker(), gone, ownerId))
+                .setReview(review(spec.getReview(), gone, ownerId))
+                .build();
+    }
+
+    private static TaskWorker worker(TaskWorker worker, Set<String> gone, String ownerId) {
+        List<String> kept = kept(worker.getUserIdsList(), gone, ownerId, !worker.getUserIdsList().isEmpty());
+        TaskWorker.Builder changed = worker.toBuilder().clearUserIds().clearUsers().clearWorkers().addAllUserIds(kept);
+        for (String id : kept) {
+            changed.addUsers(User.newBuilder().setId(id));
+            changed.addWorkers(Worker.newBuilder().setUser(User.newBuilder().setId(id)));
+        }
+        if (worker.hasPartitionedStrategyInfo()) {
+            changed.setPartitionedStrategyInfo(partitioned(worker.getPartitionedStrategyInfo(), gone, kept));
+        }
+        return changed.build();
+    }
+
+    private static TaskWorkerPartitionedStrategyInfo partitioned(TaskWorkerPartitionedStrategyInfo info,
+                                                                 Set<String> gone, List<String> kept) {
+        Struct.Builder weights = info.getWeights().toBuilder();
+        gone.forEach(weights::removeFields);
+        boolean weighted = info.getType() == TaskWorkerPartitionedStrategyInfo.TaskWorkerPartitionedStrategy.WEIGHTED;
+        for (String id : kept) {
+            if (weighted && !weights.containsFields(id)) {
+                weights.putFields(id, Value.newBuilder().setNumberValue(OWNER_WEIGHT).build());
+            }
+        }
+        return info.toBuilder()
+                .setWorkersPerInput(Math.max(1, Math.min(info.getWorkersPerInput(), kept.size())))
+                .setWeights(weights)
+                .build();
+    }
+
+    private static TaskReview review(TaskReview review, Set<String> gone, String ownerId) {
+        boolean needsReviewer = review.getStrategy() == TaskReview.TaskReviewStrategy.MANUAL
+                || review.getStrategy() == TaskReview.TaskReviewStrategy.CONSENSUS;
+        List<String> kept = kept(review.getUserIdsList(), gone, ownerId, needsReviewer);
+        TaskReview.Builder changed = review.toBuilder().clearUserIds().clearUsers().addAllUserIds(kept);
+        kept.forEach(id -> changed.addUsers(User.newBuilder().setId(id)));
+        return changed.build();
+    }
+
+    /** The ids not gone, in their order; the owner alone when none is left and someone is needed. */
+    private static List<String> kept(List<String> ids, Set<String> gone, String ownerId, boolean needed) {
+        List<String> kept = ids.stream().filter(id -> !gone.contains(id)).toList();
+        return kept.isEmpty() && needed ? List.of(ownerId) : kept;
+    }
+}
