@@ -5,7 +5,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * What else must change, in the same transaction, when users stop collaborating on an app:
- * the task feature takes them out of the app's tasks (docs/ARCHITECTURE.md, "Removing a
+ * the task feature takes them out of the app's tasks (docs/COMPATIBILITY.md, "Removing a
  * collaborator"). Called with the collaborator rows already ended, so a task written
  * concurrently either committed before (and is seen) or finds them gone.
  */

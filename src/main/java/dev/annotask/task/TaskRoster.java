@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * A task definition without some of its people: what a task becomes when users stop
- * collaborating on its app (docs/ARCHITECTURE.md, "Removing a collaborator"). The rules keep
+ * collaborating on its app (docs/COMPATIBILITY.md, "Removing a collaborator"). The rules keep
  * the task completable:
  * <ul>
  *   <li>they leave the worker and reviewer lists, in all three forms the API shows;</li>

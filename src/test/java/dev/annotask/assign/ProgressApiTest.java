@@ -161,4 +161,23 @@ class ProgressApiTest {
         assertThat(inputsOf(w2Held)).as("w2's unfinished inputs went to the others").isSubsetOf(labeledBy.keySet());
         assertThat(taskWithMetrics(taskId).getStatus().getCodeValue()).isEqualTo(54002);
     }
+
+    @Test
+    void anOverwriteNeedingFewerLabelersSettlesWhatIsNowEnoughAndCompletes() {
+        postInputs(3);
+        String taskId = task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\",\"w2\"]}", "{\"strategy\":\"NONE\"}");
+        labeler("w1").labelBatch(taskId, labeler("w1").start(taskId), "cat");
+        assertThat(labeler("w2").start(taskId)).hasSize(3);
+        assertThat(taskWithMetrics(taskId).getStatus().getCodeValue()).isEqualTo(54001);
+
+        var patched = app.call("PATCH", "/v2/tasks", "{\"action\":\"overwrite\",\"tasks\":[{\"id\":\"" + taskId
+                + "\",\"type\":\"CONCEPTS_CLASSIFICATION\",\"worker\":{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]},"
+                + "\"concept_ids\":[\"cat\",\"dog\"],\"input_source\":{\"type\":\"ALL_INPUTS\"},"
+                + "\"review\":{\"strategy\":\"NONE\"}}]}", MultiTaskResponse.getDefaultInstance());
+
+        assertThat(patched.code()).as(patched.body()).isEqualTo(10000);
+        Task task = taskWithMetrics(taskId);
+        assertThat(task.getStatus().getCodeValue()).as("w1's labels are all the new definition asks for").isEqualTo(54002);
+        assertThat(task.getMetrics().getReview().getInputsPercentEstimated()).isEqualTo(100);
+    }
 }
