@@ -162,7 +162,8 @@ public final class ReviewService {
             }
             case REQUEST_CHANGES -> {
                 ReviewStore.dropAll(handle, assignment);
-                if (plan.isWorker(assignment.workerId())) {
+                if (TaskStore.isMember(handle, assignment.appUid(), assignment.taskId(), TaskStore.WORKER,
+                        assignment.workerId())) {
                     finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_PENDING, StatusCode.ANNOTATION_PENDING, now);
                 } else {
                     // The labeler left the task (e.g. no longer collaborates): nobody would make the

@@ -333,4 +333,44 @@ class CollaboratorRemovalApiTest {
         assertThat(posted.code()).as(posted.body()).isEqualTo(11102);
         assertThat(posted.status().getDetails()).contains("'w3' is neither the app's owner nor a collaborator");
     }
+
+    @Test
+    void labelStartsRacingTheRemovalLeaveTheRemovedWorkerNothing() throws Exception {
+        app.postInputs(40);
+        String taskId = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\",\"w3\"]}", "{\"strategy\":\"NONE\"}");
+        Labeler w3 = labeler("w3");
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(3);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<?>> racers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                racers.add(pool.submit(() -> {
+                    started.countDown();
+                    for (int call = 0; call < 40; call++) {
+                        var reply = w3.put(taskId, "{\"action\":\"LABEL_START\"}");
+                        if (reply.code() != 10000) {
+                            assertThat(reply.code()).as(reply.body()).isIn(11008, 54103);
+                            return;
+                        }
+                        w3.submit(taskId, reply.message().getTaskAssignmentsList().subList(0,
+                                Math.min(1, reply.message().getTaskAssignmentsCount())));
+                    }
+                }));
+            }
+            started.await();
+            remove("w3");
+            for (var racer : racers) {
+                racer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        long stillHeld = world.database().jdbi().withHandle(handle -> handle.createQuery("""
+                        SELECT COUNT(*) FROM task_assignments WHERE task_id = :task AND worker_id = 'w3' AND status = 54201""")
+                .bind("task", taskId).mapTo(Long.class).one());
+        assertThat(stillHeld).as("no call that began before the removal left w3 holding work").isZero();
+        labelAll(labeler("w1"), taskId);
+        assertThat(task(taskId).getStatus().getCodeValue()).isEqualTo(TASK_DONE);
+    }
 }
