@@ -18,8 +18,9 @@ import org.jdbi.v3.core.Handle;
  *       work still awaiting review: only the listed reviewers' verdicts decide it;</li>
  *   <li>then what the smaller (or larger) definition now decides is decided: consensus inputs
  *       are judged again (fewer labelers per input can mean nobody more will come, so they go
- *       to review), work every listed reviewer approved (threshold -1) is approved, inputs on
- *       which nothing more can happen settle, and the task completes if that was its last.</li>
+ *       to review), work every listed reviewer but its labeler approved (threshold -1) is
+ *       approved, inputs on which nothing more can happen settle, and the task completes if that
+ *       was its last.</li>
  * </ol>
  * Stateless apart from its collaborators.
  */
@@ -51,13 +52,17 @@ final class Rebalance {
             }
         }
         boolean everyReviewer = task.spec().getReview().getConsensusStrategyInfo().getApprovalThresholdReviewers() == -1;
-        if (everyReviewer && !reviewers.isEmpty()) {
-            for (Assignment approved : ReviewStore.approvedByAtLeast(handle, task.appUid(), task.id(), reviewers.size())) {
-                ReviewStore.dropPending(handle, approved);
-                AssignmentStore.setStatus(handle, approved, StatusCode.TASK_ASSIGNMENT_SUCCESS.getNumber(), now);
-                annotations.setLabelingStatus(handle, approved.appUid(), approved.taskId(), approved.inputId(),
-                        approved.workerId(), StatusCode.ANNOTATION_SUCCESS.getNumber(), null, now);
-            }
+        if (everyReviewer) {
+            ReviewStore.approvedAwaiting(handle, task.appUid(), task.id()).forEach((assignment, approvals) -> {
+                int needed = ReviewService.approvalsNeeded(task, assignment);
+                if (needed > 0 && approvals >= needed) {
+                    ReviewStore.dropPending(handle, assignment);
+                    AssignmentStore.setStatus(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS.getNumber(), now);
+                    annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(),
+                            assignment.inputId(), assignment.workerId(), StatusCode.ANNOTATION_SUCCESS.getNumber(), null,
+                            now);
+                }
+            });
         }
         Progress.Tally tally = new Progress.Tally(task);
         tally.settleAllIfDone(handle, plan);

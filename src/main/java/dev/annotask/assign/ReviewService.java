@@ -189,7 +189,7 @@ public final class ReviewService {
      * One approval settles work unless every reviewer must approve (-1): then every reviewer
      * but its labeler, who may not review it (with no other reviewer it stays awaiting review).
      */
-    private static int approvalsNeeded(StoredTask task, Assignment assignment) {
+    static int approvalsNeeded(StoredTask task, Assignment assignment) {
         if (!everyReviewer(task)) {
             return 1;
         }

@@ -1,6 +1,8 @@
 package dev.annotask.assign;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -120,16 +122,21 @@ final class ReviewStore {
                 .execute();
     }
 
-    /** The task's assignments awaiting review that hold at least this many approvals. */
-    static List<Assignment> approvedByAtLeast(Handle handle, String appUid, String taskId, int approvals) {
-        return handle.createQuery("""
-                        SELECT a.* FROM task_assignments a
+    /** The task's assignments awaiting review that hold approvals, with how many each holds. */
+    static Map<Assignment, Integer> approvedAwaiting(Handle handle, String appUid, String taskId) {
+        Map<Assignment, Integer> approved = new LinkedHashMap<>();
+        handle.createQuery("""
+                        SELECT a.*, (SELECT COUNT(*) FROM task_reviews r WHERE r.app_uid = a.app_uid
+                                       AND r.assignment_id = a.id AND r.verdict = :approved) AS approvals
+                        FROM task_assignments a
                         WHERE a.app_uid = :app AND a.task_id = :task AND a.status = :awaiting
-                          AND (SELECT COUNT(*) FROM task_reviews r WHERE r.app_uid = a.app_uid AND r.assignment_id = a.id
-                                 AND r.verdict = :approved) >= :approvals
+                          AND EXISTS (SELECT 1 FROM task_reviews r WHERE r.app_uid = a.app_uid AND r.assignment_id = a.id
+                                        AND r.verdict = :approved)
                         ORDER BY a.seq""")
                 .bind("app", appUid).bind("task", taskId).bind("awaiting", ReviewService.AWAITING_REVIEW)
-                .bind("approved", APPROVED).bind("approvals", approvals)
-                .map(AssignmentStore::mapRow).list();
+                .bind("approved", APPROVED)
+                .map((rs, ctx) -> Map.entry(AssignmentStore.mapRow(rs, ctx), rs.getInt("approvals")))
+                .forEach(e -> approved.put(e.getKey(), e.getValue()));
+        return approved;
     }
 }

@@ -22,7 +22,9 @@ import java.util.Set;
  *   <li>consensus thresholds stay: an input that can no longer gather that many agreeing
  *       labelers goes to review, as with a threshold above the labelers per input;</li>
  *   <li>when nobody is left where someone is needed (any worker list that named people; the
- *       reviewers of MANUAL and CONSENSUS), the app's owner takes the place.</li>
+ *       reviewers of MANUAL and CONSENSUS), the app's owner takes the place; and when the one
+ *       reviewer left also labels the task, the owner joins the reviewers, since nobody reviews
+ *       their own labeling (docs/ARCHITECTURE.md, "Nobody reviews their own work").</li>
  * </ul>
  * Pure and thread-safe.
  */
@@ -33,9 +35,10 @@ final class TaskRoster {
     }
 
     static Task without(Task spec, Set<String> gone, String ownerId) {
+        TaskWorker worker = worker(spec.getWorker(), gone, ownerId);
         return spec.toBuilder()
-                .setWorker(worker(spec.getWorker(), gone, ownerId))
-                .setReview(review(spec.getReview(), gone, ownerId))
+                .setWorker(worker)
+                .setReview(review(spec.getReview(), gone, ownerId, worker.getUserIdsList()))
                 .build();
     }
 
@@ -68,10 +71,14 @@ final class TaskRoster {
                 .build();
     }
 
-    private static TaskReview review(TaskReview review, Set<String> gone, String ownerId) {
+    private static TaskReview review(TaskReview review, Set<String> gone, String ownerId, List<String> workers) {
         boolean needsReviewer = review.getStrategy() == TaskReview.TaskReviewStrategy.MANUAL
                 || review.getStrategy() == TaskReview.TaskReviewStrategy.CONSENSUS;
         List<String> kept = kept(review.getUserIdsList(), gone, ownerId, needsReviewer);
+        boolean lostSome = review.getUserIdsList().stream().anyMatch(gone::contains);
+        if (needsReviewer && lostSome && kept.size() == 1 && !kept.contains(ownerId) && workers.contains(kept.get(0))) {
+            kept = List.of(kept.get(0), ownerId);
+        }
         TaskReview.Builder changed = review.toBuilder().clearUserIds().clearUsers().addAllUserIds(kept);
         kept.forEach(id -> changed.addUsers(User.newBuilder().setId(id)));
         return changed.build();

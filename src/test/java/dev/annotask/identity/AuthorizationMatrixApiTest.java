@@ -92,13 +92,13 @@ class AuthorizationMatrixApiTest {
             """;
 
     /**
-     * Rows whose refusals are rules of the {@code integrity} branch, not merged here yet: a
-     * worker-and-reviewer never reviews their own labeling, and a labeler does not change or
-     * delete task annotations of work they already turned in (both 54103). Until that branch
-     * merges, these rows fail on exactly those cells (both, worker): the table already holds
-     * the rule.
+     * Rows whose refusals are the rules of labeling integrity (docs/ARCHITECTURE.md, "Nobody
+     * reviews their own work" and "Turned-in work is frozen"): a worker-and-reviewer never
+     * reviews their own labeling, and a labeler does not change or delete task annotations of
+     * work they turned in (both 54103). Written when those rules were still on the
+     * {@code integrity} branch; listed so that a failure of these rows names the rule broken.
      */
-    static final Set<String> AWAITING_INTEGRITY_BRANCH = Set.of(
+    static final Set<String> INTEGRITY_RULES = Set.of(
             "review: REVIEW_APPROVE wr's turned-in work",
             "review: REVIEW_REQUEST_CHANGES wr's turned-in work",
             "review: REVIEW_REJECT wr's turned-in work",
@@ -154,7 +154,7 @@ class AuthorizationMatrixApiTest {
     @Test
     void everyRowHasACallAndEveryCallARow() {
         assertThat(rows()).extracting(Row::label).containsExactlyElementsOf(CALLS.keySet());
-        assertThat(CALLS.keySet()).containsAll(AWAITING_INTEGRITY_BRANCH);
+        assertThat(CALLS.keySet()).containsAll(INTEGRITY_RULES);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -170,9 +170,9 @@ class AuthorizationMatrixApiTest {
                         + reply.status().getDescription() + ": " + reply.status().getDetails());
             }
         }
-        String pending = AWAITING_INTEGRITY_BRANCH.contains(row.label())
-                ? " (a rule of the integrity branch: fails until it merges)" : "";
-        assertThat(wrong).as(row.label() + pending).isEmpty();
+        String rule = INTEGRITY_RULES.contains(row.label())
+                ? " (labeling integrity: no self-review, turned-in work frozen for its labeler)" : "";
+        assertThat(wrong).as(row.label() + rule).isEmpty();
     }
 
     private static final Map<String, BiFunction<MatrixWorld, Who, ApiClient.Reply<BaseResponse>>> CALLS = calls();

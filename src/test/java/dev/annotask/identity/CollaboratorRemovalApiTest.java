@@ -276,6 +276,23 @@ class CollaboratorRemovalApiTest {
     }
 
     @Test
+    void whenTheOneReviewerLeftAlsoLabelsTheOwnerJoinsTheReviewers() {
+        app.postInputs(1);
+        String taskId = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\",\"w2\"]}",
+                "{\"strategy\":\"MANUAL\",\"user_ids\":[\"r1\",\"w2\"]}");
+        labelAll(labeler("w2"), taskId);
+
+        remove("r1");
+
+        DataFixtures.assertReviewers(task(taskId), "w2", LabelingWorld.OWNER);
+        assertThat(reviewStart(labeler("w2"), taskId)).as("nobody reviews their own labeling").isEmpty();
+        List<TaskAssignment> queue = reviewStart(owner(), taskId);
+        assertThat(queue).extracting(a -> a.getWorker().getUser().getId()).containsExactly("w2");
+        assertThat(approve(owner(), taskId, queue))
+                .allSatisfy(a -> assertThat(a.getStatus().getCodeValue()).isEqualTo(ASSIGNMENT_SUCCESS));
+    }
+
+    @Test
     void whenEveryReviewerMustApproveOnlyTheListedReviewersCount() {
         app.postInputs(2);
         String taskId = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}",
