@@ -147,14 +147,14 @@ public final class TaskStore {
     }
 
     /**
-     * Replaces the task's definition and status. {@code byOwner}: the owner set the status
-     * (PatchTasks), so it no longer counts as reached by itself; otherwise (a collaborator's
-     * removal) that mark stays.
+     * Replaces the task's definition and status. {@code statusSet}: a PatchTasks call set the
+     * status, so it no longer counts as reached by itself; otherwise (a collaborator's removal)
+     * that mark stays.
      */
-    void replace(Handle handle, StoredTask task, boolean byOwner) {
+    void replace(Handle handle, StoredTask task, boolean statusSet) {
         handle.createUpdate("""
                         UPDATE tasks SET spec = :spec, input_source_type = :sourceType, input_source_id = :sourceId,
-                               status = :status, modified_at = :modifiedAt""" + (byOwner ? ", auto_done = FALSE" : "")
+                               status = :status, modified_at = :modifiedAt""" + (statusSet ? ", auto_done = FALSE" : "")
                         + " WHERE app_uid = :app AND id = :id")
                 .bindMap(columns(task)).execute();
         handle.createUpdate("DELETE FROM task_members WHERE app_uid = :app AND task_id = :id")
