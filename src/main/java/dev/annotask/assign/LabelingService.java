@@ -261,8 +261,8 @@ public final class LabelingService {
     }
 
     /**
-     * After a task's definition changed (PatchTasks overwrite, a collaborator's removal; DESIGN
-     * rule 5), in the caller's transaction: see {@link Rebalance}.
+     * After a task's definition changed (PatchTasks overwrite, a collaborator's removal), in the
+     * caller's transaction: see {@link Rebalance}.
      */
     public void rebalance(Handle handle, StoredTask task, long now) {
         new Rebalance(annotations, consensus).run(handle, task, now);

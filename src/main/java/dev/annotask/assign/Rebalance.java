@@ -9,7 +9,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Brings a task's work in line with its new definition (PatchTasks overwrite, a collaborator's
- * removal; DESIGN rule 5), inside the transaction that stored it, with the task's row locked:
+ * removal; docs/ARCHITECTURE.md, "Changing who works on a task"), inside the transaction that
+ * stored it, with the task's row locked:
  * <ol>
  *   <li>finished work stays; pending work (leases included) that the definition no longer
  *       gives its worker is released, its slot offered again, and every worker's scan starts
