@@ -243,7 +243,7 @@ public final class LabelingService {
     }
 
     /**
-     * DESIGN rule 3: a deterministic share {@code sample_percentage} of each labeler's
+     * MANUAL review sampling (docs/ARCHITECTURE.md, "Turning work in"): a deterministic share {@code sample_percentage} of each labeler's
      * submissions goes to review (0 or unset = all), chosen by a hash of task, input and worker.
      */
     static boolean sampledForReview(StoredTask task, Assignment assignment) {

@@ -8,7 +8,7 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * A task's progress counters and its completion (DESIGN rule 4), kept up to date inside the
+ * A task's progress counters and its completion (docs/ARCHITECTURE.md, "Progress and completion"), kept up to date inside the
  * transactions that change assignments, so that reading progress never scans the task.
  *
  * <p>Counters: <em>taken</em> = inputs someone holds or held to the end (an input whose

@@ -44,7 +44,7 @@ public enum SqlDialect {
      * The SQLite URL for a database file, with the pragmas every connection needs: WAL so
      * readers never wait for the writer, foreign keys (off by default in SQLite), a busy
      * timeout, and IMMEDIATE transactions so two read-then-write transactions queue instead
-     * of one failing at once with SQLITE_BUSY (measured in spec/stack.md section 3); and
+     * of one failing at once with SQLITE_BUSY (with the default DEFERRED mode, one of two read-then-write transactions fails at once despite the busy timeout); and
      * checkpoints left to a background thread ({@link WalCheckpoints}).
      */
     public static String sqliteUrl(Path file) {

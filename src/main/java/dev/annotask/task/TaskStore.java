@@ -164,7 +164,7 @@ public final class TaskStore {
 
     /**
      * Puts tasks that completed by themselves back in progress when inputs join their source
-     * (DESIGN rule 4). A task the owner closed stays closed.
+     * (docs/ARCHITECTURE.md, "Progress and completion"). A task the owner closed stays closed.
      */
     public void reopenCompleted(String appUid, Collection<String> datasetIds) {
         String byDataset = datasetIds.isEmpty() ? "" : " OR (input_source_type = :dataset AND input_source_id IN (<ids>))";
