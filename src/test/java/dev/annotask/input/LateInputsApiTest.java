@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Inputs that join a task's source after a labeler's scan went past are still offered to that
- * labeler (docs/ARCHITECTURE.md, "The labeling workflow"): an old input added to a dataset later, and, on PostgreSQL, an input
- * whose transaction commits after one that another node began later.
+ * labeler (docs/ARCHITECTURE.md, "The labeling workflow"): an old input added to a dataset
+ * later, and, on PostgreSQL, an input whose transaction commits after one that another node
+ * began later.
  */
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
