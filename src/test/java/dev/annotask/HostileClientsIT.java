@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The built jar at the heap the README gives it ({@code -Xmx256m}), under hostile clients:
+ * The built jar run as the README runs it ({@code -Xmx256m}), under hostile clients:
  * floods of made-up UI names, bodies without a key or over the limit, several uploads just
  * under the limit at once, hundreds of connections trickling their bodies. Each must leave the
  * server answering, and its memory (peak RSS) under 512 MiB. Prints what it measures (upload
@@ -55,8 +55,7 @@ class HostileClientsIT {
     @BeforeAll
     static void start() {
         data = TestDatabases.tempDirectory();
-        server = ServerProcess.startWithJvmOptions(List.of("-Xmx256m"), "--data", data.toString(),
-                "--admin-token", RunningServer.ADMIN_TOKEN);
+        server = ServerProcess.startAsDocumented("--data", data.toString(), "--admin-token", RunningServer.ADMIN_TOKEN);
         api = server.client();
         String owner = new Fixtures(api).createUserWithToken("owner");
         pets = DataFixtures.newApp(api, "owner", owner, "pets");
