@@ -57,7 +57,14 @@ public final class MediaHandler implements Handler {
             plain(ctx, 404, "not found");
             return;
         }
-        try (MemoryBudget.Reservation held = reserve(input.get().byteSize())) {
+        MemoryBudget.Reservation held;
+        try {
+            held = reserve(input.get().byteSize());
+        } catch (TimeoutException e) {
+            plain(ctx, 503, "busy; retry later");
+            return;
+        }
+        try {
             Optional<byte[]> bytes = inputs.bytes(appUid, inputId);
             if (bytes.isEmpty()) {
                 plain(ctx, 404, "not found");
@@ -75,14 +82,16 @@ public final class MediaHandler implements Handler {
             // reservation is.
             ctx.res().setContentLength(bytes.get().length);
             ctx.res().getOutputStream().write(bytes.get());
-        } catch (TimeoutException e) {
-            plain(ctx, 503, "busy; retry later");
         } catch (IOException e) {
             // The client went away while the bytes were being written; nothing left to answer.
+        } finally {
+            if (held != null) {
+                held.close();
+            }
         }
     }
 
-    /** A share of the budget for this many bytes, or null for small ones (try-with-resources skips it). */
+    /** A share of the budget for this many bytes, or null for small ones, which need none. */
     private MemoryBudget.Reservation reserve(long bytes) throws TimeoutException {
         return bytes <= MemoryBudget.UNRESERVED_BYTES ? null
                 : budget.reserveWithin(Math.min(bytes, budget.capacity()), RequestLimits.MAX_MEMORY_WAIT);
