@@ -5,10 +5,14 @@ import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.annotask.annotation.AnnotationRpcs;
 import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.Dispatcher;
+import dev.annotask.api.MemoryBudget;
+import dev.annotask.api.TransportLimits;
 import dev.annotask.api.RpcMethod;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.grpc.GrpcServer;
 import dev.annotask.api.rest.RestGateway;
+import dev.annotask.api.rest.RestIntake;
+import dev.annotask.api.rest.StatusErrorHandler;
 import dev.annotask.assign.AssignmentRpcs;
 import dev.annotask.assign.CountRpcs;
 import dev.annotask.assign.LabelingService;
@@ -59,6 +63,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -85,7 +90,11 @@ public final class AnnotaskServer implements AutoCloseable {
             AdminProto.getDescriptor().findServiceByName("Admin"),
             MediaProto.getDescriptor().findServiceByName("Media"));
     private static final long GRACEFUL_STOP_MILLIS = 20_000;
-    private static final long MAX_REQUEST_BYTES = 128L * 1024 * 1024;
+    /**
+     * Open connections at most; beyond, new ones wait in the kernel's queue and idle ones are
+     * closed sooner. Each costs a few KiB, a buffer more while a request is being read.
+     */
+    private static final int MAX_CONNECTIONS = 4096;
 
     /**
      * Jetty reuses header fields seen earlier on a connection and, by default, matches their
@@ -178,16 +187,22 @@ public final class AnnotaskServer implements AutoCloseable {
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock);
         Dispatcher dispatcher = new Dispatcher(registry, accessControl, operations.meters());
         RestGateway gateway = new RestGateway(registry, dispatcher, schemaFiles());
+        MemoryBudget memory = new MemoryBudget(TransportLimits.MEMORY_BUDGET_BYTES);
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            cfg.http.maxRequestSize = TransportLimits.MAX_REQUEST_BYTES;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.httpPort();
             // Every answer is typed by its Content-Type; browsers must not guess another.
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(GRACEFUL_STOP_MILLIS);
-                server.setHandler(new GracefulHandler(server.getHandler()));
+                // Javalin puts its servlet context inside the innermost wrapper, so after RestIntake.
+                RestIntake intake = new RestIntake(gateway, accessControl, memory);
+                intake.setHandler(server.getHandler());
+                server.setHandler(new GracefulHandler(intake));
+                server.setErrorHandler(new StatusErrorHandler(gateway));
+                server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
                 server.addEventListener(EXACT_HEADER_VALUES);
             });
             cfg.routes.get("/healthz", operations::health);
@@ -197,7 +212,7 @@ public final class AnnotaskServer implements AutoCloseable {
             UiAssets ui = new UiAssets();
             cfg.routes.get("/", ui);
             cfg.routes.get(UiAssets.PREFIX + "*", ui);
-            cfg.routes.get(MediaHandler.PATH, new MediaHandler(inputs, mediaUrls));
+            cfg.routes.get(MediaHandler.PATH, new MediaHandler(inputs, mediaUrls, memory));
             for (HandlerType verb : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                     HandlerType.DELETE)) {
                 cfg.routes.addHttpHandler(verb, "/*", gateway);
@@ -206,7 +221,8 @@ public final class AnnotaskServer implements AutoCloseable {
         try {
             http.start();
             if (config.grpcPort() != 0) {
-                grpc = GrpcServer.start(config.host(), Math.max(config.grpcPort(), 0), SERVICES, registry, dispatcher);
+                grpc = GrpcServer.start(config.host(), Math.max(config.grpcPort(), 0), SERVICES, registry, dispatcher,
+                        accessControl, memory);
             }
             bootstrap(keys);
         } catch (RuntimeException e) {

@@ -6,7 +6,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The description text and HTTP code of each status code, as spec section 4 gives them.
+ * The description text and HTTP code of each status code, as Clarifai gives them (its status codes and the HTTP code each travels with).
  *
  * <p>Descriptions are Clarifai's documented texts where one exists (clients and tests compare
  * them verbatim), otherwise a plain rendering of the name. HTTP codes follow the observed or

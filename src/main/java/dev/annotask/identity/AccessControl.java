@@ -73,6 +73,20 @@ public final class AccessControl {
         return caller;
     }
 
+    /**
+     * Refuses, as {@link #authorize} would, a call of an RPC that needs a key when the
+     * credential is missing, malformed, unknown or expired. Transports ask this before they
+     * read a request's body, which cannot be authorized in full until it is read (it names
+     * the app).
+     *
+     * @throws ApiException with the status {@link #authorize} gives for the same credential
+     */
+    public void requireKnownKey(String authorization, AccessRule rule) {
+        if (rule.auth() != AccessRule.Auth.NONE) {
+            authenticate(authorization);
+        }
+    }
+
     private ApiKey authenticate(String authorization) {
         if (authorization == null || !authorization.startsWith(SCHEME)
                 || authorization.substring(SCHEME.length()).isBlank()) {

@@ -127,7 +127,7 @@ public final class InputRpcs {
         Validation.requireDistinct(field + ".dataset_ids", wire.getDatasetIdsList());
         Input input = new Input(appUid, id, Json.write(InputData.withoutBytes(data)), bytes.size(),
                 StatusCode.INPUT_SUCCESS.getNumber(), now, now);
-        return new InputStore.NewInput(input, bytes.isEmpty() ? null : bytes.toByteArray(), wire.getDatasetIdsList());
+        return new InputStore.NewInput(input, bytes.isEmpty() ? null : InputData.array(bytes), wire.getDatasetIdsList());
     }
 
     MultiInputResponse listInputs(Caller caller, ListInputsRequest request) {

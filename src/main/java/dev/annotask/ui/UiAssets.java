@@ -20,13 +20,17 @@ import java.util.regex.Pattern;
  * with the user's key.
  *
  * <p>Files are read once and kept with an ETag; {@code no-cache} makes the browser revalidate,
- * so a new jar's UI shows at the next load while unchanged files cost a 304. Names are checked
- * against a strict pattern before the classpath is asked, so no path can escape {@code ui/}.
- * Thread-safe.
+ * so a new jar's UI shows at the next load while unchanged files cost a 304. Only files found
+ * are kept, so the cache holds at most the jar's own UI files: a name that is not there is
+ * looked up again each time rather than remembered, since anyone may ask for any number of
+ * made-up names (docs/DEPLOYMENT.md, "Limits and hostile clients"). Names are checked against a
+ * strict pattern and a length limit before the classpath is asked, so no path can escape
+ * {@code ui/}. Thread-safe.
  */
 public final class UiAssets implements Handler {
     public static final String PREFIX = "/ui/";
     private static final String ROOT = "ui/";
+    private static final int MAX_NAME_LENGTH = 200;
     private static final Pattern SAFE_NAME = Pattern.compile("([a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_.-]*\\.[a-z0-9]+");
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
@@ -44,17 +48,14 @@ public final class UiAssets implements Handler {
             + "media-src 'self' http: https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
             + "form-action 'self'";
 
-    private record Asset(byte[] bytes, String type, String etag) {
+    record Asset(byte[] bytes, String type, String etag) {
     }
 
-    private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+    private final Map<String, Asset> files = new ConcurrentHashMap<>();
 
     @Override
     public void handle(Context ctx) {
-        String path = ctx.path();
-        String name = path.equals("/") ? "index.html" : path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
-        Optional<Asset> asset = SAFE_NAME.matcher(name).matches() ? cache.computeIfAbsent(name, UiAssets::load)
-                : Optional.empty();
+        Optional<Asset> asset = asset(ctx.path());
         ctx.header("X-Content-Type-Options", "nosniff");
         if (asset.isEmpty()) {
             ctx.status(404).contentType("text/plain; charset=utf-8").result("not found\n");
@@ -72,6 +73,27 @@ public final class UiAssets implements Handler {
             return;
         }
         ctx.status(200).contentType(found.type()).result(found.bytes());
+    }
+
+    /** The file a request path names, if the jar has it. */
+    Optional<Asset> asset(String path) {
+        String name = path.equals("/") ? "index.html" : path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
+        return name.length() <= MAX_NAME_LENGTH && SAFE_NAME.matcher(name).matches() ? find(name) : Optional.empty();
+    }
+
+    private Optional<Asset> find(String name) {
+        Asset known = files.get(name);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Asset> loaded = load(name);
+        loaded.ifPresent(asset -> files.putIfAbsent(name, asset));
+        return loaded;
+    }
+
+    /** Number of files kept (the jar's UI files asked for so far; never more than those). */
+    int cachedFiles() {
+        return files.size();
     }
 
     private static Optional<Asset> load(String name) {

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,12 +49,28 @@ public final class ServerProcess implements AutoCloseable {
 
     /** One node whose JVM gets these options instead of the default heap limit (benchmarks). */
     public static ServerProcess startWithJvmOptions(List<String> jvmOptions, String... serveArgs) {
-        ServerProcess node = launch(jvmOptions, serveArgs);
+        ServerProcess node = launch(jvmOptions, Map.of(), serveArgs);
+        node.awaitStarted();
+        return node;
+    }
+
+    /**
+     * One node run exactly as the README runs it: {@code MALLOC_ARENA_MAX=2 java -Xmx256m -jar …}
+     * (docs/DEPLOYMENT.md, "Memory", says why both), for tests of what the documented
+     * configuration holds.
+     */
+    public static ServerProcess startAsDocumented(String... serveArgs) {
+        ServerProcess node = launch(List.of("-Xmx256m"), Map.of("MALLOC_ARENA_MAX", "2"), serveArgs);
         node.awaitStarted();
         return node;
     }
 
     private static ServerProcess launch(List<String> jvmOptions, String... serveArgs) {
+        return launch(jvmOptions, Map.of(), serveArgs);
+    }
+
+    private static ServerProcess launch(List<String> jvmOptions, Map<String, String> environment,
+                                        String... serveArgs) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0",
@@ -61,6 +78,7 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(List.of(serveArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("ANNOTASK_"));
+        builder.environment().putAll(environment);
         try {
             return new ServerProcess(builder.start());
         } catch (IOException e) {

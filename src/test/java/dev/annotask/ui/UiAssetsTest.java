@@ -72,6 +72,35 @@ class UiAssetsTest {
     }
 
     @Test
+    void madeUpNamesAreNotRemembered() {
+        UiAssets ui = new UiAssets();
+        String padding = "x".repeat(7000);
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(ui.asset("/ui/made-up-" + i + padding + ".js")).isEmpty();
+            assertThat(ui.asset("/ui/made-up-" + i + ".js")).isEmpty();
+        }
+        assertThat(ui.cachedFiles()).isZero();
+
+        assertThat(ui.asset("/ui/app.css")).isPresent();
+        assertThat(ui.asset("/")).isPresent();
+        assertThat(ui.cachedFiles()).isEqualTo(2);
+    }
+
+    @Test
+    void theServerAnswersAfterAFloodOfMisses() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String padding = "y".repeat(7000);
+        for (int i = 0; i < 2_000; i++) {
+            HttpResponse<Void> miss = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.server().httpPort() + "/ui/flood-" + i + padding + ".js")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(miss.statusCode()).isEqualTo(404);
+        }
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(get("/ui/app.css").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theApiAndOpsRoutesAreUntouched() {
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
         assertThat(get("/metrics").statusCode()).isEqualTo(200);

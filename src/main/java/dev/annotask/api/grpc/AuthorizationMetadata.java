@@ -30,7 +30,8 @@ final class AuthorizationMetadata implements ServerInterceptor {
         return VALUE.get();
     }
 
-    private static String authorization(Metadata headers) {
+    /** The call's single {@code authorization} value, or null when absent or given twice. */
+    static String authorization(Metadata headers) {
         Iterable<String> values = headers.getAll(AUTHORIZATION);
         if (values == null) {
             return null;

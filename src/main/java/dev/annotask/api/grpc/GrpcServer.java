@@ -2,8 +2,11 @@ package dev.annotask.api.grpc;
 
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.annotask.api.Dispatcher;
+import dev.annotask.api.MemoryBudget;
+import dev.annotask.api.TransportLimits;
 import dev.annotask.api.RpcMethod;
 import dev.annotask.api.RpcRegistry;
+import dev.annotask.identity.AccessControl;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -26,14 +29,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through the same {@link Dispatcher} the REST gateway calls, plus server reflection (v1 and
  * v1alpha) so {@code grpcurl} can list and call it. TLS is left to a proxy in front, as for HTTP.
  *
- * <p>Inbound messages may be up to 128 MiB, what Clarifai's own channels accept. Handlers
- * block on the database, so calls run on a bounded pool of our own instead of gRPC's
- * unbounded default one; calls beyond it queue. Start and stop from one thread; serving is
- * thread-safe.
+ * <p>Inbound messages may be as large as a REST body, {@link TransportLimits#MAX_REQUEST_BYTES}
+ * (Clarifai's channels accept 128 MiB, more than the documented heap holds several times); a
+ * call's key is checked before its message is read ({@link KeyFirst}), and a large message is
+ * parsed only within a share of the {@link MemoryBudget} (docs/DEPLOYMENT.md, "Limits
+ * and hostile clients"). Handlers block on the database, so calls run on a bounded pool of our own instead
+ * of gRPC's unbounded default one; calls beyond it queue. Start and stop from one thread;
+ * serving is thread-safe.
  */
 public final class GrpcServer {
-    /** Clarifai's channels accept 128 MiB messages (spec section 8), so we accept as much. */
-    public static final int MAX_INBOUND_MESSAGE_BYTES = 128 * 1024 * 1024;
+    public static final int MAX_INBOUND_MESSAGE_BYTES = TransportLimits.MAX_REQUEST_BYTES;
+    /** Streams one connection may have open at once (HTTP/2's customary minimum). */
+    private static final int MAX_CALLS_PER_CONNECTION = 100;
     private static final int HANDLER_THREADS = 64;
 
     private final Server server;
@@ -50,16 +57,18 @@ public final class GrpcServer {
      * @param port the port to listen on; 0 picks a free one
      */
     public static GrpcServer start(String host, int port, List<ServiceDescriptor> services, RpcRegistry registry,
-                                   Dispatcher dispatcher) {
+                                   Dispatcher dispatcher, AccessControl accessControl, MemoryBudget budget) {
         ExecutorService handlers = handlerPool();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .executor(handlers)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
                 .intercept(new AuthorizationMetadata())
+                .intercept(new KeyFirst(registry.methods(), accessControl, dispatcher))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(legacyReflection());
         methodsByService(services, registry).forEach((service, methods) ->
-                builder.addService(ServiceBinding.of(service, methods, dispatcher)));
+                builder.addService(ServiceBinding.of(service, methods, dispatcher, budget)));
         try {
             return new GrpcServer(builder.build().start(), handlers);
         } catch (IOException e) {

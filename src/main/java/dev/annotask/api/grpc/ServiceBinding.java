@@ -3,7 +3,11 @@ package dev.annotask.api.grpc;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.Message;
 import dev.annotask.api.Dispatcher;
+import dev.annotask.api.MemoryBudget;
 import dev.annotask.api.RpcMethod;
+import dev.annotask.proto.api.status.StatusCode;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.ServerCallHandler;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerServiceDefinition;
@@ -32,36 +36,79 @@ final class ServiceBinding {
     }
 
     /** The service's definition; {@code methods} must be exactly the service's RPCs. */
-    static ServerServiceDefinition of(ServiceDescriptor service, Collection<RpcMethod> methods, Dispatcher dispatcher) {
+    static ServerServiceDefinition of(ServiceDescriptor service, Collection<RpcMethod> methods, Dispatcher dispatcher,
+                                      MemoryBudget budget) {
         Map<RpcMethod, MethodDescriptor<ParsedRequest, Message>> descriptors = new LinkedHashMap<>();
         io.grpc.ServiceDescriptor.Builder grpcService = io.grpc.ServiceDescriptor.newBuilder(service.getFullName())
                 .setSchemaDescriptor(new SchemaDescriptors.OfService(service));
         for (RpcMethod method : methods) {
-            descriptors.put(method, descriptor(method));
+            descriptors.put(method, descriptor(method, budget));
             grpcService.addMethod(descriptors.get(method));
         }
         ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(grpcService.build());
         descriptors.forEach((method, descriptor) -> definition.addMethod(descriptor,
-                ServerCalls.asyncUnaryCall((request, responses) -> {
+                releasingMemory(ServerCalls.asyncUnaryCall((request, responses) -> {
                     if (request.failure() != null) {
                         responses.onError(request.failure().asRuntimeException());
                         return;
                     }
-                    responses.onNext(dispatcher.call(method, AuthorizationMetadata.current(), request.message())
-                            .response());
+                    Dispatcher.Result result = request.busy()
+                            ? dispatcher.reject(method, StatusCode.TRY_AGAIN,
+                                    "the server is busy with other large requests; retry later")
+                            : dispatcher.call(method, AuthorizationMetadata.current(), request.message());
+                    responses.onNext(result.response());
                     responses.onCompleted();
-                })));
+                }))));
         return definition.build();
     }
 
-    private static MethodDescriptor<ParsedRequest, Message> descriptor(RpcMethod method) {
+    /** Gives back the memory a request's message held once its call is over, however it ended. */
+    private static ServerCallHandler<ParsedRequest, Message> releasingMemory(
+            ServerCallHandler<ParsedRequest, Message> handler) {
+        return (call, headers) -> new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+                handler.startCall(call, headers)) {
+            private ParsedRequest received;
+
+            @Override
+            public void onMessage(ParsedRequest message) {
+                received = message;
+                super.onMessage(message);
+            }
+
+            @Override
+            public void onComplete() {
+                try {
+                    super.onComplete();
+                } finally {
+                    release();
+                }
+            }
+
+            @Override
+            public void onCancel() {
+                try {
+                    super.onCancel();
+                } finally {
+                    release();
+                }
+            }
+
+            private void release() {
+                if (received != null) {
+                    received.release();
+                }
+            }
+        };
+    }
+
+    private static MethodDescriptor<ParsedRequest, Message> descriptor(RpcMethod method, MemoryBudget budget) {
         if (method.descriptor().isClientStreaming() || method.descriptor().isServerStreaming()) {
             throw new IllegalStateException(method.fullName() + " streams; only unary RPCs are served");
         }
         return MethodDescriptor.<ParsedRequest, Message>newBuilder()
                 .setType(MethodType.UNARY)
                 .setFullMethodName(method.fullName())
-                .setRequestMarshaller(ParsedRequest.marshaller(method.requestPrototype()))
+                .setRequestMarshaller(ParsedRequest.marshaller(method.requestPrototype(), budget))
                 .setResponseMarshaller(ProtoUtils.marshaller(method.responsePrototype()))
                 .setSchemaDescriptor(new SchemaDescriptors.OfMethod(method.descriptor()))
                 .build();

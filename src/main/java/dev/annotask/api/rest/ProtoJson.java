@@ -90,6 +90,9 @@ final class ProtoJson {
         if (problem.isPresent()) {
             throw new InvalidProtocolBufferException(problem.get());
         }
+        // A JSON tree takes about 15 times its text in heap; let this one go before JsonFormat
+        // builds its own, so the two are never held at once (TransportLimits.JSON_HEAP_FACTOR).
+        tree = null;
         parser.merge(json, builder);
         fillUnset(builder, field -> field.getOptions().hasExtension(ExtensionProto.clDefaultFloat)
                 ? field.getOptions().getExtension(ExtensionProto.clDefaultFloat) : null);

@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Dispatcher;
+import dev.annotask.api.RpcMethod;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.proto.api.status.BaseResponse;
@@ -14,9 +15,11 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * REST as a gateway onto the RPCs, driven by their {@code google.api.http} bindings: finds the
@@ -24,7 +27,9 @@ import java.util.Map;
  * wins over a {@code user_app_id} the client repeated in body or query), calls the
  * {@link Dispatcher}, and prints the response. No RPC has route code of its own.
  *
- * <p>Every answer, errors included, is a JSON body of the RPC's response type, because the
+ * <p>The body was read before this handler runs, by {@link RestIntake}, which leaves it as a
+ * {@link TranscodedBody} in a request attribute; the gateway never reads the request stream.
+ * Every answer, errors included, is a JSON body of the RPC's response type, because the
  * official clients read only the body; the HTTP code is set too, for everyone else. A path
  * that names no RPC answers a {@code BaseResponse}. Thread-safe.
  */
@@ -34,7 +39,10 @@ public final class RestGateway implements Handler {
      * key's secret once), so no browser or proxy may keep a copy: {@code Cache-Control: no-store}
      * on all of them rather than a list of RPCs that could fall behind.
      */
-    private static final String NO_STORE = "no-store";
+    static final String NO_STORE = "no-store";
+
+    /** The request attribute under which {@link RestIntake} leaves the body it read. */
+    static final String BODY_ATTRIBUTE = "dev.annotask.rest.body";
 
     private final RouteTable routes;
     private final Dispatcher dispatcher;
@@ -46,17 +54,20 @@ public final class RestGateway implements Handler {
         this.json = new ProtoJson(schemaFiles);
     }
 
+    /** An answer written by the transport itself, before any RPC runs. */
+    record Answer(int httpStatus, String json) {
+    }
+
     @Override
     public void handle(Context ctx) {
-        String verb = ctx.method().name();
+        // The verb of the request line: Javalin's ctx.method() would honour X-HTTP-Method-Override.
+        String verb = ctx.req().getMethod();
         RouteTable.Lookup lookup = routes.find(verb, decodePath(ctx.path()));
         if (lookup.route().isEmpty()) {
-            if (lookup.otherVerb().isPresent()) {
-                write(ctx, dispatcher.reject(lookup.otherVerb().get().method(), StatusCode.CONN_METHOD_NOT_ALLOWED,
-                        verb + " is not allowed on " + ctx.path()));
-            } else {
-                writeNotFound(ctx, verb);
-            }
+            Answer answer = lookup.otherVerb().isPresent()
+                    ? methodNotAllowed(lookup.otherVerb().get().method(), verb, ctx.path())
+                    : notFound(verb, ctx.path());
+            write(ctx, answer.httpStatus(), answer.json());
             return;
         }
         Route route = lookup.route().get();
@@ -71,18 +82,17 @@ public final class RestGateway implements Handler {
         } catch (ApiException e) {
             result = dispatcher.reject(route.method(), e.code(), e.details());
         }
-        write(ctx, result);
+        write(ctx, result.httpStatus(), json.print(result.response()));
     }
 
     private Message transcode(Context ctx, Route route, Map<String, String> variables)
             throws InvalidProtocolBufferException {
         Message.Builder builder = route.method().requestPrototype().newBuilderForType();
         if ("*".equals(route.body())) {
-            // Decoded as UTF-8 whatever the header says: the Java client sends "charset=utf8",
-            // which is not a Java charset name.
-            String body = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
-            if (!body.isBlank()) {
-                json.merge(body, builder);
+            TranscodedBody body = ctx.attribute(BODY_ATTRIBUTE);
+            if (body != null && !body.json().isBlank()) {
+                json.merge(body.json(), builder);
+                body.restore(builder);
             }
         }
         for (Map.Entry<String, List<String>> parameter : ctx.queryParamMap().entrySet()) {
@@ -96,22 +106,64 @@ public final class RestGateway implements Handler {
         return builder.build();
     }
 
-    private static String decodePath(String rawPath) {
-        return URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    /** Whether the raw (still percent-encoded) path is the API's: its first segment is {@code v2}. */
+    boolean isApiPath(String rawPath) {
+        return Arrays.stream(decodePath(rawPath).split("/")).filter(s -> !s.isEmpty()).findFirst()
+                .map("v2"::equals).orElse(false);
     }
 
-    private void write(Context ctx, Dispatcher.Result result) {
+    private static void write(Context ctx, int httpStatus, String json) {
         ctx.header("Cache-Control", NO_STORE);
-        ctx.status(result.httpStatus()).contentType("application/json").result(json.print(result.response()));
+        ctx.status(httpStatus).contentType("application/json").result(json);
     }
 
-    private void writeNotFound(Context ctx, String verb) {
+    /** The route of this verb and raw path when its binding takes the request body. */
+    Optional<Route> bodyRoute(String verb, String rawPath) {
+        return routes.find(verb, decodePath(rawPath)).route().filter(route -> "*".equals(route.body()));
+    }
+
+    /** A refusal in the method's response type, with this HTTP code. */
+    Answer refuse(RpcMethod method, StatusCode code, String details, int httpStatus) {
+        return new Answer(httpStatus, json.print(dispatcher.reject(method, code, details).response()));
+    }
+
+    /** CONN_METHOD_NOT_ALLOWED for a verb the API does not use, in the path's response type if it has one. */
+    Answer verbNotAllowed(String verb, String rawPath) {
+        RouteTable.Lookup lookup = routes.find("GET", decodePath(rawPath));
+        Optional<Route> any = lookup.route().or(lookup::otherVerb);
+        if (any.isPresent()) {
+            return methodNotAllowed(any.get().method(), verb, rawPath);
+        }
+        return baseResponse(StatusCode.CONN_METHOD_NOT_ALLOWED, verb + " is not allowed on " + rawPath);
+    }
+
+    /** A status-only answer, for requests that name no RPC or never got as far as naming one. */
+    Answer baseResponse(StatusCode code, String details) {
+        return baseResponse(code, details, StatusCodes.httpCode(code));
+    }
+
+    Answer baseResponse(StatusCode code, String details, int httpStatus) {
         BaseResponse response = BaseResponse.newBuilder()
-                .setStatus(StatusCodes.status(StatusCode.CONN_DOES_NOT_EXIST, "no API endpoint for " + verb + " " + ctx.path())
-                        .toBuilder().setReqId(Ids.newId()))
+                .setStatus(StatusCodes.status(code, details).toBuilder().setReqId(Ids.newId()))
                 .build();
-        ctx.header("Cache-Control", NO_STORE);
-        ctx.status(StatusCodes.httpCode(StatusCode.CONN_DOES_NOT_EXIST)).contentType("application/json")
-                .result(json.print(response));
+        return new Answer(httpStatus, json.print(response));
+    }
+
+    private Answer methodNotAllowed(RpcMethod method, String verb, String path) {
+        Dispatcher.Result result = dispatcher.reject(method, StatusCode.CONN_METHOD_NOT_ALLOWED,
+                verb + " is not allowed on " + path);
+        return new Answer(result.httpStatus(), json.print(result.response()));
+    }
+
+    private Answer notFound(String verb, String path) {
+        return baseResponse(StatusCode.CONN_DOES_NOT_EXIST, "no API endpoint for " + verb + " " + path);
+    }
+
+    private static String decodePath(String rawPath) {
+        try {
+            return URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return rawPath; // a broken escape (Jetty refuses those first): matches no route
+        }
     }
 }

@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.annotask.proto.api.Data;
+import dev.annotask.proto.api.Image;
+import dev.annotask.proto.api.Input;
 import dev.annotask.proto.api.ListStatusCodesRequest;
+import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.proto.api.MultiStatusCodeResponse;
+import dev.annotask.proto.api.PostInputsRequest;
+import dev.annotask.proto.api.UserAppIDSet;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.GrpcClient;
 import dev.annotask.testing.RunningServer;
@@ -25,6 +31,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +40,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the gRPC server promises beyond the RPCs themselves: reflection for grpcurl, 128 MiB
- * inbound messages, and gRPC errors only for what never reaches a handler. Independent of
- * the database, so it runs on SQLite only.
+ * What the gRPC server promises beyond the RPCs themselves: reflection for grpcurl, inbound
+ * messages up to the request size limit (several at once), a call without a known key answered
+ * before its message is read, and gRPC errors only for what never reaches a handler.
+ * Independent of the database, so it runs on SQLite only.
  */
 class GrpcServerTest {
     private static final int MIB = 1024 * 1024;
@@ -67,18 +75,45 @@ class GrpcServerTest {
     }
 
     @Test
-    void aRequestOf120MibIsAccepted() {
-        MultiStatusCodeResponse response = grpc.call("ListStatusCodes", paddedTo(120 * MIB),
-                MultiStatusCodeResponse.getDefaultInstance(), null);
-        assertThat(response.getStatus().getCodeValue()).isEqualTo(10000);
+    void requestsJustUnderTheLimitAreAcceptedSeveralAtOnce() throws Exception {
+        ListStatusCodesRequest large = paddedTo(GrpcServer.MAX_INBOUND_MESSAGE_BYTES - MIB);
+        List<CompletableFuture<MultiStatusCodeResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> grpc.call("ListStatusCodes", large,
+                    MultiStatusCodeResponse.getDefaultInstance(), null)));
+        }
+        for (CompletableFuture<MultiStatusCodeResponse> call : calls) {
+            assertThat(call.get(60, TimeUnit.SECONDS).getStatus().getCodeValue()).isEqualTo(10000);
+        }
     }
 
     @Test
     void aRequestOverTheLimitIsRefusedByTheTransport() {
-        assertThatThrownBy(() -> grpc.call("ListStatusCodes", paddedTo(128 * MIB + 1024),
+        assertThatThrownBy(() -> grpc.call("ListStatusCodes", paddedTo(GrpcServer.MAX_INBOUND_MESSAGE_BYTES + 1024),
                 MultiStatusCodeResponse.getDefaultInstance(), null))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    }
+
+    @Test
+    void aLargeMessageWithoutAKnownKeyIsAnsweredInTheRpcsResponseTypeBeforeItIsRead() {
+        PostInputsRequest upload = PostInputsRequest.newBuilder()
+                .setUserAppId(UserAppIDSet.newBuilder().setUserId("admin").setAppId("pets"))
+                .addInputs(Input.newBuilder().setData(Data.newBuilder().setImage(Image.newBuilder()
+                        .setBase64(UnsafeByteOperations.unsafeWrap(new byte[20 * MIB])))))
+                .build();
+
+        MultiInputResponse anonymous = grpc.call("PostInputs", upload, MultiInputResponse.getDefaultInstance(), null);
+        MultiInputResponse unknown = grpc.call("PostInputs", upload, MultiInputResponse.getDefaultInstance(), "nope");
+
+        assertThat(anonymous.getStatus().getCodeValue()).isEqualTo(11102);
+        assertThat(unknown.getStatus().getCodeValue()).isEqualTo(11008);
+        assertThat(unknown.getStatus().getReqId()).matches("[0-9a-f]{32}");
+        // A known key gets past the check to the dispatcher, on the same connection: the admin
+        // has no app "pets".
+        assertThat(grpc.call("PostInputs", upload.toBuilder().clearInputs().build(),
+                MultiInputResponse.getDefaultInstance(), RunningServer.ADMIN_TOKEN).getStatus().getCodeValue())
+                .isEqualTo(11101);
     }
 
     @Test
