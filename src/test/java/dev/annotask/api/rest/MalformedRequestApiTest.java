@@ -80,6 +80,8 @@ class MalformedRequestApiTest {
         assertThat(body.getStatus().getCodeValue()).as(response.body()).isIn(11100, 11102);
         assertThat(body.getStatus().getReqId()).matches("[0-9a-f]{32}");
         assertThat(response.body()).doesNotContain("Exception", "at org.", "<html");
+        assertThat(response.headers().get("cache-control")).as(what).isEqualTo("no-store");
+        assertThat(response.headers().get("x-content-type-options")).as(what).isEqualTo("nosniff");
     }
 
     @Test
@@ -90,6 +92,8 @@ class MalformedRequestApiTest {
                 assertThat(response.status()).as(verb + " " + path).isEqualTo(405);
                 assertThat(parse(response.body()).getStatus().getCodeValue()).as(response.body()).isEqualTo(11103);
                 assertThat(response.body()).contains(verb + " is not allowed");
+                assertThat(response.headers().get("cache-control")).isEqualTo("no-store");
+                assertThat(response.headers().get("x-content-type-options")).isEqualTo("nosniff");
             }
         }
     }
