@@ -99,7 +99,7 @@ public final class AnnotaskServer implements AutoCloseable {
     /**
      * Jetty reuses header fields seen earlier on a connection and, by default, matches their
      * values ignoring case, so "Authorization: key X" after "Key X" would read as "Key X".
-     * Clarifai rejects the lower-case scheme (spec section 4), so values must match exactly.
+     * Clarifai rejects the lower-case scheme (docs/COMPATIBILITY.md, "Auth"), so values must match exactly.
      */
     private static final LifeCycle.Listener EXACT_HEADER_VALUES = new LifeCycle.Listener() {
         @Override

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Turns an {@code Authorization} header and the ids in a request into a {@link Caller}, or
- * refuses with the status Clarifai gives for each failure (spec section 6):
+ * refuses with the status Clarifai gives for each failure (docs/COMPATIBILITY.md, "Wire behaviour"):
  * <ul>
  *   <li>missing or malformed header: 11102;</li>
  *   <li>unknown or expired key: 11008;</li>

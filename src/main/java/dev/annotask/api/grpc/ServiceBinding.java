@@ -24,7 +24,7 @@ import java.util.Map;
  *
  * <p>Built from our descriptors, never through clarifai-grpc's {@code V2Grpc}: that class
  * takes its marshallers from a JVM-wide switch the official client's JSON channel flips
- * (spec stack.md 2.4), and our wire must not depend on what else runs in the JVM.
+ * (docs/COMPATIBILITY.md, "Clarifai's official Java client"), and our wire must not depend on what else runs in the JVM.
  *
  * <p>Every RPC completes with gRPC {@code OK}; its outcome, failures included, is in the
  * response's {@code status}, as Clarifai answers. Only what never reaches a handler (an
