@@ -22,20 +22,34 @@ public final class DatasetMembers {
      * become visible in order on PostgreSQL too.
      */
     public static boolean add(Handle handle, String appUid, String datasetId, String inputId, long now) {
+        return addAll(handle, appUid, datasetId, List.of(inputId), now) == 1;
+    }
+
+    /**
+     * Adds the app's inputs among these ids to the dataset, those not members already, in
+     * their arrival order, with one statement whatever their number; returns how many joined.
+     * Places are given as in {@link #add}.
+     */
+    public static int addAll(Handle handle, String appUid, String datasetId, List<String> inputIds, long now) {
+        if (inputIds.isEmpty()) {
+            return 0;
+        }
         handle.createUpdate("UPDATE datasets SET input_count = input_count WHERE app_uid = :app AND id = :dataset")
                 .bind("app", appUid).bind("dataset", datasetId).execute();
         int joined = handle.createUpdate("""
                         INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
-                        SELECT :app, :dataset, i.id, :now,
-                               (SELECT COALESCE(MAX(d.input_seq), 0) + 1 FROM dataset_inputs d
-                                WHERE d.app_uid = :app AND d.dataset_id = :dataset)
-                        FROM inputs i WHERE i.app_uid = :app AND i.id = :input
+                        SELECT :app, :dataset, i.id, :now, last.input_seq + ROW_NUMBER() OVER (ORDER BY i.seq)
+                        FROM inputs i,
+                             (SELECT COALESCE(MAX(d.input_seq), 0) AS input_seq FROM dataset_inputs d
+                              WHERE d.app_uid = :app AND d.dataset_id = :dataset) last
+                        WHERE i.app_uid = :app AND i.id IN (<inputs>)
+                          AND NOT EXISTS (SELECT 1 FROM dataset_inputs m
+                                          WHERE m.app_uid = :app AND m.dataset_id = :dataset AND m.input_id = i.id)
                         ON CONFLICT DO NOTHING""")
-                .bind("app", appUid).bind("dataset", datasetId).bind("input", inputId).bind("now", now).execute();
-        if (joined == 1) {
-            count(handle, appUid, datasetId, 1);
-        }
-        return joined == 1;
+                .bind("app", appUid).bind("dataset", datasetId).bindList("inputs", List.copyOf(inputIds))
+                .bind("now", now).execute();
+        count(handle, appUid, datasetId, joined);
+        return joined;
     }
 
     /** Removes the inputs from the dataset. */

@@ -48,15 +48,24 @@ public final class ServerProcess implements AutoCloseable {
 
     /** One node whose JVM gets these options instead of the default heap limit (benchmarks). */
     public static ServerProcess startWithJvmOptions(List<String> jvmOptions, String... serveArgs) {
-        ServerProcess node = launch(jvmOptions, serveArgs);
+        return startJar(Path.of("target", "annotask.jar"), jvmOptions, serveArgs);
+    }
+
+    /** One node of another build's jar (benchmarks comparing a baseline with this build). */
+    public static ServerProcess startJar(Path jar, List<String> jvmOptions, String... serveArgs) {
+        ServerProcess node = launch(jar, jvmOptions, serveArgs);
         node.awaitStarted();
         return node;
     }
 
     private static ServerProcess launch(List<String> jvmOptions, String... serveArgs) {
+        return launch(Path.of("target", "annotask.jar"), jvmOptions, serveArgs);
+    }
+
+    private static ServerProcess launch(Path jar, List<String> jvmOptions, String... serveArgs) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0",
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0", "--grpc-port", "0",
                 "--host", "127.0.0.1"));
         command.addAll(List.of(serveArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -1,0 +1,78 @@
+package dev.annotask.bench;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Plans of the labeling scans right after a bulk upload, as PostgreSQL makes them with the
+ * statistics it has at that moment (nothing here runs ANALYZE): the statements are copies of
+ * SourceScanner's and AssignmentStore's as of this commit, run with EXPLAIN (ANALYZE, BUFFERS)
+ * for the reads (custom plan, literal values) and as a generic prepared plan (what a
+ * server-side prepared statement may switch to after five executions).
+ */
+final class PlanReport {
+    private PlanReport() {
+    }
+
+    static String afterUpload(String url, Path jar) throws SQLException {
+        StringBuilder text = new StringBuilder("\nPlans right after the upload, " + jar + ":\n\n```\n");
+        try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement()) {
+            String app = one(statement, "SELECT uid FROM apps WHERE id = 'ingest'");
+            try (ResultSet rows = statement.executeQuery("""
+                    SELECT relname, n_live_tup, n_mod_since_analyze, last_analyze, last_autoanalyze
+                    FROM pg_stat_user_tables WHERE relname IN ('inputs', 'dataset_inputs', 'task_inputs', 'apps')
+                    ORDER BY relname""")) {
+                while (rows.next()) {
+                    text.append(String.format("table %s: live %d, changed since analyze %d, analyzed %s / auto %s%n",
+                            rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getString(4), rows.getString(5)));
+                }
+            }
+            Map<String, String> reads = new LinkedHashMap<>();
+            reads.put("ALL_INPUTS scan from the start", "SELECT seq, id FROM inputs WHERE app_uid = $1 AND seq > $2 ORDER BY seq LIMIT 256");
+            reads.put("DATASET scan from the start", """
+                    SELECT input_seq AS seq, input_id AS id FROM dataset_inputs
+                    WHERE app_uid = $1 AND dataset_id = 'all' AND input_seq > $2 ORDER BY input_seq LIMIT 256""");
+            reads.put("reoffered slots", """
+                    SELECT ti.input_id FROM task_inputs ti
+                    WHERE ti.app_uid = $1 AND ti.task_id = 't' AND ti.reoffer = TRUE AND ti.open
+                      AND NOT EXISTS (SELECT 1 FROM task_assignments a WHERE a.app_uid = ti.app_uid
+                                      AND a.task_id = ti.task_id AND a.input_id = ti.input_id AND a.worker_id = 'w')
+                    AND $2::bigint >= 0 LIMIT 50""");
+            int n = 0;
+            for (Map.Entry<String, String> read : reads.entrySet()) {
+                String sql = read.getValue();
+                text.append("\n-- ").append(read.getKey()).append(", custom plan:\n");
+                explain(statement, "EXPLAIN (ANALYZE, BUFFERS, COSTS) "
+                        + sql.replace("$1", "'" + app + "'").replace("$2", "0"), text);
+                text.append("-- generic plan:\n");
+                statement.execute("SET plan_cache_mode = force_generic_plan");
+                statement.execute("PREPARE scan" + n + " (text, bigint) AS " + sql);
+                explain(statement, "EXPLAIN (ANALYZE, BUFFERS, COSTS) EXECUTE scan" + n + "('" + app + "', 0)", text);
+                statement.execute("DEALLOCATE scan" + n++);
+                statement.execute("RESET plan_cache_mode");
+            }
+        }
+        return text.append("```\n").toString();
+    }
+
+    private static void explain(Statement statement, String sql, StringBuilder text) throws SQLException {
+        try (ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                text.append(rows.getString(1)).append('\n');
+            }
+        }
+    }
+
+    private static String one(Statement statement, String sql) throws SQLException {
+        try (ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+}
