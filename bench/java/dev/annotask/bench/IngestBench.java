@@ -64,6 +64,9 @@ public final class IngestBench implements Callable<Integer> {
             + " DATASET task and print the labeling scans' plans (implies --dataset)")
     boolean explain;
 
+    @Option(names = "--server-jvm-options", description = "options for the server JVM, space separated (default: -Xmx512m)")
+    String serverJvmOptions = "-Xmx512m";
+
     @Option(names = "--output", description = "Markdown besides stdout (default: target/bench/ingest.md)")
     Path output = Path.of("target", "bench", "ingest.md");
 
@@ -115,7 +118,7 @@ public final class IngestBench implements Callable<Integer> {
             args.addAll(List.of("--db", url));
         }
         StringBuilder detail = new StringBuilder();
-        try (ServerProcess server = ServerProcess.startJar(jar, List.of("-Xmx512m"), args.toArray(String[]::new))) {
+        try (ServerProcess server = ServerProcess.startJar(jar, List.of(serverJvmOptions.trim().split("\\s+")), args.toArray(String[]::new))) {
             BenchHttp http = new BenchHttp(server.port());
             http.call("POST", "/v2/users/me/apps", ADMIN_TOKEN, "{\"apps\":[{\"id\":\"ingest\"}]}");
             if (dataset) {

@@ -44,6 +44,26 @@ final class PlanReport {
                       AND NOT EXISTS (SELECT 1 FROM task_assignments a WHERE a.app_uid = ti.app_uid
                                       AND a.task_id = ti.task_id AND a.input_id = ti.input_id AND a.worker_id = 'w')
                     AND $2::bigint >= 0 LIMIT 50""");
+            // The upload's own check of which ids are taken (128 ids, the last upload's: all taken).
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            try (ResultSet rows = statement.executeQuery("SELECT id FROM inputs ORDER BY seq DESC LIMIT 128")) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            String params = java.util.stream.IntStream.range(0, ids.size()).mapToObj(i -> "$" + (i + 3))
+                    .collect(java.util.stream.Collectors.joining(","));
+            text.append("\n-- taken ids of an upload (PostInputs), custom plan:\n");
+            String literal = ids.stream().map(id -> "'" + id + "'").collect(java.util.stream.Collectors.joining(","));
+            explain(statement, "EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM inputs WHERE app_uid = '" + app
+                    + "' AND id IN (" + literal + ")", text);
+            text.append("-- generic plan:\n");
+            statement.execute("SET plan_cache_mode = force_generic_plan");
+            statement.execute("PREPARE taken (text, bigint, " + String.join(",", java.util.Collections.nCopies(ids.size(), "text"))
+                    + ") AS SELECT id FROM inputs WHERE app_uid = $1 AND $2 >= 0 AND id IN (" + params + ")");
+            explain(statement, "EXPLAIN (ANALYZE, BUFFERS) EXECUTE taken('" + app + "', 0, " + literal + ")", text);
+            statement.execute("DEALLOCATE taken");
+            statement.execute("RESET plan_cache_mode");
             int n = 0;
             for (Map.Entry<String, String> read : reads.entrySet()) {
                 String sql = read.getValue();

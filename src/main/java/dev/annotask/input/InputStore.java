@@ -148,7 +148,7 @@ public final class InputStore {
             next.datasetIds().forEach(d -> joining.computeIfAbsent(d, k -> new java.util.ArrayList<>()).add(next.input().id()));
         }
         long now = rows.isEmpty() ? 0 : rows.get(0).input().createdAt();
-        joining.forEach((datasetId, inputIds) -> DatasetMembers.addAll(handle, appUid, datasetId, inputIds, now));
+        joining.forEach((datasetId, inputIds) -> DatasetMembers.addNew(handle, appUid, datasetId, inputIds, now));
     }
 
     /** Replaces the stored data of each input; all or none (returns the missing ids, changing nothing then). */
