@@ -64,6 +64,14 @@ public final class IngestBench implements Callable<Integer> {
             + " DATASET task and print the labeling scans' plans (implies --dataset)")
     boolean explain;
 
+    @Option(names = "--no-autovacuum", description = "PostgreSQL: autovacuum off, so that the plans shown are those"
+            + " before its first ANALYZE of the uploaded rows (which otherwise comes when it comes)")
+    boolean noAutovacuum;
+
+    @Option(names = "--auto-explain-ms", description = "PostgreSQL: log the plan of every statement slower than this"
+            + " (auto_explain, in the embedded server's output; default: off)")
+    int autoExplainMillis = -1;
+
     @Option(names = "--server-jvm-options", description = "options for the server JVM, space separated (default: -Xmx512m)")
     String serverJvmOptions = "-Xmx512m";
 
@@ -85,7 +93,8 @@ public final class IngestBench implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Files.readString(Path.of("/proc/loadavg")).trim()));
         line(String.format(Locale.ROOT, "Settings: %d calls of %d inputs%s, %d clients, %d warm-up calls, jars %s.%n",
-                calls, batch, dataset ? " (each joining a dataset)" : "", clients, warmUpCalls, jars));
+                calls, batch, dataset ? " (each joining a dataset)" : "", clients, warmUpCalls, jars)
+                + (noAutovacuum ? " PostgreSQL's autovacuum off." : ""));
         line("| database | jar | round | calls/s | inputs/s | p50 ms | p99 ms | max ms | server cores | postgres cores | load avg |");
         line("|---|---|---|---|---|---|---|---|---|---|---|");
         List<String> details = new ArrayList<>();
@@ -199,6 +208,9 @@ public final class IngestBench implements Callable<Integer> {
             postgres = EmbeddedPostgres.builder()
                     .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setServerConfig("pg_stat_statements.track", "all")
+                    .setServerConfig("autovacuum", noAutovacuum ? "off" : "on")
+                    .setServerConfig("session_preload_libraries", autoExplainMillis >= 0 ? "auto_explain" : "")
+                    .setServerConfig("auto_explain.log_min_duration", String.valueOf(autoExplainMillis))
                     .start();
         }
         String name = "ingest_" + ProcessHandle.current().pid() + "_" + (++databasesMade);
