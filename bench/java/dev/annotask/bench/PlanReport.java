@@ -33,6 +33,18 @@ final class PlanReport {
                             rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getString(4), rows.getString(5)));
                 }
             }
+            // The baseline's check of which ids an upload takes (128 ids, the last upload's):
+            // this branch no longer runs it (the insert's conflicts say), shown for comparison.
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            try (ResultSet rows = statement.executeQuery("SELECT id FROM inputs ORDER BY seq DESC LIMIT 128")) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            String literal = ids.stream().map(id -> "'" + id + "'").collect(java.util.stream.Collectors.joining(","));
+            text.append("\n-- taken ids of an upload (main's PostInputs), custom plan:\n");
+            explain(statement, "EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM inputs WHERE app_uid = '" + app
+                    + "' AND id IN (" + literal + ")", text);
             seedLabeledTask(statement, app);
             long last = Long.parseLong(one(statement, "SELECT MAX(seq) FROM inputs WHERE app_uid = '" + app + "'"));
             Map<String, String> reads = new LinkedHashMap<>();
