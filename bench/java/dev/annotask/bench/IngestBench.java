@@ -68,10 +68,6 @@ public final class IngestBench implements Callable<Integer> {
             + " before its first ANALYZE of the uploaded rows (which otherwise comes when it comes)")
     boolean noAutovacuum;
 
-    @Option(names = "--auto-explain-ms", description = "PostgreSQL: log the plan of every statement slower than this"
-            + " (auto_explain, in the embedded server's output; default: off)")
-    int autoExplainMillis = -1;
-
     @Option(names = "--server-jvm-options", description = "options for the server JVM, space separated (default: -Xmx512m)")
     String serverJvmOptions = "-Xmx512m";
 
@@ -209,8 +205,6 @@ public final class IngestBench implements Callable<Integer> {
                     .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setServerConfig("pg_stat_statements.track", "all")
                     .setServerConfig("autovacuum", noAutovacuum ? "off" : "on")
-                    .setServerConfig("session_preload_libraries", autoExplainMillis >= 0 ? "auto_explain" : "")
-                    .setServerConfig("auto_explain.log_min_duration", String.valueOf(autoExplainMillis))
                     .start();
         }
         String name = "ingest_" + ProcessHandle.current().pid() + "_" + (++databasesMade);
