@@ -24,7 +24,10 @@ final class SourceScanner {
                     WHERE app_uid = :app AND dataset_id = :source AND input_seq > :after
                     ORDER BY input_seq LIMIT :limit""";
             case INPUT -> "SELECT seq, id FROM inputs WHERE app_uid = :app AND id = :source AND seq > :after LIMIT :limit";
-            default -> "SELECT seq, id FROM inputs WHERE app_uid = :app AND seq > :after ORDER BY seq LIMIT :limit";
+            // ORDER BY app_uid, seq (the same order: app_uid is fixed) names the index's own
+            // order, so the primary key on seq read with a filter on the app (every other app's
+            // rows read and dropped) is never an option, whatever the statistics say.
+            default -> "SELECT seq, id FROM inputs WHERE app_uid = :app AND seq > :after ORDER BY app_uid, seq LIMIT :limit";
         };
         return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).bind("after", afterSeq)
                 .bind("limit", limit)

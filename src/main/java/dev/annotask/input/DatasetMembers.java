@@ -22,8 +22,7 @@ public final class DatasetMembers {
      * become visible in order on PostgreSQL too.
      */
     public static boolean add(Handle handle, String appUid, String datasetId, String inputId, long now) {
-        handle.createUpdate("UPDATE datasets SET input_count = input_count WHERE app_uid = :app AND id = :dataset")
-                .bind("app", appUid).bind("dataset", datasetId).execute();
+        lock(handle, appUid, datasetId);
         int joined = handle.createUpdate("""
                         INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
                         SELECT :app, :dataset, i.id, :now,
@@ -32,10 +31,45 @@ public final class DatasetMembers {
                         FROM inputs i WHERE i.app_uid = :app AND i.id = :input
                         ON CONFLICT DO NOTHING""")
                 .bind("app", appUid).bind("dataset", datasetId).bind("input", inputId).bind("now", now).execute();
-        if (joined == 1) {
-            count(handle, appUid, datasetId, 1);
-        }
+        count(handle, appUid, datasetId, joined);
         return joined == 1;
+    }
+
+    /**
+     * Adds inputs that this transaction has just inserted (so none is a member yet) to the
+     * dataset, in the given order, with one statement whatever their number: places follow
+     * the dataset's last one as in {@link #add}. The statement reads no table but the
+     * dataset's highest place (an index's last entry), so its plan cannot depend on what the
+     * planner believes about the tables' sizes.
+     */
+    static void addNew(Handle handle, String appUid, String datasetId, List<String> inputIds, long now) {
+        if (inputIds.isEmpty()) {
+            return;
+        }
+        lock(handle, appUid, datasetId);
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < inputIds.size(); i++) {
+            rows.append(i == 0 ? "" : ", ").append("(:input").append(i).append(", ").append(i + 1).append(')');
+        }
+        var insert = handle.createUpdate("WITH joining (input_id, n) AS (VALUES " + rows + """
+                        )
+                        INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
+                        SELECT :app, :dataset, j.input_id, :now, last.input_seq + j.n
+                        FROM joining j,
+                             (SELECT COALESCE(MAX(d.input_seq), 0) AS input_seq FROM dataset_inputs d
+                              WHERE d.app_uid = :app AND d.dataset_id = :dataset) last
+                        WHERE TRUE""")
+                .bind("app", appUid).bind("dataset", datasetId).bind("now", now);
+        for (int i = 0; i < inputIds.size(); i++) {
+            insert.bind("input" + i, inputIds.get(i));
+        }
+        count(handle, appUid, datasetId, insert.execute());
+    }
+
+    /** Joins to one dataset go one transaction at a time: its row is locked first. */
+    private static void lock(Handle handle, String appUid, String datasetId) {
+        handle.createUpdate("UPDATE datasets SET input_count = input_count WHERE app_uid = :app AND id = :dataset")
+                .bind("app", appUid).bind("dataset", datasetId).execute();
     }
 
     /** Removes the inputs from the dataset. */

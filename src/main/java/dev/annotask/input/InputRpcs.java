@@ -73,8 +73,13 @@ public final class InputRpcs {
         String appUid = caller.app().uid();
         long now = clock.millis();
         List<InputStore.NewInput> accepted = new ArrayList<>();
+        // The stored data of each accepted input as a message, by its JSON, so that the
+        // response is built without parsing back the JSON just written.
+        Map<String, Data> dataByJson = new java.util.HashMap<>();
         for (int i = 0; i < request.getInputsCount(); i++) {
-            accepted.add(accept(appUid, "inputs[" + i + "]", request.getInputs(i), now));
+            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", request.getInputs(i), now);
+            accepted.add(next);
+            dataByJson.put(next.input().dataJson(), InputData.withoutBytes(request.getInputs(i).getData()));
         }
         Set<String> datasetIds = new HashSet<>();
         accepted.forEach(n -> datasetIds.addAll(n.datasetIds()));
@@ -106,7 +111,8 @@ public final class InputRpcs {
             inputs.find(appUid, next.input().id()).ifPresent(existing -> response.addInputs(toWire(existing)));
         }
         for (InputStore.NewInput created : stored) {
-            response.addInputs(toWire(created.input()).toBuilder().addAllDatasetIds(created.datasetIds()));
+            response.addInputs(toWire(created.input(), dataByJson.get(created.input().dataJson()))
+                    .toBuilder().addAllDatasetIds(created.datasetIds()));
         }
         return response.build();
     }
@@ -197,9 +203,13 @@ public final class InputRpcs {
 
     /** The input as the API shows it (bytes not included). */
     public static dev.annotask.proto.api.Input toWire(Input input) {
+        return toWire(input, Json.read(input.dataJson(), Data.newBuilder()).build());
+    }
+
+    private static dev.annotask.proto.api.Input toWire(Input input, Data data) {
         return dev.annotask.proto.api.Input.newBuilder()
                 .setId(input.id())
-                .setData(Json.read(input.dataJson(), Data.newBuilder()))
+                .setData(data)
                 .setCreatedAt(Timestamps.fromMillis(input.createdAt()))
                 .setModifiedAt(Timestamps.fromMillis(input.modifiedAt()))
                 .setStatus(StatusCodes.status(StatusCode.forNumber(input.status()), null))

@@ -24,6 +24,7 @@ public final class ServerProcess implements AutoCloseable {
     private static final Pattern STARTED = Pattern.compile("serving HTTP on [^:]+:(\\d+)");
     private static final int KEPT_LINES = 200;
     private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
+    private static final Path JAR = Path.of("target", "annotask.jar");
 
     private final Process process;
     private final Deque<String> recent = new ArrayDeque<>();
@@ -49,7 +50,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** One node whose JVM gets these options instead of the default heap limit (benchmarks). */
     public static ServerProcess startWithJvmOptions(List<String> jvmOptions, String... serveArgs) {
-        ServerProcess node = launch(jvmOptions, Map.of(), serveArgs);
+        return startJar(JAR, jvmOptions, serveArgs);
+    }
+
+    /** One node of another build's jar (benchmarks comparing a baseline with this build). */
+    public static ServerProcess startJar(Path jar, List<String> jvmOptions, String... serveArgs) {
+        ServerProcess node = launch(jar, jvmOptions, Map.of(), serveArgs);
         node.awaitStarted();
         return node;
     }
@@ -60,20 +66,20 @@ public final class ServerProcess implements AutoCloseable {
      * configuration holds.
      */
     public static ServerProcess startAsDocumented(String... serveArgs) {
-        ServerProcess node = launch(List.of("-Xmx256m"), Map.of("MALLOC_ARENA_MAX", "2"), serveArgs);
+        ServerProcess node = launch(JAR, List.of("-Xmx256m"), Map.of("MALLOC_ARENA_MAX", "2"), serveArgs);
         node.awaitStarted();
         return node;
     }
 
     private static ServerProcess launch(List<String> jvmOptions, String... serveArgs) {
-        return launch(jvmOptions, Map.of(), serveArgs);
+        return launch(JAR, jvmOptions, Map.of(), serveArgs);
     }
 
-    private static ServerProcess launch(List<String> jvmOptions, Map<String, String> environment,
+    private static ServerProcess launch(Path jar, List<String> jvmOptions, Map<String, String> environment,
                                         String... serveArgs) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", "target/annotask.jar", "serve", "--port", "0", "--grpc-port", "0",
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0", "--grpc-port", "0",
                 "--host", "127.0.0.1"));
         command.addAll(List.of(serveArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -1,0 +1,228 @@
+package dev.annotask.bench;
+
+import dev.annotask.store.SqlDialect;
+import dev.annotask.testing.ServerProcess;
+import dev.annotask.testing.TestDatabases;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Bulk ingest: PostInputs calls of a batch of text inputs each from concurrent clients against
+ * the real server jar, on SQLite and on PostgreSQL, each run on a fresh database and a fresh
+ * server. Several jars (a baseline build and this one) are measured in alternation in the same
+ * run, so that a loaded machine weighs on both alike. On PostgreSQL the server is an embedded
+ * one with {@code pg_stat_statements} loaded: each run prints the statements the measured calls
+ * ran (count per call, time), and with {@code --explain-after} the plans of the labeling scans
+ * over the freshly uploaded inputs, before anything ran ANALYZE by hand. bench/ingest.sh runs it.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Measures bulk PostInputs.")
+public final class IngestBench implements Callable<Integer> {
+    static final String ADMIN_TOKEN = "bench-admin-token";
+
+    @Option(names = "--databases", split = ",", description = "sqlite, postgresql (default: both)")
+    List<String> databases = List.of("sqlite", "postgresql");
+
+    @Option(names = "--jars", split = ",", description = "server jars to compare, each measured in turn (default: target/annotask.jar)")
+    List<Path> jars = List.of(Path.of("target", "annotask.jar"));
+
+    @Option(names = "--alternations", description = "how many times the jars take turns (default: 2)")
+    int alternations = 2;
+
+    @Option(names = "--calls", description = "measured PostInputs calls per run (default: 400)")
+    int calls = 400;
+
+    @Option(names = "--warm-up-calls", description = "unmeasured calls before (default: 100)")
+    int warmUpCalls = 100;
+
+    @Option(names = "--clients", description = "concurrent clients (default: 8)")
+    int clients = 8;
+
+    @Option(names = "--batch", description = "inputs per call (default: 128)")
+    int batch = 128;
+
+    @Option(names = "--dataset", description = "every input also joins a dataset (default: false)")
+    boolean dataset;
+
+    @Option(names = "--explain-after", description = "PostgreSQL: after the measured calls, make an ALL_INPUTS and a"
+            + " DATASET task and print the labeling scans' plans (implies --dataset)")
+    boolean explain;
+
+    @Option(names = "--no-autovacuum", description = "PostgreSQL: autovacuum off, so that the plans shown are those"
+            + " before its first ANALYZE of the uploaded rows (which otherwise comes when it comes)")
+    boolean noAutovacuum;
+
+    @Option(names = "--server-jvm-options", description = "options for the server JVM, space separated (default: -Xmx512m)")
+    String serverJvmOptions = "-Xmx512m";
+
+    @Option(names = "--output", description = "Markdown besides stdout (default: target/bench/ingest.md)")
+    Path output = Path.of("target", "bench", "ingest.md");
+
+    private final StringBuilder out = new StringBuilder();
+    private EmbeddedPostgres postgres;
+    private int databasesMade;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new IngestBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        dataset |= explain;
+        line(String.format(Locale.ROOT, "Machine: %d cores, %s %s; load average before the run %s.",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Files.readString(Path.of("/proc/loadavg")).trim()));
+        line(String.format(Locale.ROOT, "Settings: %d calls of %d inputs%s, %d clients, %d warm-up calls, jars %s.%n",
+                calls, batch, dataset ? " (each joining a dataset)" : "", clients, warmUpCalls, jars)
+                + (noAutovacuum ? " PostgreSQL's autovacuum off." : ""));
+        line("| database | jar | round | calls/s | inputs/s | p50 ms | p99 ms | max ms | server cores | postgres cores | load avg |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        List<String> details = new ArrayList<>();
+        try {
+            for (int round = 1; round <= alternations; round++) {
+                for (String database : databases) {
+                    for (Path jar : jars) {
+                        details.add(run(database.equalsIgnoreCase("postgresql") ? SqlDialect.POSTGRESQL : SqlDialect.SQLITE,
+                                jar, round));
+                    }
+                }
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+        details.forEach(this::line);
+        System.out.println();
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, out.toString());
+        return 0;
+    }
+
+    private String run(SqlDialect dialect, Path jar, int round) throws Exception {
+        Path data = TestDatabases.tempDirectory();
+        String url = dialect == SqlDialect.POSTGRESQL ? newPostgresDatabase() : SqlDialect.sqliteUrl(data.resolve("annotask.db"));
+        List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--admin-token", ADMIN_TOKEN));
+        if (dialect == SqlDialect.POSTGRESQL) {
+            args.addAll(List.of("--db", url));
+        }
+        StringBuilder detail = new StringBuilder();
+        try (ServerProcess server = ServerProcess.startJar(jar, List.of(serverJvmOptions.trim().split("\\s+")), args.toArray(String[]::new))) {
+            BenchHttp http = new BenchHttp(server.port());
+            http.call("POST", "/v2/users/me/apps", ADMIN_TOKEN, "{\"apps\":[{\"id\":\"ingest\"}]}");
+            if (dataset) {
+                http.call("POST", "/v2/users/me/apps/ingest/datasets", ADMIN_TOKEN, "{\"datasets\":[{\"id\":\"all\"}]}");
+            }
+            AtomicInteger left = new AtomicInteger(warmUpCalls);
+            AtomicInteger ids = new AtomicInteger();
+            ClosedLoop.Round call = (client, timer) -> {
+                if (left.getAndDecrement() <= 0) {
+                    return false;
+                }
+                String body = body(ids.getAndIncrement());
+                timer.time("PostInputs", () -> http.call("POST", "/v2/users/me/apps/ingest/inputs", ADMIN_TOKEN, body));
+                return true;
+            };
+            ClosedLoop.run(clients, warmUpCalls, Duration.ZERO, call);
+            left.set(calls);
+            if (dialect == SqlDialect.POSTGRESQL) {
+                sql(url, "SELECT pg_stat_statements_reset()");
+            }
+            String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+            ClosedLoop.Outcome outcome = ClosedLoop.run(clients, 0, Duration.ofMinutes(10), call,
+                    new ProcessMeter(server.pid()));
+            Latencies latencies = outcome.call("PostInputs");
+            line(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.1f | %.1f | %.1f | %.2f | %s | %s |",
+                    dialect == SqlDialect.POSTGRESQL ? "PostgreSQL" : "SQLite", jar, round, latencies.perSecond(),
+                    latencies.perSecond() * batch, latencies.p50Millis(), latencies.p99Millis(), latencies.maxMillis(),
+                    outcome.usage().serverCores(),
+                    dialect == SqlDialect.POSTGRESQL ? String.format(Locale.ROOT, "%.2f", outcome.usage().databaseCores()) : "",
+                    load));
+            if (dialect == SqlDialect.POSTGRESQL) {
+                detail.append(statements(url, jar, round, latencies.count()));
+                if (explain) {
+                    detail.append(PlanReport.afterUpload(url, jar));
+                }
+            }
+        }
+        return detail.toString();
+    }
+
+    /** A batch of text inputs with ids of this call (unique across the run, as a client's own ids would be). */
+    private String body(int call) {
+        String datasets = dataset ? ",\"dataset_ids\":[\"all\"]" : "";
+        return "{\"inputs\":[" + IntStream.range(0, batch)
+                .mapToObj(i -> "{\"id\":\"c" + call + "-" + i + "\",\"data\":{\"text\":{\"raw\":\"a cat on a mat, line "
+                        + i + "\"}}" + datasets + "}")
+                .collect(Collectors.joining(",")) + "]}";
+    }
+
+    /** The statements of the measured calls, most total time first, with how many each call ran. */
+    private static String statements(String url, Path jar, int round, int measuredCalls) throws SQLException {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                "%nPostgreSQL statements of %s, round %d (pg_stat_statements over %d calls):%n%n"
+                        + "| per call | mean ms | total ms | rows per call | statement |%n|---|---|---|---|---|%n",
+                jar, round, measuredCalls));
+        try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement();
+             ResultSet rows = statement.executeQuery("""
+                     SELECT calls, mean_exec_time, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g')
+                     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                     ORDER BY total_exec_time DESC LIMIT 12""")) {
+            while (rows.next()) {
+                String query = rows.getString(5);
+                text.append(String.format(Locale.ROOT, "| %.2f | %.3f | %.0f | %.1f | `%s` |%n",
+                        rows.getLong(1) / (double) measuredCalls, rows.getDouble(2), rows.getDouble(3),
+                        rows.getLong(4) / (double) measuredCalls,
+                        query.length() > 160 ? query.substring(0, 160) + "…" : query));
+            }
+        }
+        return text.toString();
+    }
+
+    /**
+     * A database in this run's own embedded PostgreSQL, which loads pg_stat_statements, and
+     * commits as a production server does ({@code synchronous_commit = on}).
+     */
+    private String newPostgresDatabase() throws Exception {
+        if (postgres == null) {
+            postgres = EmbeddedPostgres.builder()
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                    .setServerConfig("pg_stat_statements.track", "all")
+                    .setServerConfig("autovacuum", noAutovacuum ? "off" : "on")
+                    .start();
+        }
+        String name = "ingest_" + ProcessHandle.current().pid() + "_" + (++databasesMade);
+        sql(postgres.getJdbcUrl("postgres", "postgres"), "CREATE DATABASE " + name);
+        String url = postgres.getJdbcUrl("postgres", name);
+        sql(url, "ALTER DATABASE " + name + " SET synchronous_commit = on");
+        sql(url, "CREATE EXTENSION pg_stat_statements");
+        return url;
+    }
+
+    static void sql(String url, String sql) throws SQLException {
+        try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private void line(String text) {
+        System.out.println(text);
+        out.append(text).append('\n');
+    }
+}
