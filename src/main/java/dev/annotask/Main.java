@@ -74,6 +74,18 @@ public final class Main implements Runnable {
         @Option(names = "--metrics-token-file", defaultValue = "${env:ANNOTASK_METRICS_TOKEN_FILE}", description = "Read --metrics-token from this file instead.")
         Path metricsTokenFile;
 
+        /** The messages of an exception and its causes, outermost first, each once. */
+        static String reasons(Throwable failure) {
+            java.util.List<String> messages = new java.util.ArrayList<>();
+            for (Throwable t = failure; t != null && messages.size() < 5; t = t.getCause()) {
+                String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+                if (messages.stream().noneMatch(m -> m.contains(message))) {
+                    messages.add(message);
+                }
+            }
+            return String.join(": ", messages);
+        }
+
         @Override
         public Integer call() throws InterruptedException {
             AnnotaskServer server;
@@ -87,6 +99,12 @@ public final class Main implements Runnable {
             } catch (InvalidSetting e) {
                 System.err.println("annotask serve: " + e.getMessage());
                 return 2;
+            } catch (RuntimeException e) {
+                // A port taken, a database out of reach: the operator needs the reasons, not a stack
+                // trace (it stays available at DEBUG for a bug report).
+                System.err.println("annotask serve: could not start: " + reasons(e));
+                LOG.debug("start failed", e);
+                return 1;
             }
             LOG.info("Annotask serving HTTP on {}:{}, gRPC {}, database {}", host, server.httpPort(),
                     server.grpcPort().isPresent() ? "on " + host + ":" + server.grpcPort().getAsInt() : "off",

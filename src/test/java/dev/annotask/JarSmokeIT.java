@@ -99,6 +99,8 @@ class JarSmokeIT {
             assertThat(failing.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(failing.exitValue()).as(output).isNotZero();
             assertThat(output).doesNotContain("admin token:");
+            assertThat(output).as("one line that says why, no stack trace").contains("could not start")
+                    .doesNotContain("\tat ");
         }
         Process again = start(data);
         try {
