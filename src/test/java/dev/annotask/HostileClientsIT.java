@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.annotask.api.TransportLimits;
 import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.proto.api.status.BaseResponse;
+import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.DataFixtures;
 import dev.annotask.testing.Fixtures;
@@ -32,9 +33,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The built jar run as the README runs it ({@code -Xmx256m}), under hostile clients:
@@ -42,7 +46,10 @@ import org.junit.jupiter.api.Test;
  * under the limit at once, hundreds of connections trickling their bodies. Each must leave the
  * server answering, and its memory (peak RSS) under 512 MiB. Prints what it measures (upload
  * outcomes, latencies under slow clients, peak RSS) for docs/DEPLOYMENT.md; asserts no timings.
+ * Once on SQLite and once on PostgreSQL (the embedded one of the tests; the RSS is the server's).
  */
+@ParameterizedClass
+@MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class HostileClientsIT {
     private static final long MAX_RSS_KIB = 512 * 1024;
     private static final int MIB = 1024 * 1024;
@@ -52,16 +59,24 @@ class HostileClientsIT {
     private static ApiClient api;
     private static DataFixtures pets;
 
-    @BeforeAll
-    static void start() {
+    @Parameter
+    SqlDialect dialect;
+
+    @BeforeParameterizedClassInvocation
+    static void start(SqlDialect dialect) {
         data = TestDatabases.tempDirectory();
-        server = ServerProcess.startAsDocumented("--data", data.toString(), "--admin-token", RunningServer.ADMIN_TOKEN);
+        List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--admin-token", RunningServer.ADMIN_TOKEN));
+        if (dialect == SqlDialect.POSTGRESQL) {
+            args.addAll(List.of("--db", TestDatabases.newDatabase(dialect)));
+        }
+        System.out.println("on " + dialect + ":");
+        server = ServerProcess.startAsDocumented(args.toArray(String[]::new));
         api = server.client();
         String owner = new Fixtures(api).createUserWithToken("owner");
         pets = DataFixtures.newApp(api, "owner", owner, "pets");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws IOException {
         try {
             long peak = statusField("VmHWM");
