@@ -10,6 +10,10 @@ import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,6 +52,21 @@ public final class GrpcClient implements AutoCloseable {
                 .setRequestMarshaller(ProtoUtils.marshaller(request.getDefaultInstanceForType()))
                 .setResponseMarshaller(ProtoUtils.marshaller((R) responseType.getDefaultInstanceForType()))
                 .build();
+        return unary(method, request, 60, authorizations);
+    }
+
+    /**
+     * Calls a method by its full name with these bytes as they are, to put on the wire what no
+     * client library would send; the answer's bytes unparsed. A 30-second deadline.
+     */
+    public byte[] callRaw(String fullMethodName, byte[] request, String... authorizations) {
+        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(fullMethodName)
+                .setRequestMarshaller(RAW_BYTES).setResponseMarshaller(RAW_BYTES).build();
+        return unary(method, request, 30, authorizations);
+    }
+
+    private <Q, R> R unary(MethodDescriptor<Q, R> method, Q request, int deadlineSeconds, String... authorizations) {
         Metadata headers = new Metadata();
         for (String authorization : authorizations) {
             if (authorization != null) {
@@ -56,8 +75,25 @@ public final class GrpcClient implements AutoCloseable {
         }
         return ClientCalls.blockingUnaryCall(
                 ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
-                method, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS), request);
+                method, CallOptions.DEFAULT.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS), request);
     }
+
+    /** Bytes as they are, both ways. */
+    private static final MethodDescriptor.Marshaller<byte[]> RAW_BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
 
     @Override
     public void close() {

@@ -17,17 +17,8 @@ import dev.annotask.testing.DataFixtures;
 import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.GrpcClient;
 import dev.annotask.testing.RunningServer;
-import io.grpc.CallOptions;
-import io.grpc.ClientInterceptors;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,8 +53,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputCorpusApiTest {
     private static final String OWNER = "owner";
     private static final int CALLERS = 3;
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private static RunningServer server;
     private static GrpcClient grpc;
@@ -218,15 +207,8 @@ class BadInputCorpusApiTest {
     }
 
     private Optional<String> rawBytes(CorpusCase.Grpc request) {
-        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(request.fullMethodName())
-                .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
-        Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Key " + request.token());
         try {
-            ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(grpc.channel(),
-                    MetadataUtils.newAttachHeadersInterceptor(headers)), method,
-                    CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request.bytes());
+            grpc.callRaw(request.fullMethodName(), request.bytes(), "Key " + request.token());
             return Optional.of("bytes that are no message were answered as a message");
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode() == io.grpc.Status.Code.INTERNAL
@@ -248,20 +230,4 @@ class BadInputCorpusApiTest {
                     ? Optional.of("family " + expect.families() + " expected, got " + answer) : Optional.empty();
         };
     }
-
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 }

@@ -17,20 +17,13 @@ import dev.annotask.proto.api.UserAppIDSet;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.GrpcClient;
 import dev.annotask.testing.RunningServer;
-import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -119,10 +112,10 @@ class GrpcServerTest {
     @Test
     void bytesThatAreNoMessageAndUnknownMethodsAreGrpcErrors() {
         byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
-        assertThatThrownBy(() -> rawCall("clarifai.api.V2/GetStatusCode", garbage))
+        assertThatThrownBy(() -> grpc.callRaw("clarifai.api.V2/GetStatusCode", garbage))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL));
-        assertThatThrownBy(() -> rawCall("clarifai.api.V2/PostModels", new byte[0]))
+        assertThatThrownBy(() -> grpc.callRaw("clarifai.api.V2/PostModels", new byte[0]))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
     }
@@ -156,29 +149,5 @@ class GrpcServerTest {
         requests.onNext(request);
         requests.onCompleted();
         return answer.get(30, TimeUnit.SECONDS);
-    }
-
-    private static byte[] rawCall(String fullMethodName, byte[] request) {
-        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(fullMethodName)
-                .setRequestMarshaller(new RawBytes()).setResponseMarshaller(new RawBytes()).build();
-        return ClientCalls.blockingUnaryCall(grpc.channel(), method, CallOptions.DEFAULT, request);
-    }
-
-    /** Sends bytes as they are, to put what no client library would send on the wire. */
-    private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }
