@@ -16,6 +16,7 @@ import dev.annotask.testing.DataFixtures;
 import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.RunningServer;
 import dev.annotask.testing.ServerProcess;
+import dev.annotask.testing.StatusCounts;
 import dev.annotask.testing.TestDatabases;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,17 +57,6 @@ class SqliteKillNineIT {
     private static final int LABELERS = 4;
     private static final int SEEDED_INPUTS = 400;
     private static final long DEADLINE_MILLIS = TimeUnit.MINUTES.toMillis(3);
-    private static final String FRESH_COUNTS = """
-            SELECT app_uid, task_id, kind, user_id, status, n FROM (
-              SELECT app_uid, task_id, 'assignment' AS kind, worker_id AS user_id, status, COUNT(*) AS n
-              FROM task_assignments GROUP BY app_uid, task_id, worker_id, status
-              UNION ALL
-              SELECT app_uid, task_id, 'annotation' AS kind, user_id, status, COUNT(*) AS n
-              FROM annotations WHERE task_id <> '' GROUP BY app_uid, task_id, user_id, status) AS c
-            WHERE n > 0 ORDER BY app_uid, task_id, kind, user_id, status""";
-    private static final String STORED_COUNTS = """
-            SELECT app_uid, task_id, kind, user_id, status, n FROM task_status_counts
-            WHERE n > 0 ORDER BY app_uid, task_id, kind, user_id, status""";
 
     private final Set<String> inputs = ConcurrentHashMap.newKeySet();
     private final Set<String> members = ConcurrentHashMap.newKeySet();
@@ -318,8 +308,8 @@ class SqliteKillNineIT {
             assertThat(lines(handle, "SELECT id, input_count, (SELECT COUNT(*) FROM dataset_inputs m"
                     + " WHERE m.app_uid = d.app_uid AND m.dataset_id = d.id) FROM datasets d"))
                     .as("dataset input counts").hasSize(2).allSatisfy(SqliteKillNineIT::assertLastTwoEqual);
-            assertThat(lines(handle, STORED_COUNTS)).as("task counts kept by the triggers")
-                    .isNotEmpty().isEqualTo(lines(handle, FRESH_COUNTS));
+            assertThat(StatusCounts.stored(handle)).as("task counts kept by the triggers")
+                    .isNotEmpty().isEqualTo(StatusCounts.fresh(handle));
             Map<String, Integer> statusOf = new java.util.HashMap<>();
             handle.createQuery("SELECT id, status FROM task_assignments WHERE task_id = :task").bind("task", taskId)
                     .map((rs, ctx) -> statusOf.put(rs.getString("id"), rs.getInt("status"))).list();

@@ -2,6 +2,7 @@ package dev.annotask.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.annotask.testing.StatusCounts;
 import dev.annotask.testing.TestDatabases;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -20,18 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class TaskStatusCountsMigrationTest {
-    private static final String FRESH_COUNTS = """
-            SELECT app_uid, task_id, kind, user_id, status, n FROM (
-              SELECT app_uid, task_id, 'assignment' AS kind, worker_id AS user_id, status, COUNT(*) AS n
-              FROM task_assignments GROUP BY app_uid, task_id, worker_id, status
-              UNION ALL
-              SELECT app_uid, task_id, 'annotation' AS kind, user_id, status, COUNT(*) AS n
-              FROM annotations WHERE task_id <> '' GROUP BY app_uid, task_id, user_id, status) AS c
-            ORDER BY app_uid, task_id, kind, user_id, status""";
-    private static final String STORED_COUNTS = """
-            SELECT app_uid, task_id, kind, user_id, status, n FROM task_status_counts
-            ORDER BY app_uid, task_id, kind, user_id, status""";
-
     @Parameter
     SqlDialect dialect;
 
@@ -44,8 +33,8 @@ class TaskStatusCountsMigrationTest {
 
         try (Database database = Database.open(url, null, null, 2)) {
             database.jdbi().useHandle(handle -> {
-                List<String> backfilled = lines(handle, STORED_COUNTS);
-                assertThat(backfilled).isEqualTo(lines(handle, FRESH_COUNTS)).hasSize(7)
+                List<String> backfilled = StatusCounts.stored(handle);
+                assertThat(backfilled).isEqualTo(StatusCounts.fresh(handle)).hasSize(7)
                         .contains("u1 t1 assignment w1 54201 2", "u1 t1 annotation w1 24151 3",
                                 "u1 gone annotation w2 24150 1")
                         .noneMatch(line -> line.startsWith("u1  "));
@@ -54,7 +43,7 @@ class TaskStatusCountsMigrationTest {
                         + " created_at, modified_at) VALUES ('a9', 'u1', 't1', 'i3', 'w1', 54201, 1, 1)");
                 handle.execute("UPDATE annotations SET status = 24150 WHERE id = 'n1'");
                 handle.execute("DELETE FROM task_assignments WHERE id = 'a4'");
-                assertThat(lines(handle, STORED_COUNTS)).isEqualTo(lines(handle, FRESH_COUNTS))
+                assertThat(StatusCounts.stored(handle)).isEqualTo(StatusCounts.fresh(handle))
                         .contains("u1 t1 assignment w1 54201 3", "u1 t1 annotation w1 24151 2")
                         .noneMatch(line -> line.startsWith("u1 t2 assignment w2 54204"));
             });
@@ -88,10 +77,5 @@ class TaskStatusCountsMigrationTest {
             handle.execute("INSERT INTO annotations (id, app_uid, input_id, task_id, user_id, data, status, created_at,"
                     + " modified_at) VALUES (?, 'u1', ?, ?, ?, '{}', ?, 1, 1)", a);
         }
-    }
-
-    private static List<String> lines(Handle handle, String sql) {
-        return handle.createQuery(sql).map((rs, ctx) -> String.join(" ", rs.getString(1), rs.getString(2),
-                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6))).list();
     }
 }
