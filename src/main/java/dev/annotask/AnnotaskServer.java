@@ -152,10 +152,10 @@ public final class AnnotaskServer implements AutoCloseable {
         database = openDatabase();
         Operations operations = new Operations(database, config.metricsToken());
 
-        UserStore users = new UserStore(database.jdbi());
-        AppStore apps = new AppStore(database.jdbi());
-        KeyStore keys = new KeyStore(database.jdbi(), KeyHasher.forDatabase(database.jdbi()));
-        CollaboratorStore collaborators = new CollaboratorStore(database.jdbi());
+        UserStore users = new UserStore();
+        AppStore apps = new AppStore();
+        KeyStore keys = new KeyStore(KeyHasher.forDatabase(database.jdbi()));
+        CollaboratorStore collaborators = new CollaboratorStore();
 
         registry = new RpcRegistry(SERVICES);
         Set<String> knownScopes = knownScopes(registry);
@@ -164,28 +164,28 @@ public final class AnnotaskServer implements AutoCloseable {
         new UserRpcs(users, clock).register(registry);
         new StatusCodeRpcs().register(registry);
 
-        ConceptStore concepts = new ConceptStore(database.jdbi());
-        InputStore inputs = new InputStore(database.jdbi());
-        DatasetStore datasets = new DatasetStore(database.jdbi());
-        TaskStore tasks = new TaskStore(database.jdbi());
+        ConceptStore concepts = new ConceptStore();
+        InputStore inputs = new InputStore();
+        DatasetStore datasets = new DatasetStore();
+        TaskStore tasks = new TaskStore();
         new ConceptRpcs(concepts, clock).register(registry);
         new InputRpcs(inputs, datasets, clock, tasks::reopenCompleted).register(registry);
         new DatasetRpcs(datasets, inputs, clock, tasks::reopenCompleted).register(registry);
-        AnnotationStore annotations = new AnnotationStore(database.jdbi());
-        LabelingService labeling = new LabelingService(database.jdbi(), annotations, clock, config.lease());
-        ProgressReader progress = new ProgressReader(database.jdbi(), tasks, labeling);
+        AnnotationStore annotations = new AnnotationStore();
+        LabelingService labeling = new LabelingService(annotations, clock, config.lease());
+        ProgressReader progress = new ProgressReader(tasks, labeling);
         new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, progress, clock).register(registry);
         new CollaboratorRpcs(collaborators, users, apps, knownScopes, new TaskMembership(tasks, progress), clock)
                 .register(registry);
-        ReviewService reviews = new ReviewService(database.jdbi(), annotations, clock);
+        ReviewService reviews = new ReviewService(annotations, clock);
         new AssignmentRpcs(tasks, inputs, labeling, reviews).register(registry);
-        new AnnotationRpcs(annotations, tasks, inputs, concepts, labeling, reviews, clock).register(registry);
-        new CountRpcs(database.jdbi(), tasks, inputs, annotations).register(registry);
+        new AnnotationRpcs(annotations, tasks, labeling, reviews, clock).register(registry);
+        new CountRpcs(tasks, inputs, annotations).register(registry);
         MediaUrlSigner mediaUrls = new MediaUrlSigner(new SigningKeyStore(database.jdbi()).mediaUrlKey(), clock);
         new MediaRpcs(inputs, mediaUrls).register(registry);
 
-        AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock);
-        Dispatcher dispatcher = new Dispatcher(registry, accessControl, operations.meters());
+        AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock, database.units());
+        Dispatcher dispatcher = new Dispatcher(registry, accessControl, database.units(), operations.meters());
         RestGateway gateway = new RestGateway(registry, dispatcher, schemaFiles());
         MemoryBudget memory = new MemoryBudget(TransportLimits.MEMORY_BUDGET_BYTES);
         http = Javalin.create(cfg -> {
@@ -212,7 +212,7 @@ public final class AnnotaskServer implements AutoCloseable {
             UiAssets ui = new UiAssets();
             cfg.routes.get("/", ui);
             cfg.routes.get(UiAssets.PREFIX + "*", ui);
-            cfg.routes.get(MediaHandler.PATH, new MediaHandler(inputs, mediaUrls, memory));
+            cfg.routes.get(MediaHandler.PATH, new MediaHandler(inputs, database.units(), mediaUrls, memory));
             for (HandlerType verb : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                     HandlerType.DELETE)) {
                 cfg.routes.addHttpHandler(verb, "/*", gateway);

@@ -33,10 +33,13 @@ import dev.annotask.task.TaskStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -55,73 +58,111 @@ public final class AnnotationRpcs {
 
     private final AnnotationStore annotations;
     private final TaskStore tasks;
-    private final InputStore inputs;
-    private final ConceptStore concepts;
     private final LabelingService labeling;
     private final AnnotationAccess access;
     private final Clock clock;
 
-    public AnnotationRpcs(AnnotationStore annotations, TaskStore tasks, InputStore inputs, ConceptStore concepts,
-                          LabelingService labeling, ReviewService reviews, Clock clock) {
+    public AnnotationRpcs(AnnotationStore annotations, TaskStore tasks, LabelingService labeling, ReviewService reviews,
+                          Clock clock) {
         this.annotations = annotations;
         this.tasks = tasks;
-        this.inputs = inputs;
-        this.concepts = concepts;
         this.labeling = labeling;
         this.access = new AnnotationAccess(reviews);
         this.clock = clock;
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("PostAnnotations", PostAnnotationsRequest.class, this::postAnnotations);
-        registry.handle("ListAnnotations", ListAnnotationsRequest.class, this::listAnnotations);
-        registry.handle("GetAnnotation", GetAnnotationRequest.class, this::getAnnotation);
-        registry.handle("PatchAnnotations", PatchAnnotationsRequest.class, this::patchAnnotations);
-        registry.handle("DeleteAnnotation", DeleteAnnotationRequest.class, this::deleteAnnotation);
-        registry.handle("DeleteAnnotations", DeleteAnnotationsRequest.class, this::deleteAnnotations);
+        registry.writes("PostAnnotations", PostAnnotationsRequest.class, this::postAnnotations);
+        registry.reads("ListAnnotations", ListAnnotationsRequest.class, this::listAnnotations);
+        registry.reads("GetAnnotation", GetAnnotationRequest.class, this::getAnnotation);
+        registry.writes("PatchAnnotations", PatchAnnotationsRequest.class, this::patchAnnotations);
+        registry.writes("DeleteAnnotation", DeleteAnnotationRequest.class, this::deleteAnnotation);
+        registry.writes("DeleteAnnotations", DeleteAnnotationsRequest.class, this::deleteAnnotations);
     }
 
-    MultiAnnotationResponse postAnnotations(Caller caller, PostAnnotationsRequest request) {
+    /**
+     * One statement per kind of check whatever the batch size (the inputs, the tasks, the
+     * concepts, the labelers' open assignments, the ids taken), then one batched insert: on
+     * SQLite every statement of a write is time the one writer is held.
+     */
+    MultiAnnotationResponse postAnnotations(Handle handle, Caller caller, PostAnnotationsRequest request) {
         Validation.requireBatch("annotations", request.getAnnotationsCount(), MAX_BATCH);
         String appUid = caller.app().uid();
         long now = clock.millis();
+        List<dev.annotask.proto.api.Annotation> wires = request.getAnnotationsList();
+        Set<String> knownInputs = InputStore.existing(handle, appUid,
+                wires.stream().map(dev.annotask.proto.api.Annotation::getInputId).collect(Collectors.toSet()));
+        Map<String, StoredTask> taskById = new HashMap<>();
+        for (String taskId : wires.stream().map(AnnotationRpcs::taskIdOf).filter(id -> !id.isEmpty()).distinct().toList()) {
+            tasks.find(handle, appUid, taskId).ifPresent(task -> taskById.put(taskId, task));
+        }
+        Set<String> knownConcepts = ConceptStore.existing(handle, appUid, wires.stream()
+                .filter(wire -> taskIdOf(wire).isEmpty())
+                .flatMap(wire -> conceptIds(wire.getData()).stream()).collect(Collectors.toSet()));
         List<Annotation> created = new ArrayList<>();
         List<StoredTask> taskOf = new ArrayList<>();
-        for (int i = 0; i < request.getAnnotationsCount(); i++) {
-            dev.annotask.proto.api.Annotation wire = request.getAnnotations(i);
+        for (int i = 0; i < wires.size(); i++) {
+            dev.annotask.proto.api.Annotation wire = wires.get(i);
             String field = "annotations[" + i + "]";
             String id = wire.getId().isEmpty() ? Ids.newId() : Validation.requireId(field + ".id", wire.getId());
             String author = author(caller, field, wire);
-            if (inputs.find(appUid, wire.getInputId()).isEmpty()) {
+            if (!knownInputs.contains(wire.getInputId())) {
                 throw new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, field + ".input_id: input '" + wire.getInputId()
                         + "' not found");
             }
             String taskId = taskIdOf(wire);
-            StoredTask task = taskId.isEmpty() ? null : tasks.find(appUid, taskId).orElseThrow(() ->
-                    new ApiException(StatusCode.TASK_MISSING, field + ".task_id: task '" + taskId + "' not found"));
-            Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList())
-                    : concepts.existing(appUid, conceptIds(wire.getData()));
+            StoredTask task = taskId.isEmpty() ? null : taskById.get(taskId);
+            if (!taskId.isEmpty() && task == null) {
+                throw new ApiException(StatusCode.TASK_MISSING, field + ".task_id: task '" + taskId + "' not found");
+            }
+            Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList()) : knownConcepts;
             AnnotationChecks.check(field, wire.getData(), task == null ? null : task.spec().getType(), allowed);
             int status = AnnotationStatuses.forPost(field, wire, task != null);
             created.add(new Annotation(appUid, id, wire.getInputId(), taskId, author, wire.getData(), status, null, now, now));
             taskOf.add(task);
         }
         Validation.requireUniqueNewIds("annotations[].id", created.stream().map(Annotation::id).toList());
-        annotations.jdbi().useTransaction(handle -> {
-            for (int i = 0; i < created.size(); i++) {
-                Annotation a = created.get(i);
-                if (taskOf.get(i) != null && !labeling.lockOpenAssignment(handle, taskOf.get(i), a.inputId(), a.userId())) {
-                    throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "annotations[" + i + "]: input '"
-                            + a.inputId() + "' is not assigned to '" + a.userId() + "' in task '" + a.taskId()
-                            + "' (or its work was already turned in)");
-                }
-                if (annotations.exists(handle, a.appUid(), a.id())) {
-                    throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "annotation id already exists: " + a.id());
-                }
+        Set<String> open = openAssignments(handle, created, taskOf);
+        Set<String> taken = annotations.existingIds(handle, appUid, created.stream().map(Annotation::id).toList());
+        for (int i = 0; i < created.size(); i++) {
+            Annotation a = created.get(i);
+            if (taskOf.get(i) != null && !open.contains(labeling(a))) {
+                throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "annotations[" + i + "]: input '"
+                        + a.inputId() + "' is not assigned to '" + a.userId() + "' in task '" + a.taskId()
+                        + "' (or its work was already turned in)");
             }
-            annotations.insertAll(handle, created);
-        });
+            if (taken.contains(a.id())) {
+                throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "annotation id already exists: " + a.id());
+            }
+        }
+        annotations.insertAll(handle, created);
         return respond(created);
+    }
+
+    /**
+     * The labelings (task, labeler, input) of these annotations whose assignment is open, each
+     * assignment locked until the transaction ends: one statement per task and labeler.
+     */
+    private Set<String> openAssignments(Handle handle, List<Annotation> created, List<StoredTask> taskOf) {
+        Map<String, List<Integer>> byTaskAndUser = new TreeMap<>();
+        for (int i = 0; i < created.size(); i++) {
+            if (taskOf.get(i) != null) {
+                byTaskAndUser.computeIfAbsent(created.get(i).taskId() + "\n" + created.get(i).userId(),
+                        key -> new ArrayList<>()).add(i);
+            }
+        }
+        Set<String> open = new HashSet<>();
+        byTaskAndUser.values().forEach(indexes -> {
+            Annotation first = created.get(indexes.get(0));
+            Set<String> inputIds = indexes.stream().map(i -> created.get(i).inputId()).collect(Collectors.toSet());
+            labeling.lockOpenAssignments(handle, taskOf.get(indexes.get(0)), inputIds, first.userId())
+                    .forEach(inputId -> open.add(first.taskId() + "\n" + first.userId() + "\n" + inputId));
+        });
+        return open;
+    }
+
+    private static String labeling(Annotation a) {
+        return a.taskId() + "\n" + a.userId() + "\n" + a.inputId();
     }
 
     private static String author(Caller caller, String field, dev.annotask.proto.api.Annotation wire) {
@@ -148,88 +189,83 @@ public final class AnnotationRpcs {
         return AnnotationChecks.conceptIds(data);
     }
 
-    MultiAnnotationResponse listAnnotations(Caller caller, ListAnnotationsRequest request) {
+    MultiAnnotationResponse listAnnotations(Handle handle, Caller caller, ListAnnotationsRequest request) {
         Page page = Page.of(request.getPage(), request.getPerPage());
         AnnotationStore.Filter filter = new AnnotationStore.Filter(request.getIdsList(), request.getInputIdsList(),
                 request.getTaskId(), request.getUserIdsList(),
                 request.getStatusesList().stream().map(s -> s.getCodeValue()).filter(c -> c != 0).toList());
-        return respond(annotations.list(caller.app().uid(), filter, page.offset(), page.limit()));
+        return respond(annotations.list(handle, caller.app().uid(), filter, page.offset(), page.limit()));
     }
 
-    SingleAnnotationResponse getAnnotation(Caller caller, GetAnnotationRequest request) {
-        Annotation annotation = find(caller, request.getInputId(), request.getAnnotationId());
+    SingleAnnotationResponse getAnnotation(Handle handle, Caller caller, GetAnnotationRequest request) {
+        Annotation annotation = find(handle, caller, request.getInputId(), request.getAnnotationId());
         return SingleAnnotationResponse.newBuilder().setAnnotation(toWire(annotation)).build();
     }
 
     /**
      * Each annotation is read again, locked, inside the writing transaction and checked there
      * ({@link AnnotationAccess}), so a LABEL_SUBMIT or a verdict either comes before the check
-     * or waits for the patch; tasks and their concepts are read first, on their own handle.
+     * or waits for the patch.
      */
-    MultiAnnotationResponse patchAnnotations(Caller caller, PatchAnnotationsRequest request) {
+    MultiAnnotationResponse patchAnnotations(Handle handle, Caller caller, PatchAnnotationsRequest request) {
         String action = Validation.requirePatchAction(request.getAction());
         Validation.requireBatch("annotations", request.getAnnotationsCount(), MAX_BATCH);
         String appUid = caller.app().uid();
         Map<String, StoredTask> taskById = new HashMap<>();
         for (dev.annotask.proto.api.Annotation wire : request.getAnnotationsList()) {
-            String taskId = find(caller, wire.getInputId(), wire.getId()).taskId();
+            String taskId = find(handle, caller, wire.getInputId(), wire.getId()).taskId();
             if (!taskId.isEmpty() && !taskById.containsKey(taskId)) {
-                taskById.put(taskId, tasks.find(appUid, taskId).orElse(null));
+                taskById.put(taskId, tasks.find(handle, appUid, taskId).orElse(null));
             }
         }
         long now = clock.millis();
-        List<Annotation> changed = annotations.jdbi().inTransaction(handle -> {
-            List<Annotation> done = new ArrayList<>();
-            for (int i = 0; i < request.getAnnotationsCount(); i++) {
-                dev.annotask.proto.api.Annotation wire = request.getAnnotations(i);
-                String field = "annotations[" + i + "]";
-                Annotation current = findForChange(handle, caller, wire.getInputId(), wire.getId());
-                StoredTask task = taskById.get(current.taskId());
-                boolean recorded = access.requireMayPatch(handle, caller, task, current);
-                int status = AnnotationStatuses.forPatch(field, wire, current);
-                Data data = switch (action) {
-                    case "overwrite" -> wire.getData();
-                    case "merge" -> current.data().toBuilder().mergeFrom(wire.getData()).build();
-                    default -> AnnotationPatches.remove(current.data(), wire.getData());
-                };
-                Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList())
-                        : ConceptStore.existing(handle, appUid, conceptIds(data));
-                AnnotationChecks.check(field, data, task == null ? null : task.spec().getType(), allowed);
-                Annotation next = new Annotation(current.appUid(), current.id(), current.inputId(), current.taskId(),
-                        current.userId(), data, status, current.consensusInfoJson(), current.createdAt(), now);
-                annotations.update(handle, next);
-                if (recorded) {
-                    annotations.recordEdit(handle, current, data, caller.userId(), now);
-                }
-                done.add(next);
+        List<Annotation> changed = new ArrayList<>();
+        for (int i = 0; i < request.getAnnotationsCount(); i++) {
+            dev.annotask.proto.api.Annotation wire = request.getAnnotations(i);
+            String field = "annotations[" + i + "]";
+            Annotation current = findForChange(handle, caller, wire.getInputId(), wire.getId());
+            StoredTask task = taskById.get(current.taskId());
+            boolean recorded = access.requireMayPatch(handle, caller, task, current);
+            int status = AnnotationStatuses.forPatch(field, wire, current);
+            Data data = switch (action) {
+                case "overwrite" -> wire.getData();
+                case "merge" -> current.data().toBuilder().mergeFrom(wire.getData()).build();
+                default -> AnnotationPatches.remove(current.data(), wire.getData());
+            };
+            Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList())
+                    : ConceptStore.existing(handle, appUid, conceptIds(data));
+            AnnotationChecks.check(field, data, task == null ? null : task.spec().getType(), allowed);
+            Annotation next = new Annotation(current.appUid(), current.id(), current.inputId(), current.taskId(),
+                    current.userId(), data, status, current.consensusInfoJson(), current.createdAt(), now);
+            annotations.update(handle, next);
+            if (recorded) {
+                annotations.recordEdit(handle, current, data, caller.userId(), now);
             }
-            return done;
-        });
+            changed.add(next);
+        }
         return respond(changed);
     }
 
-    BaseResponse deleteAnnotation(Caller caller, DeleteAnnotationRequest request) {
-        annotations.jdbi().useTransaction(handle -> delete(handle, caller,
-                List.of(findForChange(handle, caller, request.getInputId(), request.getAnnotationId()))));
+    BaseResponse deleteAnnotation(Handle handle, Caller caller, DeleteAnnotationRequest request) {
+        delete(handle, caller,
+                List.of(findForChange(handle, caller, request.getInputId(), request.getAnnotationId())));
         return BaseResponse.getDefaultInstance();
     }
 
-    BaseResponse deleteAnnotations(Caller caller, DeleteAnnotationsRequest request) {
+    BaseResponse deleteAnnotations(Handle handle, Caller caller, DeleteAnnotationsRequest request) {
         if (request.getIdsCount() > 0) {
             if (request.getIdsCount() != request.getInputIdsCount()) {
                 throw ApiException.invalid("ids and input_ids must pair one to one");
             }
-            annotations.jdbi().useTransaction(handle -> {
-                List<Annotation> doomed = new ArrayList<>();
-                for (int i = 0; i < request.getIdsCount(); i++) {
-                    doomed.add(findForChange(handle, caller, request.getInputIds(i), request.getIds(i)));
-                }
-                delete(handle, caller, doomed);
-            });
+            List<Annotation> doomed = new ArrayList<>();
+            for (int i = 0; i < request.getIdsCount(); i++) {
+                doomed.add(findForChange(handle, caller, request.getInputIds(i), request.getIds(i)));
+            }
+            delete(handle, caller, doomed);
         } else {
             Validation.requireBatch("input_ids", request.getInputIdsCount(), 1000);
-            annotations.jdbi().useTransaction(handle -> delete(handle, caller, annotations.findOnInputsForChange(
-                    handle, caller.app().uid(), request.getInputIdsList(), caller.ownsApp() ? null : caller.userId())));
+            delete(handle, caller, annotations.findOnInputsForChange(
+                    handle, caller.app().uid(), request.getInputIdsList(), caller.ownsApp() ? null : caller.userId()));
         }
         return BaseResponse.getDefaultInstance();
     }
@@ -256,8 +292,8 @@ public final class AnnotationRpcs {
                 .orElseThrow(() -> ApiException.notFound("annotation '" + id + "' not found"));
     }
 
-    private Annotation find(Caller caller, String inputId, String id) {
-        return annotations.find(caller.app().uid(), id)
+    private Annotation find(Handle handle, Caller caller, String inputId, String id) {
+        return annotations.find(handle, caller.app().uid(), id)
                 .filter(a -> inputId.isEmpty() || a.inputId().equals(inputId))
                 .orElseThrow(() -> ApiException.notFound("annotation '" + id + "' not found"));
     }

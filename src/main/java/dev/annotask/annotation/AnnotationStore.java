@@ -4,10 +4,12 @@ import dev.annotask.proto.api.Data;
 import dev.annotask.store.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -15,20 +17,16 @@ import org.jdbi.v3.core.statement.Query;
  * labeling's annotations in the same transaction as its assignment. Thread-safe.
  */
 public final class AnnotationStore {
-    private final Jdbi jdbi;
 
-    public AnnotationStore(Jdbi jdbi) {
-        this.jdbi = jdbi;
-    }
 
     /** What ListAnnotations filters on; empty lists filter nothing. */
     public record Filter(List<String> ids, List<String> inputIds, String taskId, List<String> userIds,
                          List<Integer> statuses) {
     }
 
-    public Optional<Annotation> find(String appUid, String id) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM annotations WHERE app_uid = :app AND id = :id")
-                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
+    public Optional<Annotation> find(Handle handle, String appUid, String id) {
+        return handle.createQuery("SELECT * FROM annotations WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
     /**
@@ -49,7 +47,7 @@ public final class AnnotationStore {
                 .map((rs, ctx) -> map(rs)).list();
     }
 
-    public List<Annotation> list(String appUid, Filter filter, int offset, int limit) {
+    public List<Annotation> list(Handle handle, String appUid, Filter filter, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM annotations WHERE app_uid = :app");
         if (!filter.ids().isEmpty()) {
             sql.append(" AND id IN (<ids>)");
@@ -67,42 +65,49 @@ public final class AnnotationStore {
             sql.append(" AND status IN (<statuses>)");
         }
         sql.append(" ORDER BY seq LIMIT :limit OFFSET :offset");
-        return jdbi.withHandle(handle -> {
-            Query query = handle.createQuery(sql.toString()).bind("app", appUid).bind("task", filter.taskId())
-                    .bind("limit", limit).bind("offset", offset);
-            if (!filter.ids().isEmpty()) {
-                query.bindList("ids", filter.ids());
-            }
-            if (!filter.inputIds().isEmpty()) {
-                query.bindList("inputIds", filter.inputIds());
-            }
-            if (!filter.userIds().isEmpty()) {
-                query.bindList("userIds", filter.userIds());
-            }
-            if (!filter.statuses().isEmpty()) {
-                query.bindList("statuses", filter.statuses());
-            }
-            return query.map((rs, ctx) -> map(rs)).list();
-        });
+        Query query = handle.createQuery(sql.toString()).bind("app", appUid).bind("task", filter.taskId())
+                .bind("limit", limit).bind("offset", offset);
+        if (!filter.ids().isEmpty()) {
+            query.bindList("ids", filter.ids());
+        }
+        if (!filter.inputIds().isEmpty()) {
+            query.bindList("inputIds", filter.inputIds());
+        }
+        if (!filter.userIds().isEmpty()) {
+            query.bindList("userIds", filter.userIds());
+        }
+        if (!filter.statuses().isEmpty()) {
+            query.bindList("statuses", filter.statuses());
+        }
+        return query.map((rs, ctx) -> map(rs)).list();
     }
 
     /** Inserts all; a taken id fails the whole transaction (the dispatcher answers 40010). */
+    /** Inserts the annotations as one JDBC batch: one statement prepared, one round trip per driver batch. */
     public void insertAll(Handle handle, List<Annotation> annotations) {
+        if (annotations.isEmpty()) {
+            return;
+        }
+        PreparedBatch batch = handle.prepareBatch("""
+                INSERT INTO annotations (app_uid, id, input_id, task_id, user_id, data, status, consensus_info,
+                                         created_at, modified_at)
+                VALUES (:app, :id, :input, :task, :user, :data, :status, :consensus, :created, :modified)""");
         for (Annotation a : annotations) {
-            handle.createUpdate("""
-                            INSERT INTO annotations (app_uid, id, input_id, task_id, user_id, data, status, consensus_info,
-                                                     created_at, modified_at)
-                            VALUES (:app, :id, :input, :task, :user, :data, :status, :consensus, :created, :modified)""")
-                    .bind("app", a.appUid()).bind("id", a.id()).bind("input", a.inputId()).bind("task", a.taskId())
+            batch.bind("app", a.appUid()).bind("id", a.id()).bind("input", a.inputId()).bind("task", a.taskId())
                     .bind("user", a.userId()).bind("data", Json.write(a.data())).bind("status", a.status())
                     .bind("consensus", a.consensusInfoJson()).bind("created", a.createdAt())
-                    .bind("modified", a.modifiedAt()).execute();
+                    .bind("modified", a.modifiedAt()).add();
         }
+        batch.execute();
     }
 
-    public boolean exists(Handle handle, String appUid, String id) {
-        return handle.createQuery("SELECT COUNT(*) AS n FROM annotations WHERE app_uid = :app AND id = :id")
-                .bind("app", appUid).bind("id", id).mapTo(Long.class).one() > 0;
+    /** Which of these ids are annotations of the app already. */
+    public Set<String> existingIds(Handle handle, String appUid, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return handle.createQuery("SELECT id FROM annotations WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", List.copyOf(ids)).mapTo(String.class).set();
     }
 
     /** One labeler's annotations on one input of a task: their labeling. */
@@ -163,9 +168,6 @@ public final class AnnotationStore {
                 .bind("app", appUid).bindList("ids", ids).execute();
     }
 
-    public Jdbi jdbi() {
-        return jdbi;
-    }
 
     private static Annotation map(ResultSet rs) throws SQLException {
         return new Annotation(rs.getString("app_uid"), rs.getString("id"), rs.getString("input_id"),

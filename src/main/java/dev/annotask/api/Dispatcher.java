@@ -9,6 +9,7 @@ import dev.annotask.proto.api.status.Status;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Ids;
 import dev.annotask.store.StoreFailures;
+import dev.annotask.store.UnitOfWork;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one entry to every RPC, whatever the transport: checks the request's enums and sizes
- * ({@link RequestChecks}), authorizes the caller, runs the handler, and always answers with a
+ * ({@link RequestChecks}), authorizes the caller, runs the handler in the request's one
+ * transaction ({@link UnitOfWork}: a read or a write, as the RPC was registered), and always answers with a
  * response of the RPC's own type whose {@code status} carries the outcome and a fresh 32-hex
  * {@code req_id}.
  *
@@ -36,9 +38,11 @@ public final class Dispatcher {
     private final RpcRegistry registry;
     private final AccessControl accessControl;
     private final MeterRegistry meters;
+    private final UnitOfWork units;
 
-    public Dispatcher(RpcRegistry registry, AccessControl accessControl, MeterRegistry meters) {
+    public Dispatcher(RpcRegistry registry, AccessControl accessControl, UnitOfWork units, MeterRegistry meters) {
         this.registry = registry;
+        this.units = units;
         this.accessControl = accessControl;
         this.meters = meters;
     }
@@ -86,19 +90,33 @@ public final class Dispatcher {
         RequestChecks.check(request);
         UserAppIDSet ids = userAppIds(request);
         Caller caller = accessControl.authorize(authorization, method.access(), ids.getUserId(), ids.getAppId());
-        RpcHandler<Message, Message> handler = registry.handlerOf(method).orElseThrow(() ->
+        RpcRegistry.Binding binding = registry.bindingOf(method).orElseThrow(() ->
                 new ApiException(StatusCode.NOT_IMPLEMENTED, method.name() + " is not served by Annotask yet"));
         for (int attempt = 1; ; attempt++) {
             try {
-                return handler.handle(caller, request);
+                return run(binding, caller, request);
             } catch (RuntimeException e) {
-                // Handlers write in one transaction each, all or nothing, so a request that lost
-                // a lock race (SQLite busy, PostgreSQL serialization or deadlock) can run again.
+                // A request is one transaction, all or nothing, so a request that lost a lock
+                // race (SQLite busy, PostgreSQL serialization or deadlock) can run again.
                 if (attempt >= MAX_ATTEMPTS || !StoreFailures.isTransient(e)) {
                     throw e;
                 }
             }
         }
+    }
+
+    /** The request's one unit of work: the only place a transaction opens while serving. */
+    private Message run(RpcRegistry.Binding binding, Caller caller, Message request) {
+        if (!binding.writes()) {
+            return units.read(handle -> binding.handler().handle(handle, caller, request));
+        }
+        if (binding.readFirst() != null) {
+            Message answered = units.read(handle -> binding.readFirst().handle(handle, caller, request));
+            if (answered != null) {
+                return answered;
+            }
+        }
+        return units.write(handle -> binding.handler().handle(handle, caller, request));
     }
 
     private static UserAppIDSet userAppIds(Message request) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public final class RpcRegistry {
     private final Map<String, RpcMethod> methods = new LinkedHashMap<>();
-    private final Map<String, RpcHandler<Message, Message>> handlers = new LinkedHashMap<>();
+    private final Map<String, Binding> bindings = new LinkedHashMap<>();
 
     public RpcRegistry(Collection<ServiceDescriptor> services) {
         for (ServiceDescriptor service : services) {
@@ -28,10 +28,30 @@ public final class RpcRegistry {
         }
     }
 
-    /** Binds the handler of the named RPC; the request and response types must be the RPC's own. */
-    @SuppressWarnings("unchecked")
-    public <Q extends Message, R extends Message> void handle(String rpcName, Class<Q> requestType,
+    /** Binds the handler of an RPC that only reads: it runs in a read transaction. */
+    public <Q extends Message, R extends Message> void reads(String rpcName, Class<Q> requestType,
+                                                             RpcHandler<Q, R> handler) {
+        bind(rpcName, requestType, new Binding(erased(handler), false, null));
+    }
+
+    /** Binds the handler of an RPC that writes: it runs in a write transaction. */
+    public <Q extends Message, R extends Message> void writes(String rpcName, Class<Q> requestType,
                                                               RpcHandler<Q, R> handler) {
+        bind(rpcName, requestType, new Binding(erased(handler), true, null));
+    }
+
+    /**
+     * Binds the handler of an RPC that usually writes but can often answer from a read: the
+     * read runs first, in a read transaction, and when it answers (not null) the write never
+     * queues for the writer. The write handler must give the same answer in that case.
+     */
+    public <Q extends Message, R extends Message> void writesUnlessRead(String rpcName, Class<Q> requestType,
+                                                                        RpcHandler<Q, R> readFirst,
+                                                                        RpcHandler<Q, R> handler) {
+        bind(rpcName, requestType, new Binding(erased(handler), true, erased(readFirst)));
+    }
+
+    private void bind(String rpcName, Class<? extends Message> requestType, Binding binding) {
         RpcMethod method = methods.get(rpcName);
         if (method == null) {
             throw new IllegalArgumentException("no RPC named " + rpcName + " in the schema");
@@ -39,20 +59,34 @@ public final class RpcRegistry {
         if (!requestType.isInstance(method.requestPrototype())) {
             throw new IllegalArgumentException(rpcName + " takes " + method.descriptor().getInputType().getName());
         }
-        if (handlers.putIfAbsent(rpcName, (RpcHandler<Message, Message>) handler) != null) {
+        if (bindings.putIfAbsent(rpcName, binding) != null) {
             throw new IllegalArgumentException(rpcName + " already has a handler");
         }
+    }
+
+    /**
+     * How an RPC is served: its handler, whether it writes, and an optional read that may
+     * answer instead of the write.
+     */
+    public record Binding(RpcHandler<Message, Message> handler, boolean writes,
+                          RpcHandler<Message, Message> readFirst) {
+    }
+
+    /** The registry checked the request type against the schema, so the handler takes any request of the RPC. */
+    @SuppressWarnings("unchecked")
+    private static RpcHandler<Message, Message> erased(RpcHandler<? extends Message, ? extends Message> handler) {
+        return (RpcHandler<Message, Message>) handler;
     }
 
     public Collection<RpcMethod> methods() {
         return Collections.unmodifiableCollection(methods.values());
     }
 
-    public Optional<RpcHandler<Message, Message>> handlerOf(RpcMethod method) {
-        return Optional.ofNullable(handlers.get(method.name()));
+    public Optional<Binding> bindingOf(RpcMethod method) {
+        return Optional.ofNullable(bindings.get(method.name()));
     }
 
     public boolean isServed(String rpcName) {
-        return handlers.containsKey(rpcName);
+        return bindings.containsKey(rpcName);
     }
 }

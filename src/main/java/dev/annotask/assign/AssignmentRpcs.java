@@ -12,12 +12,14 @@ import dev.annotask.proto.api.ListNextTaskAssignmentsRequest;
 import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.proto.api.MultiTaskAssignmentResponse;
 import dev.annotask.proto.api.PutTaskAssignmentsRequest;
+import dev.annotask.proto.api.PutTaskAssignmentsRequestAction;
 import dev.annotask.proto.api.TaskAssignment;
 import dev.annotask.proto.api.User;
 import dev.annotask.proto.api.Worker;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskStore;
+import org.jdbi.v3.core.Handle;
 import java.util.List;
 import java.util.Map;
 
@@ -40,15 +42,36 @@ public final class AssignmentRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("PutTaskAssignments", PutTaskAssignmentsRequest.class, this::putTaskAssignments);
-        registry.handle("ListNextTaskAssignments", ListNextTaskAssignmentsRequest.class, this::listNext);
+        registry.writesUnlessRead("PutTaskAssignments", PutTaskAssignmentsRequest.class, this::resumeLabeling,
+                this::putTaskAssignments);
+        registry.writesUnlessRead("ListNextTaskAssignments", ListNextTaskAssignmentsRequest.class, this::resumeListNext,
+                this::listNext);
     }
 
-    MultiTaskAssignmentResponse putTaskAssignments(Caller caller, PutTaskAssignmentsRequest request) {
-        StoredTask task = task(caller, request.getTaskId());
+    /**
+     * A LABEL_START that would only hand back the caller's unfinished batch, answered from a
+     * read (see {@link LabelingService#unfinishedBatch}); null when it must run as a write.
+     */
+    MultiTaskAssignmentResponse resumeLabeling(Handle handle, Caller caller, PutTaskAssignmentsRequest request) {
+        if (request.getAction() != PutTaskAssignmentsRequestAction.LABEL_START) {
+            return null;
+        }
+        List<Assignment> batch = labeling.unfinishedBatch(handle, task(handle, caller, request.getTaskId()),
+                caller.userId());
+        return batch.isEmpty() ? null : assignmentsResponse(handle, caller, batch);
+    }
+
+    MultiInputResponse resumeListNext(Handle handle, Caller caller, ListNextTaskAssignmentsRequest request) {
+        List<Assignment> batch = labeling.unfinishedBatch(handle, task(handle, caller, request.getTaskId()),
+                caller.userId());
+        return batch.isEmpty() ? null : inputsResponse(handle, caller, batch);
+    }
+
+    MultiTaskAssignmentResponse putTaskAssignments(Handle handle, Caller caller, PutTaskAssignmentsRequest request) {
+        StoredTask task = task(handle, caller, request.getTaskId());
         List<Assignment> result = switch (request.getAction()) {
-            case LABEL_START -> labeling.labelStart(task, caller.userId());
-            case LABEL_SUBMIT -> labeling.labelSubmit(task, caller.userId(),
+            case LABEL_START -> labeling.labelStart(handle, task, caller.userId());
+            case LABEL_SUBMIT -> labeling.labelSubmit(handle, task, caller.userId(),
                     request.getLabelSubmitConfig().getTaskAssignmentsList().stream().map(TaskAssignment::getId).toList(),
                     request.getInputId());
             case PUT_TASK_ASSIGNMENTS_REQUEST_ACTION_NOT_SET -> {
@@ -57,22 +80,26 @@ public final class AssignmentRpcs {
                             + " REVIEW_APPROVE, REVIEW_REQUEST_CHANGES or REVIEW_REJECT");
                 }
                 // Legacy form: a bare input_id submits the caller's assignment on that input.
-                yield labeling.labelSubmit(task, caller.userId(), List.of(), request.getInputId());
+                yield labeling.labelSubmit(handle, task, caller.userId(), List.of(), request.getInputId());
             }
-            case REVIEW_START -> reviews.reviewStart(task, caller.userId(),
+            case REVIEW_START -> reviews.reviewStart(handle, task, caller.userId(),
                     userIds(request.getReviewStartConfig().getWorkersList()));
-            case REVIEW_APPROVE -> reviews.review(task, caller.userId(), ReviewService.Verdict.APPROVE,
+            case REVIEW_APPROVE -> reviews.review(handle, task, caller.userId(), ReviewService.Verdict.APPROVE,
                     ids(request.getReviewApproveConfig().getTaskAssignmentsList()),
                     userIds(request.getReviewApproveConfig().getWorkersList()));
-            case REVIEW_REQUEST_CHANGES -> reviews.review(task, caller.userId(), ReviewService.Verdict.REQUEST_CHANGES,
+            case REVIEW_REQUEST_CHANGES -> reviews.review(handle, task, caller.userId(), ReviewService.Verdict.REQUEST_CHANGES,
                     ids(request.getReviewRequestChangesConfig().getTaskAssignmentsList()),
                     userIds(request.getReviewRequestChangesConfig().getWorkersList()));
-            case REVIEW_REJECT -> reviews.review(task, caller.userId(), ReviewService.Verdict.REJECT,
+            case REVIEW_REJECT -> reviews.review(handle, task, caller.userId(), ReviewService.Verdict.REJECT,
                     ids(request.getReviewRejectConfig().getTaskAssignmentsList()),
                     userIds(request.getReviewRejectConfig().getWorkersList()));
             default -> throw ApiException.invalid("unknown action " + request.getActionValue());
         };
-        Map<String, dev.annotask.input.Input> inputsById = inputsOf(caller, result);
+        return assignmentsResponse(handle, caller, result);
+    }
+
+    private MultiTaskAssignmentResponse assignmentsResponse(Handle handle, Caller caller, List<Assignment> result) {
+        Map<String, dev.annotask.input.Input> inputsById = inputsOf(handle, caller, result);
         MultiTaskAssignmentResponse.Builder response = MultiTaskAssignmentResponse.newBuilder();
         result.forEach(a -> response.addTaskAssignments(toWire(a, inputsById)));
         return response.build();
@@ -86,21 +113,24 @@ public final class AssignmentRpcs {
         return workers.stream().map(w -> w.getUser().getId()).filter(id -> !id.isEmpty()).toList();
     }
 
-    MultiInputResponse listNext(Caller caller, ListNextTaskAssignmentsRequest request) {
-        StoredTask task = task(caller, request.getTaskId());
-        List<Assignment> batch = labeling.labelStart(task, caller.userId());
-        Map<String, dev.annotask.input.Input> inputsById = inputsOf(caller, batch);
+    MultiInputResponse listNext(Handle handle, Caller caller, ListNextTaskAssignmentsRequest request) {
+        StoredTask task = task(handle, caller, request.getTaskId());
+        return inputsResponse(handle, caller, labeling.labelStart(handle, task, caller.userId()));
+    }
+
+    private MultiInputResponse inputsResponse(Handle handle, Caller caller, List<Assignment> batch) {
+        Map<String, dev.annotask.input.Input> inputsById = inputsOf(handle, caller, batch);
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
         batch.forEach(a -> response.addInputs(input(a, inputsById)));
         return response.build();
     }
 
-    private StoredTask task(Caller caller, String taskId) {
-        return tasks.require(caller.app().uid(), taskId);
+    private StoredTask task(Handle handle, Caller caller, String taskId) {
+        return tasks.require(handle, caller.app().uid(), taskId);
     }
 
-    private Map<String, dev.annotask.input.Input> inputsOf(Caller caller, List<Assignment> assignments) {
-        return inputs.findAll(caller.app().uid(), assignments.stream().map(Assignment::inputId).distinct().toList());
+    private Map<String, dev.annotask.input.Input> inputsOf(Handle handle, Caller caller, List<Assignment> assignments) {
+        return inputs.findAll(handle, caller.app().uid(), assignments.stream().map(Assignment::inputId).distinct().toList());
     }
 
     private static TaskAssignment toWire(Assignment assignment, Map<String, dev.annotask.input.Input> inputsById) {

@@ -6,10 +6,12 @@ import dev.annotask.task.StoredTask;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -82,14 +84,18 @@ final class AssignmentStore {
      * a LABEL_SUBMIT of it waits for that transaction and its annotations, and one that came
      * first makes this read see the assignment submitted (see {@code SqlDialect#rowLock}).
      */
-    static boolean lockOpen(Handle handle, String appUid, String taskId, String inputId, String workerId, long now) {
+    static Set<String> lockOpen(Handle handle, String appUid, String taskId, Collection<String> inputIds,
+                                String workerId, long now) {
+        if (inputIds.isEmpty()) {
+            return Set.of();
+        }
         return handle.createQuery("""
-                        SELECT id FROM task_assignments
-                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND worker_id = :worker
+                        SELECT input_id FROM task_assignments
+                        WHERE app_uid = :app AND task_id = :task AND worker_id = :worker AND input_id IN (<inputs>)
                           AND status = :pending AND (lease_expires_at = 0 OR lease_expires_at > :now)
-                        <forShare>""")
-                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("worker", workerId)
-                .bind("pending", PENDING).bind("now", now).mapTo(String.class).findOne().isPresent();
+                        ORDER BY id <forShare>""")
+                .bind("app", appUid).bind("task", taskId).bindList("inputs", List.copyOf(inputIds))
+                .bind("worker", workerId).bind("pending", PENDING).bind("now", now).mapTo(String.class).set();
     }
 
     static List<Assignment> ofInput(Handle handle, String appUid, String taskId, String inputId) {

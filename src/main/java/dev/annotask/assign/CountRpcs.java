@@ -17,11 +17,11 @@ import dev.annotask.proto.api.Worker;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskStore;
+import org.jdbi.v3.core.Handle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * GetTaskInputCount (assignments per worker and status), GetTaskAnnotationCount (annotations
@@ -31,30 +31,28 @@ import org.jdbi.v3.core.Jdbi;
 public final class CountRpcs {
     private static final int SAMPLES = 128;
 
-    private final Jdbi jdbi;
     private final TaskStore tasks;
     private final InputStore inputs;
     private final AnnotationStore annotations;
 
-    public CountRpcs(Jdbi jdbi, TaskStore tasks, InputStore inputs, AnnotationStore annotations) {
-        this.jdbi = jdbi;
+    public CountRpcs(TaskStore tasks, InputStore inputs, AnnotationStore annotations) {
         this.tasks = tasks;
         this.inputs = inputs;
         this.annotations = annotations;
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("GetTaskInputCount", GetTaskCountRequest.class, this::inputCount);
-        registry.handle("GetTaskAnnotationCount", GetTaskCountRequest.class, this::annotationCount);
-        registry.handle("GetInputSamples", GetInputSamplesRequest.class, this::samples);
+        registry.reads("GetTaskInputCount", GetTaskCountRequest.class, this::inputCount);
+        registry.reads("GetTaskAnnotationCount", GetTaskCountRequest.class, this::annotationCount);
+        registry.reads("GetInputSamples", GetInputSamplesRequest.class, this::samples);
     }
 
-    SingleTaskCountResponse inputCount(Caller caller, GetTaskCountRequest request) {
-        return counts(caller, task(caller, request.getTaskId()), request.getUserIdsList(), Kind.ASSIGNMENTS);
+    SingleTaskCountResponse inputCount(Handle handle, Caller caller, GetTaskCountRequest request) {
+        return counts(handle, caller, task(handle, caller, request.getTaskId()), request.getUserIdsList(), Kind.ASSIGNMENTS);
     }
 
-    SingleTaskCountResponse annotationCount(Caller caller, GetTaskCountRequest request) {
-        return counts(caller, task(caller, request.getTaskId()), request.getUserIdsList(), Kind.ANNOTATIONS);
+    SingleTaskCountResponse annotationCount(Handle handle, Caller caller, GetTaskCountRequest request) {
+        return counts(handle, caller, task(handle, caller, request.getTaskId()), request.getUserIdsList(), Kind.ANNOTATIONS);
     }
 
     /** Which status codes feed which counter. */
@@ -104,21 +102,15 @@ public final class CountRpcs {
      * id order. Reads the counts the database triggers keep (migration V5): a few rows per
      * worker, however many inputs the task has.
      */
-    private SingleTaskCountResponse counts(Caller caller, StoredTask task, List<String> onlyUsers, Kind kind) {
+    private SingleTaskCountResponse counts(Handle handle, Caller caller, StoredTask task, List<String> onlyUsers, Kind kind) {
         Map<String, TaskStatusCountPerUser.Builder> rows = new LinkedHashMap<>();
         task.spec().getWorker().getUserIdsList().forEach(worker -> rows.put(worker, row(worker)));
         Map<String, TaskStatusCountPerUser.Builder> others = new TreeMap<>();
-        jdbi.useHandle(handle -> handle.createQuery("""
-                        SELECT user_id, status, n FROM task_status_counts
-                        WHERE app_uid = :app AND task_id = :task AND kind = :kind""")
-                .bind("app", task.appUid()).bind("task", task.id()).bind("kind", kind.stored)
-                .map((rs, ctx) -> {
-                    String user = rs.getString("user_id");
-                    TaskStatusCountPerUser.Builder row = rows.containsKey(user) ? rows.get(user)
-                            : others.computeIfAbsent(user, CountRpcs::row);
-                    kind.add(row, rs.getInt("status"), rs.getInt("n"));
-                    return 0;
-                }).list());
+        for (CountStore.Count count : CountStore.counts(handle, task.appUid(), task.id(), kind.stored)) {
+            TaskStatusCountPerUser.Builder row = rows.containsKey(count.userId()) ? rows.get(count.userId())
+                    : others.computeIfAbsent(count.userId(), CountRpcs::row);
+            kind.add(row, count.status(), count.n());
+        }
         rows.putAll(others);
         SingleTaskCountResponse.Builder response = SingleTaskCountResponse.newBuilder()
                 .setAppId(caller.app().id()).setTaskId(task.id());
@@ -135,31 +127,22 @@ public final class CountRpcs {
                 .setWorker(Worker.newBuilder().setUser(User.newBuilder().setId(userId)));
     }
 
-    MultiInputAnnotationResponse samples(Caller caller, GetInputSamplesRequest request) {
-        StoredTask task = task(caller, request.getTaskId());
-        List<String> users = request.getUserIdsList();
-        String byUser = users.isEmpty() ? "" : " AND user_id IN (<users>)";
-        List<String[]> picked = jdbi.withHandle(handle -> {
-            var query = handle.createQuery("SELECT id, input_id, user_id FROM annotations WHERE app_uid = :app"
-                            + " AND task_id = :task AND status <> :pending" + byUser + " ORDER BY seq DESC LIMIT :limit")
-                    .bind("app", task.appUid()).bind("task", task.id())
-                    .bind("pending", StatusCode.ANNOTATION_PENDING.getNumber()).bind("limit", SAMPLES);
-            if (!users.isEmpty()) {
-                query.bindList("users", users);
-            }
-            return query.map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
-        });
+    MultiInputAnnotationResponse samples(Handle handle, Caller caller, GetInputSamplesRequest request) {
+        StoredTask task = task(handle, caller, request.getTaskId());
+        List<CountStore.Sample> picked = CountStore.samples(handle, task.appUid(), task.id(), request.getUserIdsList(),
+                SAMPLES);
         MultiInputAnnotationResponse.Builder response = MultiInputAnnotationResponse.newBuilder();
-        for (String[] sample : picked) {
-            Hit.Builder hit = Hit.newBuilder().setUserId(sample[2]).setAppId(caller.app().id()).setScore(1.0f);
-            inputs.find(task.appUid(), sample[1]).ifPresent(input -> hit.setInput(InputRpcs.toWire(input)));
-            annotations.find(task.appUid(), sample[0]).ifPresent(a -> hit.setAnnotation(AnnotationRpcs.toWire(a)));
+        for (CountStore.Sample sample : picked) {
+            Hit.Builder hit = Hit.newBuilder().setUserId(sample.userId()).setAppId(caller.app().id()).setScore(1.0f);
+            inputs.find(handle, task.appUid(), sample.inputId()).ifPresent(input -> hit.setInput(InputRpcs.toWire(input)));
+            annotations.find(handle, task.appUid(), sample.annotationId())
+                    .ifPresent(a -> hit.setAnnotation(AnnotationRpcs.toWire(a)));
             response.addHits(hit);
         }
         return response.build();
     }
 
-    private StoredTask task(Caller caller, String taskId) {
-        return tasks.require(caller.app().uid(), taskId);
+    private StoredTask task(Handle handle, Caller caller, String taskId) {
+        return tasks.require(handle, caller.app().uid(), taskId);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The labeler's side of a task: LABEL_START hands out work, LABEL_SUBMIT turns it in.
@@ -26,8 +26,9 @@ import org.jdbi.v3.core.Jdbi;
  * <p>LABEL_START returns the caller's unfinished batch if there is one; otherwise it takes up
  * to {@value #BATCH} new inputs: first inputs whose slot a released assignment freed, then the
  * next inputs of the source after the caller's cursor that the plan lets the caller take and
- * that still have a free slot. Each call is one transaction, so on SQLite callers queue on the
- * writer and on PostgreSQL the slot row serialises them; either way no input exceeds its k.
+ * that still have a free slot. Each call runs in its request's transaction (the handle), so on
+ * SQLite callers queue for the writer and on PostgreSQL the slot row serialises them; either
+ * way no input exceeds its k.
  * Thread-safe.
  */
 public final class LabelingService {
@@ -35,43 +36,39 @@ public final class LabelingService {
     private static final int PAGE = 256;
     private static final int MAX_SCAN = 50_000;
 
-    private final Jdbi jdbi;
     private final AnnotationStore annotations;
     private final Consensus consensus;
     private final Clock clock;
     private final Duration lease;
 
-    public LabelingService(Jdbi jdbi, AnnotationStore annotations, Clock clock, Duration lease) {
-        this.jdbi = jdbi;
+    public LabelingService(AnnotationStore annotations, Clock clock, Duration lease) {
         this.annotations = annotations;
         this.consensus = new Consensus(annotations);
         this.clock = clock;
         this.lease = lease;
     }
 
-    public List<Assignment> labelStart(StoredTask task, String workerId) {
+    public List<Assignment> labelStart(Handle handle, StoredTask task, String workerId) {
         LabelingPlan plan = LabelingPlan.of(task);
         requireWorker(plan, workerId);
         if (task.status() != StatusCode.TASK_IN_PROGRESS.getNumber()) {
             return List.of();
         }
-        return jdbi.inTransaction(handle -> {
-            Progress.lockTask(handle, task);
-            requireStillWorker(handle, task, workerId);
-            long now = clock.millis();
+        Progress.lockTask(handle, task);
+        requireStillWorker(handle, task, workerId);
+        long now = clock.millis();
+        if (plan.isDynamic()) {
+            AssignmentStore.releaseExpired(handle, task.appUid(), task.id(), now);
+        }
+        List<Assignment> pending = AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
+        if (!pending.isEmpty()) {
             if (plan.isDynamic()) {
-                AssignmentStore.releaseExpired(handle, task.appUid(), task.id(), now);
+                AssignmentStore.extendLeases(handle, pending, now + lease.toMillis());
+                return AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
             }
-            List<Assignment> pending = AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
-            if (!pending.isEmpty()) {
-                if (plan.isDynamic()) {
-                    AssignmentStore.extendLeases(handle, pending, now + lease.toMillis());
-                    return AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
-                }
-                return pending;
-            }
-            return takeNew(handle, plan, workerId, now);
-        });
+            return pending;
+        }
+        return takeNew(handle, plan, workerId, now);
     }
 
     private List<Assignment> takeNew(Handle handle, LabelingPlan plan, String workerId, long now) {
@@ -145,30 +142,28 @@ public final class LabelingService {
      * Turns in the caller's assignments (by id, or the one on {@code legacyInputId}); those
      * already turned in are left as they are. Returns the assignments as they now stand.
      */
-    public List<Assignment> labelSubmit(StoredTask task, String workerId, List<String> assignmentIds,
+    public List<Assignment> labelSubmit(Handle handle, StoredTask task, String workerId, List<String> assignmentIds,
                                         String legacyInputId) {
         LabelingPlan plan = LabelingPlan.of(task);
         requireWorker(plan, workerId);
-        return jdbi.inTransaction(handle -> {
-            Progress.lockTask(handle, task);
-            long now = clock.millis();
-            List<Assignment> named = named(handle, task, workerId, assignmentIds, legacyInputId);
-            Map<String, Assignment> pending = new LinkedHashMap<>();
-            for (Assignment assignment : named) {
-                if (assignment.status() != AssignmentStore.PENDING) {
-                    continue;
-                }
-                if (assignment.leaseExpiresAt() > 0 && assignment.leaseExpiresAt() <= now) {
-                    throw new ApiException(StatusCode.TASK_CONFLICT, "the lease on assignment " + assignment.id()
-                            + " expired and its input went back to the pool; call LABEL_START again");
-                }
-                pending.put(assignment.id(), assignment);
+        Progress.lockTask(handle, task);
+        long now = clock.millis();
+        List<Assignment> named = named(handle, task, workerId, assignmentIds, legacyInputId);
+        Map<String, Assignment> pending = new LinkedHashMap<>();
+        for (Assignment assignment : named) {
+            if (assignment.status() != AssignmentStore.PENDING) {
+                continue;
             }
-            Progress.Tally tally = new Progress.Tally(task);
-            submit(handle, plan, workerId, List.copyOf(pending.values()), now, tally);
-            tally.flush(handle, now);
-            return AssignmentStore.reread(handle, task.appUid(), named);
-        });
+            if (assignment.leaseExpiresAt() > 0 && assignment.leaseExpiresAt() <= now) {
+                throw new ApiException(StatusCode.TASK_CONFLICT, "the lease on assignment " + assignment.id()
+                        + " expired and its input went back to the pool; call LABEL_START again");
+            }
+            pending.put(assignment.id(), assignment);
+        }
+        Progress.Tally tally = new Progress.Tally(task);
+        submit(handle, plan, workerId, List.copyOf(pending.values()), now, tally);
+        tally.flush(handle, now);
+        return AssignmentStore.reread(handle, task.appUid(), named);
     }
 
     private List<Assignment> named(Handle handle, StoredTask task, String workerId, List<String> ids, String inputId) {
@@ -269,13 +264,29 @@ public final class LabelingService {
     }
 
     /**
-     * True when the worker holds an unfinished assignment on the input, so they may annotate
-     * it; the assignment then stays unfinished until the caller's transaction ends (a
-     * LABEL_SUBMIT of it waits), so an annotation inserted in that transaction is turned in
-     * with it and never left behind as pending work of a submitted assignment.
+     * Those of the inputs on which the worker holds an unfinished assignment, so they may
+     * annotate them; those assignments then stay unfinished until the caller's transaction ends
+     * (a LABEL_SUBMIT of them waits), so an annotation inserted in that transaction is turned in
+     * with them and never left behind as pending work of a submitted assignment. One statement.
      */
-    public boolean lockOpenAssignment(Handle handle, StoredTask task, String inputId, String workerId) {
-        return AssignmentStore.lockOpen(handle, task.appUid(), task.id(), inputId, workerId, clock.millis());
+    public Set<String> lockOpenAssignments(Handle handle, StoredTask task, Collection<String> inputIds, String workerId) {
+        return AssignmentStore.lockOpen(handle, task.appUid(), task.id(), inputIds, workerId, clock.millis());
+    }
+
+    /**
+     * The caller's unfinished batch when a LABEL_START would only hand it back: the task is in
+     * progress, the caller still one of its workers, the batch not empty and its plan without
+     * leases (a DYNAMIC LABEL_START extends them, a write). Empty otherwise, and then the
+     * LABEL_START must run as a write. Reads only, so a labeler who reloads the page does not
+     * queue for the writer.
+     */
+    public List<Assignment> unfinishedBatch(Handle handle, StoredTask task, String workerId) {
+        LabelingPlan plan = LabelingPlan.of(task);
+        if (plan.isDynamic() || !plan.isWorker(workerId) || task.status() != StatusCode.TASK_IN_PROGRESS.getNumber()
+                || !TaskStore.isMember(handle, task.appUid(), task.id(), TaskStore.WORKER, workerId)) {
+            return List.of();
+        }
+        return AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
     }
 
     /** The definition read before the lock may be older than the one now stored (see TaskStore#isMember). */

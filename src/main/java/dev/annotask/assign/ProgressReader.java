@@ -9,7 +9,6 @@ import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskProgress;
 import dev.annotask.task.TaskStore;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Task.metrics from the progress counters (Clarifai's Task.metrics; docs/COMPATIBILITY.md): work = inputs with work turned in,
@@ -19,12 +18,10 @@ import org.jdbi.v3.core.Jdbi;
  * the labeling service. Thread-safe.
  */
 public final class ProgressReader implements TaskProgress {
-    private final Jdbi jdbi;
     private final TaskStore tasks;
     private final LabelingService labeling;
 
-    public ProgressReader(Jdbi jdbi, TaskStore tasks, LabelingService labeling) {
-        this.jdbi = jdbi;
+    public ProgressReader(TaskStore tasks, LabelingService labeling) {
         this.tasks = tasks;
         this.labeling = labeling;
     }
@@ -35,16 +32,16 @@ public final class ProgressReader implements TaskProgress {
     }
 
     @Override
-    public TaskMetrics metrics(StoredTask task) {
-        TaskStore.Counters counters = tasks.counters(task.appUid(), task.id());
-        long source = jdbi.withHandle(handle -> SourceScanner.count(handle, task.appUid(), task.spec().getInputSource()));
+    public TaskMetrics metrics(Handle handle, StoredTask task) {
+        TaskStore.Counters counters = tasks.counters(handle, task.appUid(), task.id());
+        long source = SourceScanner.count(handle, task.appUid(), task.spec().getInputSource());
         TaskReviewMetrics.Builder review = TaskReviewMetrics.newBuilder()
                 .setInputsCountEstimated(counters.settled())
                 .setInputsPercentEstimated(percent(counters.settled(), source));
         if (task.spec().getReview().getStrategy() != TaskReview.TaskReviewStrategy.NONE) {
             for (String reviewer : task.spec().getReview().getUserIdsList()) {
-                long reviewed = reviewed(task, reviewer);
-                long reviewable = reviewable(task, reviewer);
+                long reviewed = reviewed(handle, task, reviewer);
+                long reviewable = reviewable(handle, task, reviewer);
                 review.addInputsCountEstimatedPerReviewer(reviewed)
                         .addInputsReviewableCountEstimatedPerReviewer(reviewable)
                         .addInputsPercentEstimatedPerReviewer(percent(reviewed, reviewable));
@@ -61,27 +58,27 @@ public final class ProgressReader implements TaskProgress {
                 .build();
     }
 
-    private long reviewed(StoredTask task, String reviewer) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+    private long reviewed(Handle handle, StoredTask task, String reviewer) {
+        return handle.createQuery("""
                         SELECT COUNT(DISTINCT a.input_id) AS n FROM task_reviews r
                         JOIN task_assignments a ON a.app_uid = r.app_uid AND a.id = r.assignment_id
                         WHERE r.app_uid = :app AND r.task_id = :task AND r.reviewer_id = :reviewer AND r.verdict <> ''""")
-                .bind("app", task.appUid()).bind("task", task.id()).bind("reviewer", reviewer).mapTo(Long.class).one());
+                .bind("app", task.appUid()).bind("task", task.id()).bind("reviewer", reviewer).mapTo(Long.class).one();
     }
 
     /** Inputs in this reviewer's hands (held or reviewed), plus, when all must review, those awaiting them. */
-    private long reviewable(StoredTask task, String reviewer) {
+    private long reviewable(Handle handle, StoredTask task, String reviewer) {
         boolean everyReviewer = task.spec().getReview().getConsensusStrategyInfo().getApprovalThresholdReviewers() == -1;
         String awaitingForAll = everyReviewer ? """
                  UNION SELECT a.input_id FROM task_assignments a
                  WHERE a.app_uid = :app AND a.task_id = :task AND a.status = :awaiting""" : "";
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return handle.createQuery("""
                         SELECT COUNT(*) AS n FROM (SELECT a.input_id FROM task_reviews r
                         JOIN task_assignments a ON a.app_uid = r.app_uid AND a.id = r.assignment_id
                         WHERE r.app_uid = :app AND r.task_id = :task AND r.reviewer_id = :reviewer""" + awaitingForAll
                         + ") AS routed")
                 .bind("app", task.appUid()).bind("task", task.id()).bind("reviewer", reviewer)
-                .bind("awaiting", ReviewService.AWAITING_REVIEW).mapTo(Long.class).one());
+                .bind("awaiting", ReviewService.AWAITING_REVIEW).mapTo(Long.class).one();
     }
 
     private static int percent(long count, long total) {

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The reviewer's side of a task: REVIEW_START hands out submitted work, and APPROVE,
@@ -38,12 +37,10 @@ public final class ReviewService {
         REJECT
     }
 
-    private final Jdbi jdbi;
     private final AnnotationStore annotations;
     private final Clock clock;
 
-    public ReviewService(Jdbi jdbi, AnnotationStore annotations, Clock clock) {
-        this.jdbi = jdbi;
+    public ReviewService(AnnotationStore annotations, Clock clock) {
         this.annotations = annotations;
         this.clock = clock;
     }
@@ -68,33 +65,31 @@ public final class ReviewService {
                 .mapTo(Integer.class).one() > 0;
     }
 
-    public List<Assignment> reviewStart(StoredTask task, String reviewerId, List<String> workers) {
+    public List<Assignment> reviewStart(Handle handle, StoredTask task, String reviewerId, List<String> workers) {
         requireReviewer(task, reviewerId);
         String key = claimKey(task, reviewerId);
-        return jdbi.inTransaction(handle -> {
-            Progress.lockTask(handle, task);
-            requireStillReviewer(handle, task, reviewerId);
-            List<Assignment> held = ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, BATCH);
-            if (!held.isEmpty()) {
-                return held;
+        Progress.lockTask(handle, task);
+        requireStillReviewer(handle, task, reviewerId);
+        List<Assignment> held = ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, BATCH);
+        if (!held.isEmpty()) {
+            return held;
+        }
+        long now = clock.millis();
+        List<Assignment> taken = new ArrayList<>();
+        for (Assignment candidate : ReviewStore.open(handle, task.appUid(), task.id(), key, reviewerId, workers,
+                BATCH * 3)) {
+            if (taken.size() < BATCH && ReviewStore.hold(handle, candidate, key, reviewerId, now)) {
+                taken.add(candidate);
             }
-            long now = clock.millis();
-            List<Assignment> taken = new ArrayList<>();
-            for (Assignment candidate : ReviewStore.open(handle, task.appUid(), task.id(), key, reviewerId, workers,
-                    BATCH * 3)) {
-                if (taken.size() < BATCH && ReviewStore.hold(handle, candidate, key, reviewerId, now)) {
-                    taken.add(candidate);
-                }
-            }
-            return taken;
-        });
+        }
+        return taken;
     }
 
     /**
      * Applies the verdict to the named assignments, or (bulk) to every assignment of these
      * labelers awaiting review that is routed to the reviewer. Returns them as they now stand.
      */
-    public List<Assignment> review(StoredTask task, String reviewerId, Verdict verdict, List<String> assignmentIds,
+    public List<Assignment> review(Handle handle, StoredTask task, String reviewerId, Verdict verdict, List<String> assignmentIds,
                                    List<String> workers) {
         requireReviewer(task, reviewerId);
         if (assignmentIds.isEmpty() && workers.isEmpty()) {
@@ -104,26 +99,24 @@ public final class ReviewService {
             throw ownWork("workers names '" + reviewerId + "'");
         }
         String key = claimKey(task, reviewerId);
-        return jdbi.inTransaction(handle -> {
-            Progress.lockTask(handle, task);
-            requireStillReviewer(handle, task, reviewerId);
-            long now = clock.millis();
-            Map<String, Assignment> named = new LinkedHashMap<>();
-            AssignmentStore.requireInTask(handle, task, assignmentIds).forEach(a -> named.put(a.id(), a));
-            if (!workers.isEmpty()) {
-                ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, Integer.MAX_VALUE).stream()
-                        .filter(a -> workers.contains(a.workerId())).forEach(a -> named.put(a.id(), a));
-                ReviewStore.open(handle, task.appUid(), task.id(), key, reviewerId, workers, Integer.MAX_VALUE)
-                        .forEach(a -> named.put(a.id(), a));
-            }
-            LabelingPlan plan = LabelingPlan.of(task);
-            Progress.Tally tally = new Progress.Tally(task);
-            for (Assignment assignment : named.values()) {
-                settle(handle, plan, reviewerId, key, verdict, assignment, now, tally);
-            }
-            tally.flush(handle, now);
-            return AssignmentStore.reread(handle, task.appUid(), named.values());
-        });
+        Progress.lockTask(handle, task);
+        requireStillReviewer(handle, task, reviewerId);
+        long now = clock.millis();
+        Map<String, Assignment> named = new LinkedHashMap<>();
+        AssignmentStore.requireInTask(handle, task, assignmentIds).forEach(a -> named.put(a.id(), a));
+        if (!workers.isEmpty()) {
+            ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, Integer.MAX_VALUE).stream()
+                    .filter(a -> workers.contains(a.workerId())).forEach(a -> named.put(a.id(), a));
+            ReviewStore.open(handle, task.appUid(), task.id(), key, reviewerId, workers, Integer.MAX_VALUE)
+                    .forEach(a -> named.put(a.id(), a));
+        }
+        LabelingPlan plan = LabelingPlan.of(task);
+        Progress.Tally tally = new Progress.Tally(task);
+        for (Assignment assignment : named.values()) {
+            settle(handle, plan, reviewerId, key, verdict, assignment, now, tally);
+        }
+        tally.flush(handle, now);
+        return AssignmentStore.reread(handle, task.appUid(), named.values());
     }
 
     private void settle(Handle handle, LabelingPlan plan, String reviewerId, String key, Verdict verdict,

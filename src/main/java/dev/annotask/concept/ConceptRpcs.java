@@ -14,6 +14,7 @@ import dev.annotask.proto.api.PostConceptsRequest;
 import dev.annotask.proto.api.SingleConceptResponse;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Json;
+import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,43 +32,43 @@ public final class ConceptRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("PostConcepts", PostConceptsRequest.class, this::postConcepts);
-        registry.handle("ListConcepts", ListConceptsRequest.class, this::listConcepts);
-        registry.handle("GetConcept", GetConceptRequest.class, this::getConcept);
-        registry.handle("PatchConcepts", PatchConceptsRequest.class, this::patchConcepts);
+        registry.writes("PostConcepts", PostConceptsRequest.class, this::postConcepts);
+        registry.reads("ListConcepts", ListConceptsRequest.class, this::listConcepts);
+        registry.reads("GetConcept", GetConceptRequest.class, this::getConcept);
+        registry.writes("PatchConcepts", PatchConceptsRequest.class, this::patchConcepts);
     }
 
-    MultiConceptResponse postConcepts(Caller caller, PostConceptsRequest request) {
+    MultiConceptResponse postConcepts(Handle handle, Caller caller, PostConceptsRequest request) {
         List<Concept> created = fromWire(caller, request.getConceptsList());
-        List<String> taken = concepts.insertAll(caller.app().uid(), created);
+        List<String> taken = concepts.insertAll(handle, caller.app().uid(), created);
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "concept id already exists: " + String.join(", ", taken));
         }
         return respond(caller, created);
     }
 
-    MultiConceptResponse listConcepts(Caller caller, ListConceptsRequest request) {
+    MultiConceptResponse listConcepts(Handle handle, Caller caller, ListConceptsRequest request) {
         Page page = Page.of(request.getPage(), request.getPerPage());
-        return respond(caller, concepts.list(caller.app().uid(), request.getId(), page.offset(), page.limit()));
+        return respond(caller, concepts.list(handle, caller.app().uid(), request.getId(), page.offset(), page.limit()));
     }
 
-    SingleConceptResponse getConcept(Caller caller, GetConceptRequest request) {
-        Concept concept = concepts.find(caller.app().uid(), request.getConceptId()).orElseThrow(() ->
+    SingleConceptResponse getConcept(Handle handle, Caller caller, GetConceptRequest request) {
+        Concept concept = concepts.find(handle, caller.app().uid(), request.getConceptId()).orElseThrow(() ->
                 ApiException.notFound("concept '" + request.getConceptId() + "' not found"));
         return SingleConceptResponse.newBuilder().setConcept(toWire(concept, caller)).build();
     }
 
-    MultiConceptResponse patchConcepts(Caller caller, PatchConceptsRequest request) {
+    MultiConceptResponse patchConcepts(Handle handle, Caller caller, PatchConceptsRequest request) {
         if (!"overwrite".equals(request.getAction())) {
             throw ApiException.invalid("action must be 'overwrite' (the only action PatchConcepts supports), not '"
                     + request.getAction() + "'");
         }
         List<Concept> changed = fromWire(caller, request.getConceptsList());
-        List<String> missing = concepts.updateAll(caller.app().uid(), changed);
+        List<String> missing = concepts.updateAll(handle, caller.app().uid(), changed);
         if (!missing.isEmpty()) {
             throw ApiException.notFound("concept not found: " + String.join(", ", missing));
         }
-        return respond(caller, concepts.findAll(caller.app().uid(), changed.stream().map(Concept::id).toList()));
+        return respond(caller, concepts.findAll(handle, caller.app().uid(), changed.stream().map(Concept::id).toList()));
     }
 
     private List<Concept> fromWire(Caller caller, List<dev.annotask.proto.api.Concept> wire) {

@@ -23,6 +23,7 @@ import dev.annotask.proto.api.SingleDatasetResponse;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Json;
+import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,16 +50,16 @@ public final class DatasetRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("PostDatasets", PostDatasetsRequest.class, this::postDatasets);
-        registry.handle("ListDatasets", ListDatasetsRequest.class, this::listDatasets);
-        registry.handle("GetDataset", GetDatasetRequest.class, this::getDataset);
-        registry.handle("DeleteDatasets", DeleteDatasetsRequest.class, this::deleteDatasets);
-        registry.handle("PostDatasetInputs", PostDatasetInputsRequest.class, this::postDatasetInputs);
-        registry.handle("ListDatasetInputs", ListDatasetInputsRequest.class, this::listDatasetInputs);
-        registry.handle("DeleteDatasetInputs", DeleteDatasetInputsRequest.class, this::deleteDatasetInputs);
+        registry.writes("PostDatasets", PostDatasetsRequest.class, this::postDatasets);
+        registry.reads("ListDatasets", ListDatasetsRequest.class, this::listDatasets);
+        registry.reads("GetDataset", GetDatasetRequest.class, this::getDataset);
+        registry.writes("DeleteDatasets", DeleteDatasetsRequest.class, this::deleteDatasets);
+        registry.writes("PostDatasetInputs", PostDatasetInputsRequest.class, this::postDatasetInputs);
+        registry.reads("ListDatasetInputs", ListDatasetInputsRequest.class, this::listDatasetInputs);
+        registry.writes("DeleteDatasetInputs", DeleteDatasetInputsRequest.class, this::deleteDatasetInputs);
     }
 
-    MultiDatasetResponse postDatasets(Caller caller, PostDatasetsRequest request) {
+    MultiDatasetResponse postDatasets(Handle handle, Caller caller, PostDatasetsRequest request) {
         Validation.requireBatch("datasets", request.getDatasetsCount(), MAX_BATCH);
         long now = clock.millis();
         List<Dataset> created = new ArrayList<>();
@@ -69,7 +70,7 @@ public final class DatasetRpcs {
                     wire.hasMetadata() ? Json.writeStruct(wire.getMetadata()) : null, now, now));
         }
         Validation.requireUniqueNewIds("datasets[].id", created.stream().map(Dataset::id).toList());
-        List<String> taken = datasets.insertAll(caller.app().uid(), created);
+        List<String> taken = datasets.insertAll(handle, caller.app().uid(), created);
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "dataset id already exists: " + String.join(", ", taken));
         }
@@ -77,70 +78,70 @@ public final class DatasetRpcs {
                 .build();
     }
 
-    MultiDatasetResponse listDatasets(Caller caller, ListDatasetsRequest request) {
+    MultiDatasetResponse listDatasets(Handle handle, Caller caller, ListDatasetsRequest request) {
         Page page = Page.of(request.getPage(), request.getPerPage());
-        return MultiDatasetResponse.newBuilder().addAllDatasets(datasets.list(caller.app().uid(), page.offset(),
+        return MultiDatasetResponse.newBuilder().addAllDatasets(datasets.list(handle, caller.app().uid(), page.offset(),
                 page.limit()).stream().map(d -> toWire(caller, d)).toList()).build();
     }
 
-    SingleDatasetResponse getDataset(Caller caller, GetDatasetRequest request) {
-        return SingleDatasetResponse.newBuilder().setDataset(toWire(caller, find(caller, request.getDatasetId()))).build();
+    SingleDatasetResponse getDataset(Handle handle, Caller caller, GetDatasetRequest request) {
+        return SingleDatasetResponse.newBuilder().setDataset(toWire(caller, find(handle, caller, request.getDatasetId()))).build();
     }
 
-    BaseResponse deleteDatasets(Caller caller, DeleteDatasetsRequest request) {
+    BaseResponse deleteDatasets(Handle handle, Caller caller, DeleteDatasetsRequest request) {
         Validation.requireBatch("dataset_ids", request.getDatasetIdsCount(), MAX_INPUT_BATCH);
-        List<String> missing = datasets.deleteAll(caller.app().uid(), request.getDatasetIdsList());
+        List<String> missing = datasets.deleteAll(handle, caller.app().uid(), request.getDatasetIdsList());
         if (!missing.isEmpty()) {
             throw ApiException.notFound("dataset not found: " + String.join(", ", missing));
         }
         return BaseResponse.getDefaultInstance();
     }
 
-    MultiDatasetInputResponse postDatasetInputs(Caller caller, PostDatasetInputsRequest request) {
-        Dataset dataset = find(caller, request.getDatasetId());
+    MultiDatasetInputResponse postDatasetInputs(Handle handle, Caller caller, PostDatasetInputsRequest request) {
+        Dataset dataset = find(handle, caller, request.getDatasetId());
         if (request.hasSearch()) {
             throw new ApiException(StatusCode.NOT_IMPLEMENTED, "adding inputs by search is not supported yet;"
                     + " list them in dataset_inputs");
         }
         Validation.requireBatch("dataset_inputs", request.getDatasetInputsCount(), MAX_INPUT_BATCH);
         List<String> inputIds = request.getDatasetInputsList().stream().map(d -> d.getInput().getId()).toList();
-        Set<String> known = inputs.existing(caller.app().uid(), inputIds);
+        Set<String> known = inputs.existing(handle, caller.app().uid(), inputIds);
         List<String> missing = inputIds.stream().filter(id -> !known.contains(id)).distinct().toList();
         if (!missing.isEmpty()) {
             throw new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, "input not found: " + String.join(", ", missing));
         }
         long now = clock.millis();
-        datasets.addInputs(caller.app().uid(), dataset.id(), inputIds.stream().distinct().toList(), now);
-        joined.inputsJoined(caller.app().uid(), List.of(dataset.id()));
+        datasets.addInputs(handle, caller.app().uid(), dataset.id(), inputIds.stream().distinct().toList(), now);
+        joined.inputsJoined(handle, caller.app().uid(), List.of(dataset.id()));
         MultiDatasetInputResponse.Builder response = MultiDatasetInputResponse.newBuilder();
         for (String inputId : inputIds.stream().distinct().toList()) {
-            inputs.find(caller.app().uid(), inputId).ifPresent(input -> response.addDatasetInputs(DatasetInput.newBuilder()
+            inputs.find(handle, caller.app().uid(), inputId).ifPresent(input -> response.addDatasetInputs(DatasetInput.newBuilder()
                     .setInput(InputRpcs.toWire(input)).setCreatedAt(Timestamps.fromMillis(now))));
         }
         return response.build();
     }
 
-    MultiDatasetInputResponse listDatasetInputs(Caller caller, ListDatasetInputsRequest request) {
-        Dataset dataset = find(caller, request.getDatasetId());
+    MultiDatasetInputResponse listDatasetInputs(Handle handle, Caller caller, ListDatasetInputsRequest request) {
+        Dataset dataset = find(handle, caller, request.getDatasetId());
         Page page = Page.of(request.getPage(), request.getPerPage());
         MultiDatasetInputResponse.Builder response = MultiDatasetInputResponse.newBuilder();
-        for (DatasetStore.Member member : datasets.members(caller.app().uid(), dataset.id(), page.offset(), page.limit())) {
-            inputs.find(caller.app().uid(), member.inputId()).ifPresent(input -> response.addDatasetInputs(
+        for (DatasetStore.Member member : datasets.members(handle, caller.app().uid(), dataset.id(), page.offset(), page.limit())) {
+            inputs.find(handle, caller.app().uid(), member.inputId()).ifPresent(input -> response.addDatasetInputs(
                     DatasetInput.newBuilder().setInput(InputRpcs.toWire(input))
                             .setCreatedAt(Timestamps.fromMillis(member.addedAt()))));
         }
         return response.build();
     }
 
-    BaseResponse deleteDatasetInputs(Caller caller, DeleteDatasetInputsRequest request) {
-        Dataset dataset = find(caller, request.getDatasetId());
+    BaseResponse deleteDatasetInputs(Handle handle, Caller caller, DeleteDatasetInputsRequest request) {
+        Dataset dataset = find(handle, caller, request.getDatasetId());
         Validation.requireBatch("input_ids", request.getInputIdsCount(), MAX_INPUT_BATCH);
-        datasets.removeInputs(caller.app().uid(), dataset.id(), request.getInputIdsList());
+        datasets.removeInputs(handle, caller.app().uid(), dataset.id(), request.getInputIdsList());
         return BaseResponse.getDefaultInstance();
     }
 
-    private Dataset find(Caller caller, String id) {
-        return datasets.find(caller.app().uid(), id).orElseThrow(() -> ApiException.notFound("dataset '" + id + "' not found"));
+    private Dataset find(Handle handle, Caller caller, String id) {
+        return datasets.find(handle, caller.app().uid(), id).orElseThrow(() -> ApiException.notFound("dataset '" + id + "' not found"));
     }
 
     private static dev.annotask.proto.api.Dataset toWire(Caller caller, Dataset dataset) {

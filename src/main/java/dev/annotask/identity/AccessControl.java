@@ -2,8 +2,12 @@ package dev.annotask.identity;
 
 import dev.annotask.api.ApiException;
 import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.store.UnitOfWork;
 import java.time.Clock;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns an {@code Authorization} header and the ids in a request into a {@link Caller}, or
@@ -25,15 +29,18 @@ public final class AccessControl {
     static final String PAT_NEEDS_APP = "Must provide app external ID in API authorizer";
     private static final String SCHEME = "Key ";
     private static final String ME = "me";
+    private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
 
     private final KeyStore keys;
     private final UserStore users;
     private final AppStore apps;
     private final CollaboratorStore collaborators;
     private final Clock clock;
+    private final UnitOfWork units;
 
     public AccessControl(KeyStore keys, UserStore users, AppStore apps, CollaboratorStore collaborators,
-                         Clock clock) {
+                         Clock clock, UnitOfWork units) {
+        this.units = units;
         this.keys = keys;
         this.users = users;
         this.apps = apps;
@@ -53,7 +60,11 @@ public final class AccessControl {
             return Caller.anonymous();
         }
         ApiKey key = authenticate(authorization);
-        User user = users.find(key.userId()).orElseThrow(AccessControl::invalidKey);
+        return units.read(handle -> authorize(handle, key, rule, userId, appId));
+    }
+
+    private Caller authorize(Handle handle, ApiKey key, AccessRule rule, String userId, String appId) {
+        User user = users.find(handle, key.userId()).orElseThrow(AccessControl::invalidKey);
         if (rule.auth() == AccessRule.Auth.PAT && key.type() != KeyType.PERSONAL_ACCESS_TOKEN) {
             throw new ApiException(StatusCode.CONN_AUTH_METHOD_DISABLED,
                     "This endpoint requires a personal access token; app-specific keys cannot call it.");
@@ -62,8 +73,8 @@ public final class AccessControl {
             case GLOBAL -> new Caller(user, key, user.id(), null, key.scopes());
             case USER -> new Caller(user, key, isSelf(userId) ? user.id() : userId, null, key.scopes());
             case APP -> key.type() == KeyType.APP_SPECIFIC_KEY
-                    ? appKeyCaller(user, key, userId, appId)
-                    : tokenCaller(user, key, userId, appId);
+                    ? appKeyCaller(handle, user, key, userId, appId)
+                    : tokenCaller(handle, user, key, userId, appId);
         };
         Set<String> missing = Scopes.missing(caller.scopes(), rule.requiredScopes());
         if (!missing.isEmpty()) {
@@ -93,15 +104,28 @@ public final class AccessControl {
             throw new ApiException(StatusCode.CONN_INVALID_REQUEST, MALFORMED_HEADER);
         }
         String secret = authorization.substring(SCHEME.length()).trim();
-        ApiKey key = keys.findBySecret(secret).orElseThrow(AccessControl::invalidKey);
+        ApiKey key = units.read(handle -> keys.findBySecret(handle, secret)).orElseThrow(AccessControl::invalidKey);
         if (key.expiredAt(clock.millis())) {
             throw new ApiException(StatusCode.CONN_KEY_INVALID, "API key has expired");
         }
-        return key;
+        return keys.isLegacy(key, secret) ? upgraded(key, secret) : key;
     }
 
-    private Caller appKeyCaller(User user, ApiKey key, String userId, String appId) {
-        App app = apps.findByUid(key.appUid()).orElseThrow(AccessControl::invalidKey);
+    /**
+     * A key of an older version gets its current hash on first use; when that fails it still
+     * works, and its next use tries again.
+     */
+    private ApiKey upgraded(ApiKey legacy, String secret) {
+        try {
+            return units.write(handle -> keys.upgrade(handle, legacy, secret));
+        } catch (RuntimeException e) {
+            LOG.warn("key {} keeps its old hash for now: {}", legacy.fingerprint(), e.getMessage());
+            return legacy;
+        }
+    }
+
+    private Caller appKeyCaller(Handle handle, User user, ApiKey key, String userId, String appId) {
+        App app = apps.findByUid(handle, key.appUid()).orElseThrow(AccessControl::invalidKey);
         boolean otherApp = !appId.isEmpty() && !appId.equals(app.id());
         boolean otherOwner = !isSelf(userId) && !userId.equals(app.ownerId());
         if (otherApp || otherOwner) {
@@ -110,18 +134,18 @@ public final class AccessControl {
         return new Caller(user, key, app.ownerId(), app, key.scopes());
     }
 
-    private Caller tokenCaller(User user, ApiKey key, String userId, String appId) {
+    private Caller tokenCaller(Handle handle, User user, ApiKey key, String userId, String appId) {
         if (appId.isEmpty()) {
             throw new ApiException(StatusCode.CONN_KEY_INVALID, PAT_NEEDS_APP);
         }
         String ownerId = isSelf(userId) ? user.id() : userId;
         if (ownerId.equals(user.id())) {
-            App app = apps.find(ownerId, appId).orElseThrow(() ->
+            App app = apps.find(handle, ownerId, appId).orElseThrow(() ->
                     ApiException.notFound("app '" + appId + "' not found for user '" + ownerId + "'"));
             return new Caller(user, key, ownerId, app, key.scopes());
         }
-        App app = apps.find(ownerId, appId).orElse(null);
-        Collaborator grant = app == null ? null : collaborators.findActive(app.uid(), user.id()).orElse(null);
+        App app = apps.find(handle, ownerId, appId).orElse(null);
+        Collaborator grant = app == null ? null : collaborators.findActive(handle, app.uid(), user.id()).orElse(null);
         if (grant == null) {
             throw new ApiException(StatusCode.CONN_KEY_INVALID,
                     "This key may not access app '" + appId + "' of user '" + ownerId + "'.");

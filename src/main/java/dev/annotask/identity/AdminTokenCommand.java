@@ -66,7 +66,7 @@ public final class AdminTokenCommand implements Callable<Integer> {
         }
         String token;
         try (Database opened = open()) {
-            KeyStore keys = new KeyStore(opened.jdbi(), KeyHasher.forDatabase(opened.jdbi()));
+            KeyStore keys = new KeyStore(KeyHasher.forDatabase(opened.jdbi()));
             token = new Bootstrap(opened.jdbi(), keys, Clock.systemUTC()).replaceTokens(given);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -13,6 +13,7 @@ import dev.annotask.proto.api.SingleAppResponse;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Ids;
+import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +34,13 @@ public final class AppRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("PostApps", PostAppsRequest.class, this::postApps);
-        registry.handle("GetApp", GetAppRequest.class, this::getApp);
-        registry.handle("ListApps", ListAppsRequest.class, this::listApps);
-        registry.handle("DeleteApp", DeleteAppRequest.class, this::deleteApp);
+        registry.writes("PostApps", PostAppsRequest.class, this::postApps);
+        registry.reads("GetApp", GetAppRequest.class, this::getApp);
+        registry.reads("ListApps", ListAppsRequest.class, this::listApps);
+        registry.writes("DeleteApp", DeleteAppRequest.class, this::deleteApp);
     }
 
-    MultiAppResponse postApps(Caller caller, PostAppsRequest request) {
+    MultiAppResponse postApps(Handle handle, Caller caller, PostAppsRequest request) {
         UserAccess.requireSelf(caller);
         Validation.requireBatch("apps", request.getAppsCount(), MAX_BATCH);
         long now = clock.millis();
@@ -52,29 +53,29 @@ public final class AppRpcs {
                     wire.getDefaultLanguage(), wire.getNotes(), metadata, now, now));
         }
         Validation.requireUniqueNewIds("apps[].id", created.stream().map(App::id).toList());
-        List<String> taken = apps.insertAll(created);
+        List<String> taken = apps.insertAll(handle, created);
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "app id already exists: " + String.join(", ", taken));
         }
         return MultiAppResponse.newBuilder().addAllApps(created.stream().map(IdentityWire::app).toList()).build();
     }
 
-    SingleAppResponse getApp(Caller caller, GetAppRequest request) {
+    SingleAppResponse getApp(Handle handle, Caller caller, GetAppRequest request) {
         return SingleAppResponse.newBuilder().setApp(IdentityWire.app(caller.app())).build();
     }
 
-    MultiAppResponse listApps(Caller caller, ListAppsRequest request) {
+    MultiAppResponse listApps(Handle handle, Caller caller, ListAppsRequest request) {
         UserAccess.requireSelf(caller);
         Page page = Page.of(request.getPage(), request.getPerPage());
-        List<App> owned = apps.listOwnedBy(caller.userId(), page.offset(), page.limit());
+        List<App> owned = apps.listOwnedBy(handle, caller.userId(), page.offset(), page.limit());
         return MultiAppResponse.newBuilder().addAllApps(owned.stream().map(IdentityWire::app).toList()).build();
     }
 
-    BaseResponse deleteApp(Caller caller, DeleteAppRequest request) {
+    BaseResponse deleteApp(Handle handle, Caller caller, DeleteAppRequest request) {
         if (!caller.ownsApp()) {
             throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "only the app's owner may delete it");
         }
-        apps.delete(caller.app().uid());
+        apps.delete(handle, caller.app().uid());
         return BaseResponse.getDefaultInstance();
     }
 }

@@ -34,7 +34,7 @@ public final class Bootstrap {
 
     public Bootstrap(Jdbi jdbi, KeyStore keys, Clock clock) {
         this.jdbi = jdbi;
-        this.users = new UserStore(jdbi);
+        this.users = new UserStore();
         this.keys = keys;
         this.clock = clock;
     }
@@ -47,7 +47,7 @@ public final class Bootstrap {
      * @return the token when this call made the admin; empty when the database had users
      */
     public Optional<String> run(String givenToken, Consumer<String> deliverGenerated) {
-        if (!users.isEmpty()) {
+        if (!jdbi.withHandle(users::isEmpty)) {
             return Optional.empty();
         }
         boolean generated = givenToken == null;
@@ -78,7 +78,7 @@ public final class Bootstrap {
 
     /** True when the token is a live personal access token of the admin. */
     public boolean isAdminToken(String token) {
-        return keys.findBySecret(token)
+        return jdbi.withHandle(handle -> keys.findBySecret(handle, token))
                 .filter(key -> key.userId().equals(ADMIN_ID) && key.type() == KeyType.PERSONAL_ACCESS_TOKEN)
                 .filter(key -> !key.expiredAt(clock.millis()))
                 .isPresent();

@@ -14,6 +14,7 @@ import dev.annotask.proto.api.PostCollaboratorsRequest;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Ids;
+import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,13 +52,13 @@ public final class CollaboratorRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("PostCollaborators", PostCollaboratorsRequest.class, this::postCollaborators);
-        registry.handle("ListCollaborators", ListCollaboratorsRequest.class, this::listCollaborators);
-        registry.handle("DeleteCollaborators", DeleteCollaboratorsRequest.class, this::deleteCollaborators);
-        registry.handle("ListCollaborations", ListCollaborationsRequest.class, this::listCollaborations);
+        registry.writes("PostCollaborators", PostCollaboratorsRequest.class, this::postCollaborators);
+        registry.reads("ListCollaborators", ListCollaboratorsRequest.class, this::listCollaborators);
+        registry.writes("DeleteCollaborators", DeleteCollaboratorsRequest.class, this::deleteCollaborators);
+        registry.reads("ListCollaborations", ListCollaborationsRequest.class, this::listCollaborations);
     }
 
-    MultiCollaboratorsResponse postCollaborators(Caller caller, PostCollaboratorsRequest request) {
+    MultiCollaboratorsResponse postCollaborators(Handle handle, Caller caller, PostCollaboratorsRequest request) {
         requireOwner(caller, "add");
         Validation.requireBatch("collaborators", request.getCollaboratorsCount(), MAX_BATCH);
         App app = caller.app();
@@ -67,7 +68,7 @@ public final class CollaboratorRpcs {
             dev.annotask.proto.api.Collaborator wire = request.getCollaborators(i);
             String field = "collaborators[" + i + "]";
             String userId = Validation.requireId(field + ".user.id", wire.getUser().getId());
-            if (users.find(userId).isEmpty()) {
+            if (users.find(handle, userId).isEmpty()) {
                 throw ApiException.notFound(field + ".user.id: user '" + userId + "' not found");
             }
             if (userId.equals(app.ownerId())) {
@@ -79,7 +80,7 @@ public final class CollaboratorRpcs {
                     now, now, 0));
         }
         Validation.requireDistinct("collaborators[].user.id", created.stream().map(Collaborator::userId).toList());
-        List<String> existing = collaborators.insertAll(created);
+        List<String> existing = collaborators.insertAll(handle, created);
         if (!existing.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY,
                     "already collaborating on this app: " + String.join(", ", existing));
@@ -89,18 +90,18 @@ public final class CollaboratorRpcs {
                 .build();
     }
 
-    MultiCollaboratorsResponse listCollaborators(Caller caller, ListCollaboratorsRequest request) {
+    MultiCollaboratorsResponse listCollaborators(Handle handle, Caller caller, ListCollaboratorsRequest request) {
         App app = caller.app();
         Page page = Page.of(request.getPage(), request.getPerPage());
-        List<Collaborator> listed = collaborators.listByApp(app.uid(), request.getListAllCollaborators(),
+        List<Collaborator> listed = collaborators.listByApp(handle, app.uid(), request.getListAllCollaborators(),
                 page.offset(), page.limit());
         MultiCollaboratorsResponse.Builder response = MultiCollaboratorsResponse.newBuilder()
                 .addAllCollaborators(listed.stream().map(c -> IdentityWire.collaborator(c, app)).toList());
-        users.find(app.ownerId()).ifPresent(owner -> response.setAppOwner(IdentityWire.user(owner)));
+        users.find(handle, app.ownerId()).ifPresent(owner -> response.setAppOwner(IdentityWire.user(owner)));
         return response.build();
     }
 
-    BaseResponse deleteCollaborators(Caller caller, DeleteCollaboratorsRequest request) {
+    BaseResponse deleteCollaborators(Handle handle, Caller caller, DeleteCollaboratorsRequest request) {
         requireOwner(caller, "remove");
         if (request.getUserEmailsCount() > 0) {
             throw ApiException.invalid("user_emails is not supported: Annotask names users by id; use collaborator_ids");
@@ -108,11 +109,12 @@ public final class CollaboratorRpcs {
         Validation.requireBatch("collaborator_ids", request.getCollaboratorIdsCount(), MAX_BATCH);
         App app = caller.app();
         long now = clock.millis();
-        Set<String> ended = collaborators.removeActive(app.uid(), request.getCollaboratorIdsList(), now,
-                (handle, userIds) -> onRemoval.removed(handle, app, userIds, now));
+        Set<String> ended = collaborators.removeActive(handle, app.uid(), request.getCollaboratorIdsList(), now);
         if (ended.isEmpty()) {
             throw ApiException.notFound("no active collaborator matches collaborator_ids");
         }
+        // In the same transaction: the tasks naming them are rewritten before anyone sees them gone.
+        onRemoval.removed(handle, app, ended, now);
         return BaseResponse.getDefaultInstance();
     }
 
@@ -123,12 +125,12 @@ public final class CollaboratorRpcs {
         }
     }
 
-    MultiCollaborationsResponse listCollaborations(Caller caller, ListCollaborationsRequest request) {
+    MultiCollaborationsResponse listCollaborations(Handle handle, Caller caller, ListCollaborationsRequest request) {
         UserAccess.requireSelf(caller);
         Page page = Page.of(request.getPage(), request.getPerPage());
         MultiCollaborationsResponse.Builder response = MultiCollaborationsResponse.newBuilder();
-        for (Collaborator collaborator : collaborators.listActiveByUser(caller.userId(), page.offset(), page.limit())) {
-            apps.findByUid(collaborator.appUid()).ifPresent(app -> response.addCollaborations(Collaboration.newBuilder()
+        for (Collaborator collaborator : collaborators.listActiveByUser(handle, caller.userId(), page.offset(), page.limit())) {
+            apps.findByUid(handle, collaborator.appUid()).ifPresent(app -> response.addCollaborations(Collaboration.newBuilder()
                     .setApp(IdentityWire.app(app))
                     .setAppOwner(dev.annotask.proto.api.User.newBuilder().setId(app.ownerId()))
                     .addAllScopes(collaborator.scopes().stream().sorted().toList())

@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Collaborations in the database. Removal is soft ({@code deleted_at}), so Clarifai's
@@ -19,116 +17,103 @@ import org.jdbi.v3.core.Jdbi;
  * exists per app and user (a partial unique index). Thread-safe.
  */
 public final class CollaboratorStore {
-    private final Jdbi jdbi;
 
-    public CollaboratorStore(Jdbi jdbi) {
-        this.jdbi = jdbi;
-    }
 
-    public Optional<Collaborator> findActive(String appUid, String userId) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+    public Optional<Collaborator> findActive(Handle handle, String appUid, String userId) {
+        return handle.createQuery("""
                         SELECT * FROM collaborators WHERE app_uid = :app AND user_id = :user AND deleted_at IS NULL""")
                 .bind("app", appUid)
                 .bind("user", userId)
                 .map((rs, ctx) -> map(rs))
-                .findOne());
+                .findOne();
     }
 
-    public List<Collaborator> listByApp(String appUid, boolean includeDeleted, int offset, int limit) {
+    public List<Collaborator> listByApp(Handle handle, String appUid, boolean includeDeleted, int offset, int limit) {
         String filter = includeDeleted ? "" : " AND deleted_at IS NULL";
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM collaborators WHERE app_uid = :app" + filter
+        return handle.createQuery("SELECT * FROM collaborators WHERE app_uid = :app" + filter
                         + " ORDER BY created_at, id LIMIT :limit OFFSET :offset")
                 .bind("app", appUid)
                 .bind("limit", limit)
                 .bind("offset", offset)
                 .map((rs, ctx) -> map(rs))
-                .list());
+                .list();
     }
 
     /** The users who actively collaborate on the app. */
-    public java.util.Set<String> activeUserIds(String appUid) {
-        return jdbi.withHandle(handle -> handle.createQuery(
+    public java.util.Set<String> activeUserIds(Handle handle, String appUid) {
+        return handle.createQuery(
                         "SELECT user_id FROM collaborators WHERE app_uid = :app AND deleted_at IS NULL")
-                .bind("app", appUid).mapTo(String.class).set());
+                .bind("app", appUid).mapTo(String.class).set();
     }
 
     /** The user's active collaborations, oldest first. */
-    public List<Collaborator> listActiveByUser(String userId, int offset, int limit) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+    public List<Collaborator> listActiveByUser(Handle handle, String userId, int offset, int limit) {
+        return handle.createQuery("""
                         SELECT * FROM collaborators WHERE user_id = :user AND deleted_at IS NULL
                         ORDER BY created_at, id LIMIT :limit OFFSET :offset""")
                 .bind("user", userId)
                 .bind("limit", limit)
                 .bind("offset", offset)
                 .map((rs, ctx) -> map(rs))
-                .list());
+                .list();
     }
 
     /** Inserts every collaborator, or none when a user already collaborates; returns those users. */
-    public List<String> insertAll(List<Collaborator> collaborators) {
-        return jdbi.inTransaction(handle -> {
-            List<String> existing = collaborators.stream()
-                    .filter(c -> handle.createQuery("""
-                                    SELECT COUNT(*) AS n FROM collaborators
-                                    WHERE app_uid = :app AND user_id = :user AND deleted_at IS NULL""")
-                            .bind("app", c.appUid())
-                            .bind("user", c.userId())
-                            .mapTo(Long.class).one() > 0)
-                    .map(Collaborator::userId)
-                    .toList();
-            if (!existing.isEmpty()) {
-                return existing;
-            }
-            for (Collaborator c : collaborators) {
-                handle.createUpdate("""
-                                INSERT INTO collaborators (id, app_uid, user_id, scopes, created_at, modified_at)
-                                VALUES (:id, :app, :user, :scopes, :createdAt, :modifiedAt)""")
-                        .bind("id", c.id())
+    public List<String> insertAll(Handle handle, List<Collaborator> collaborators) {
+        List<String> existing = collaborators.stream()
+                .filter(c -> handle.createQuery("""
+                                SELECT COUNT(*) AS n FROM collaborators
+                                WHERE app_uid = :app AND user_id = :user AND deleted_at IS NULL""")
                         .bind("app", c.appUid())
                         .bind("user", c.userId())
-                        .bind("scopes", Scopes.format(c.scopes()))
-                        .bind("createdAt", c.createdAt())
-                        .bind("modifiedAt", c.modifiedAt())
-                        .execute();
-            }
-            return List.of();
-        });
+                        .mapTo(Long.class).one() > 0)
+                .map(Collaborator::userId)
+                .toList();
+        if (!existing.isEmpty()) {
+            return existing;
+        }
+        for (Collaborator c : collaborators) {
+            handle.createUpdate("""
+                            INSERT INTO collaborators (id, app_uid, user_id, scopes, created_at, modified_at)
+                            VALUES (:id, :app, :user, :scopes, :createdAt, :modifiedAt)""")
+                    .bind("id", c.id())
+                    .bind("app", c.appUid())
+                    .bind("user", c.userId())
+                    .bind("scopes", Scopes.format(c.scopes()))
+                    .bind("createdAt", c.createdAt())
+                    .bind("modifiedAt", c.modifiedAt())
+                    .execute();
+        }
+        return List.of();
     }
 
     /**
-     * Ends the active collaborations named by collaborator id or user id and, in the same
-     * transaction, runs {@code alsoInTransaction} with the users whose collaboration ended
-     * (not run when none did). Returns those users. Rows are ended in user-id order, the
+     * Ends the active collaborations named by collaborator id or user id; returns the users
+     * whose collaboration ended. Rows are ended in user-id order, the
      * order {@link #lockActive} takes them in, so the two never wait on each other in a cycle.
      */
-    public Set<String> removeActive(String appUid, List<String> collaboratorOrUserIds, long now,
-                                    BiConsumer<Handle, Set<String>> alsoInTransaction) {
-        return jdbi.inTransaction(handle -> {
-            List<Collaborator> named = handle.createQuery("""
-                            SELECT * FROM collaborators
-                            WHERE app_uid = :app AND deleted_at IS NULL AND (id IN (<ids>) OR user_id IN (<ids>))
-                            ORDER BY user_id""")
-                    .bind("app", appUid)
-                    .bindList("ids", List.copyOf(new LinkedHashSet<>(collaboratorOrUserIds)))
-                    .map((rs, ctx) -> map(rs))
-                    .list();
-            Set<String> removed = new TreeSet<>();
-            for (Collaborator collaborator : named) {
-                int ended = handle.createUpdate("""
-                                UPDATE collaborators SET deleted_at = :now, modified_at = :now
-                                WHERE id = :id AND deleted_at IS NULL""")
-                        .bind("now", now)
-                        .bind("id", collaborator.id())
-                        .execute();
-                if (ended == 1) {
-                    removed.add(collaborator.userId());
-                }
+    public Set<String> removeActive(Handle handle, String appUid, List<String> collaboratorOrUserIds, long now) {
+        List<Collaborator> named = handle.createQuery("""
+                        SELECT * FROM collaborators
+                        WHERE app_uid = :app AND deleted_at IS NULL AND (id IN (<ids>) OR user_id IN (<ids>))
+                        ORDER BY user_id""")
+                .bind("app", appUid)
+                .bindList("ids", List.copyOf(new LinkedHashSet<>(collaboratorOrUserIds)))
+                .map((rs, ctx) -> map(rs))
+                .list();
+        Set<String> removed = new TreeSet<>();
+        for (Collaborator collaborator : named) {
+            int ended = handle.createUpdate("""
+                            UPDATE collaborators SET deleted_at = :now, modified_at = :now
+                            WHERE id = :id AND deleted_at IS NULL""")
+                    .bind("now", now)
+                    .bind("id", collaborator.id())
+                    .execute();
+            if (ended == 1) {
+                removed.add(collaborator.userId());
             }
-            if (!removed.isEmpty()) {
-                alsoInTransaction.accept(handle, Collections.unmodifiableSet(removed));
-            }
-            return removed;
-        });
+        }
+        return Collections.unmodifiableSet(removed);
     }
 
     /**

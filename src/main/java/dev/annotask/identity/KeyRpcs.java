@@ -17,6 +17,7 @@ import dev.annotask.proto.api.PostKeysRequest;
 import dev.annotask.proto.api.SingleKeyResponse;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
+import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -49,18 +50,18 @@ public final class KeyRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("PostKeys", PostKeysRequest.class, this::postKeys);
-        registry.handle("ListKeys", ListKeysRequest.class, this::listKeys);
-        registry.handle("ListAppKeys", ListAppKeysRequest.class, this::listAppKeys);
-        registry.handle("GetKey", GetKeyRequest.class, this::getKey);
-        registry.handle("DeleteKey", DeleteKeyRequest.class, this::deleteKey);
-        registry.handle("MyScopes", MyScopesRequest.class, this::myScopes);
+        registry.writes("PostKeys", PostKeysRequest.class, this::postKeys);
+        registry.reads("ListKeys", ListKeysRequest.class, this::listKeys);
+        registry.reads("ListAppKeys", ListAppKeysRequest.class, this::listAppKeys);
+        registry.reads("GetKey", GetKeyRequest.class, this::getKey);
+        registry.writes("DeleteKey", DeleteKeyRequest.class, this::deleteKey);
+        registry.reads("MyScopes", MyScopesRequest.class, this::myScopes);
     }
 
-    MultiKeyResponse postKeys(Caller caller, PostKeysRequest request) {
+    MultiKeyResponse postKeys(Handle handle, Caller caller, PostKeysRequest request) {
         UserAccess.requireSelfOrAdmin(caller);
         String ownerId = caller.targetUserId();
-        if (users.find(ownerId).isEmpty()) {
+        if (users.find(handle, ownerId).isEmpty()) {
             throw ApiException.notFound("user '" + ownerId + "' not found");
         }
         Validation.requireBatch("keys", request.getKeysCount(), MAX_BATCH);
@@ -73,7 +74,7 @@ public final class KeyRpcs {
             KeyType type = KeyType.fromWire(wire.getType()).orElseThrow(() -> ApiException.invalid(
                     field + ".type must be app_specific_key or personal_access_token, not '" + wire.getType() + "'"));
             Set<String> scopes = scopes(caller, field, wire.getScopesList());
-            App app = type == KeyType.APP_SPECIFIC_KEY ? boundApp(field, ownerId, wire) : noApp(field, wire);
+            App app = type == KeyType.APP_SPECIFIC_KEY ? boundApp(handle, field, ownerId, wire) : noApp(field, wire);
             long expiresAt = 0;
             if (wire.hasExpiresAt()) {
                 expiresAt = Timestamps.toMillis(wire.getExpiresAt());
@@ -87,7 +88,7 @@ public final class KeyRpcs {
             created.add(key);
             response.addKeys(IdentityWire.key(key, uid -> app).toBuilder().setId(secret));
         }
-        keys.insertAll(created);
+        keys.insertAll(handle, created);
         return response.build();
     }
 
@@ -105,7 +106,7 @@ public final class KeyRpcs {
         return Set.copyOf(scopes);
     }
 
-    private App boundApp(String field, String ownerId, Key wire) {
+    private App boundApp(Handle handle, String field, String ownerId, Key wire) {
         if (wire.getAppsCount() != 1) {
             throw ApiException.invalid(field + ".apps must name exactly one app for an app_specific_key");
         }
@@ -114,7 +115,7 @@ public final class KeyRpcs {
         if (!appOwner.equals(ownerId)) {
             throw ApiException.invalid(field + ".apps[0] must be an app of user '" + ownerId + "'");
         }
-        return apps.find(ownerId, named.getId()).orElseThrow(() ->
+        return apps.find(handle, ownerId, named.getId()).orElseThrow(() ->
                 ApiException.notFound(field + ".apps[0]: app '" + named.getId() + "' not found"));
     }
 
@@ -125,54 +126,54 @@ public final class KeyRpcs {
         return null;
     }
 
-    MultiKeyResponse listKeys(Caller caller, ListKeysRequest request) {
+    MultiKeyResponse listKeys(Handle handle, Caller caller, ListKeysRequest request) {
         UserAccess.requireSelfOrAdmin(caller);
         Page page = Page.of(request.getPage(), request.getPerPage());
-        return respond(keys.listByUser(caller.targetUserId(), page.offset(), page.limit()), request.getNotExpired());
+        return respond(handle, keys.listByUser(handle, caller.targetUserId(), page.offset(), page.limit()), request.getNotExpired());
     }
 
-    MultiKeyResponse listAppKeys(Caller caller, ListAppKeysRequest request) {
+    MultiKeyResponse listAppKeys(Handle handle, Caller caller, ListAppKeysRequest request) {
         if (!caller.ownsApp()) {
             throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "only the app's owner may list its keys");
         }
         Page page = Page.of(request.getPage(), request.getPerPage());
-        return respond(keys.listByApp(caller.app().uid(), page.offset(), page.limit()), request.getNotExpired());
+        return respond(handle, keys.listByApp(handle, caller.app().uid(), page.offset(), page.limit()), request.getNotExpired());
     }
 
-    private MultiKeyResponse respond(List<ApiKey> listed, boolean notExpired) {
+    private MultiKeyResponse respond(Handle handle, List<ApiKey> listed, boolean notExpired) {
         long now = clock.millis();
         MultiKeyResponse.Builder response = MultiKeyResponse.newBuilder();
         for (ApiKey key : listed) {
             if (!notExpired || !key.expiredAt(now)) {
-                response.addKeys(IdentityWire.key(key, uid -> apps.findByUid(uid).orElse(null)));
+                response.addKeys(IdentityWire.key(key, uid -> apps.findByUid(handle, uid).orElse(null)));
             }
         }
         return response.build();
     }
 
-    SingleKeyResponse getKey(Caller caller, GetKeyRequest request) {
-        ApiKey key = ownKey(caller, request.getKeyId());
+    SingleKeyResponse getKey(Handle handle, Caller caller, GetKeyRequest request) {
+        ApiKey key = ownKey(handle, caller, request.getKeyId());
         return SingleKeyResponse.newBuilder()
-                .setKey(IdentityWire.key(key, uid -> apps.findByUid(uid).orElse(null)))
+                .setKey(IdentityWire.key(key, uid -> apps.findByUid(handle, uid).orElse(null)))
                 .build();
     }
 
-    BaseResponse deleteKey(Caller caller, DeleteKeyRequest request) {
-        keys.delete(ownKey(caller, request.getKeyId()).tokenHash());
+    BaseResponse deleteKey(Handle handle, Caller caller, DeleteKeyRequest request) {
+        keys.delete(handle, ownKey(handle, caller, request.getKeyId()).tokenHash());
         return BaseResponse.getDefaultInstance();
     }
 
     /** The key named by secret or fingerprint, if it belongs to the path's user. */
-    private ApiKey ownKey(Caller caller, String keyId) {
+    private ApiKey ownKey(Handle handle, Caller caller, String keyId) {
         UserAccess.requireSelfOrAdmin(caller);
-        ApiKey key = keys.findBySecret(keyId)
-                .or(() -> keys.findByFingerprint(keyId))
+        ApiKey key = keys.findBySecret(handle, keyId)
+                .or(() -> keys.findByFingerprint(handle, keyId))
                 .filter(found -> found.userId().equals(caller.targetUserId()))
                 .orElseThrow(() -> ApiException.notFound("key not found"));
         return key;
     }
 
-    MultiScopeResponse myScopes(Caller caller, MyScopesRequest request) {
+    MultiScopeResponse myScopes(Handle handle, Caller caller, MyScopesRequest request) {
         return MultiScopeResponse.newBuilder()
                 .addAllScopes(caller.scopes().stream().sorted().toList())
                 .setApp(IdentityWire.app(caller.app()))

@@ -5,22 +5,15 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keys in the database, found by their secret (through its hash) or by their fingerprint.
  * Thread-safe.
  */
 public final class KeyStore {
-    private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
-
-    private final Jdbi jdbi;
     private final KeyHasher hasher;
 
-    public KeyStore(Jdbi jdbi, KeyHasher hasher) {
-        this.jdbi = jdbi;
+    public KeyStore(KeyHasher hasher) {
         this.hasher = hasher;
     }
 
@@ -30,82 +23,80 @@ public final class KeyStore {
     }
 
     /**
-     * The key whose secret this is. A row still holding the bare SHA-256 of an older version is
-     * found by that and rewritten to the current hash, so each old key is upgraded on its first
-     * use and costs one more lookup only until then (and for secrets that match nothing).
+     * The key whose secret this is, under its current hash or, for a row of an older version,
+     * under the bare SHA-256 it was stored with ({@link #isLegacy}; {@link #upgrade} rewrites it).
      */
-    public Optional<ApiKey> findBySecret(String secret) {
-        String hash = hasher.hash(secret);
-        Optional<ApiKey> current = findByHash(hash);
+    public Optional<ApiKey> findBySecret(Handle handle, String secret) {
+        Optional<ApiKey> current = findByHash(handle, hasher.hash(secret));
         if (current.isPresent()) {
             return current;
         }
-        String legacyHash = KeyHasher.legacyHash(secret);
-        return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT * FROM api_keys WHERE token_hash = :hash AND hash_scheme = :scheme")
-                        .bind("hash", legacyHash)
-                        .bind("scheme", KeyHasher.LEGACY_SCHEME)
-                        .map((rs, ctx) -> map(rs))
-                        .findOne())
-                .map(legacy -> upgrade(legacy, hash));
+        return handle.createQuery("SELECT * FROM api_keys WHERE token_hash = :hash AND hash_scheme = :scheme")
+                .bind("hash", KeyHasher.legacyHash(secret))
+                .bind("scheme", KeyHasher.LEGACY_SCHEME)
+                .map((rs, ctx) -> map(rs))
+                .findOne();
     }
 
-    /** Rewrites a legacy row's hash; when that fails the key still works, and the next use tries again. */
-    private ApiKey upgrade(ApiKey legacy, String hash) {
-        try {
-            jdbi.useTransaction(handle -> handle.createUpdate(
-                            "UPDATE api_keys SET token_hash = :hash, hash_scheme = :scheme WHERE token_hash = :old")
-                    .bind("hash", hash)
-                    .bind("scheme", KeyHasher.SCHEME)
-                    .bind("old", legacy.tokenHash())
-                    .execute());
-            return legacy.withTokenHash(hash);
-        } catch (RuntimeException e) {
-            LOG.warn("key {} keeps its old hash for now: {}", legacy.fingerprint(), e.getMessage());
-            return legacy;
-        }
+    /** True when the key was found under the hash of an older version (see {@link #upgrade}). */
+    public boolean isLegacy(ApiKey key, String secret) {
+        return key.tokenHash().equals(KeyHasher.legacyHash(secret));
     }
 
-    private Optional<ApiKey> findByHash(String tokenHash) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM api_keys WHERE token_hash = :hash")
+    /**
+     * Rewrites a legacy row's hash to the current one, so each old key is upgraded on its first
+     * use and costs one more lookup only until then (and for secrets that match nothing).
+     */
+    public ApiKey upgrade(Handle handle, ApiKey legacy, String secret) {
+        String hash = hasher.hash(secret);
+        handle.createUpdate("UPDATE api_keys SET token_hash = :hash, hash_scheme = :scheme WHERE token_hash = :old")
+                .bind("hash", hash)
+                .bind("scheme", KeyHasher.SCHEME)
+                .bind("old", legacy.tokenHash())
+                .execute();
+        return legacy.withTokenHash(hash);
+    }
+
+    private Optional<ApiKey> findByHash(Handle handle, String tokenHash) {
+        return handle.createQuery("SELECT * FROM api_keys WHERE token_hash = :hash")
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> map(rs))
-                .findOne());
+                .findOne();
     }
 
-    public Optional<ApiKey> findByFingerprint(String fingerprint) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM api_keys WHERE fingerprint = :fp")
+    public Optional<ApiKey> findByFingerprint(Handle handle, String fingerprint) {
+        return handle.createQuery("SELECT * FROM api_keys WHERE fingerprint = :fp")
                 .bind("fp", fingerprint)
                 .map((rs, ctx) -> map(rs))
-                .findOne());
+                .findOne();
     }
 
     /** A user's keys, oldest first. */
-    public List<ApiKey> listByUser(String userId, int offset, int limit) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+    public List<ApiKey> listByUser(Handle handle, String userId, int offset, int limit) {
+        return handle.createQuery("""
                         SELECT * FROM api_keys WHERE user_id = :user
                         ORDER BY created_at, fingerprint LIMIT :limit OFFSET :offset""")
                 .bind("user", userId)
                 .bind("limit", limit)
                 .bind("offset", offset)
                 .map((rs, ctx) -> map(rs))
-                .list());
+                .list();
     }
 
     /** The app keys bound to one app, oldest first. */
-    public List<ApiKey> listByApp(String appUid, int offset, int limit) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+    public List<ApiKey> listByApp(Handle handle, String appUid, int offset, int limit) {
+        return handle.createQuery("""
                         SELECT * FROM api_keys WHERE app_uid = :app
                         ORDER BY created_at, fingerprint LIMIT :limit OFFSET :offset""")
                 .bind("app", appUid)
                 .bind("limit", limit)
                 .bind("offset", offset)
                 .map((rs, ctx) -> map(rs))
-                .list());
+                .list();
     }
 
-    public void insertAll(List<ApiKey> keys) {
-        jdbi.useTransaction(handle -> keys.forEach(key -> insert(handle, key)));
+    public void insertAll(Handle handle, List<ApiKey> keys) {
+        keys.forEach(key -> insert(handle, key));
     }
 
     static void insert(Handle handle, ApiKey key) {
@@ -135,10 +126,10 @@ public final class KeyStore {
                 .execute();
     }
 
-    public boolean delete(String tokenHash) {
-        return jdbi.inTransaction(handle -> handle.createUpdate("DELETE FROM api_keys WHERE token_hash = :hash")
+    public boolean delete(Handle handle, String tokenHash) {
+        return handle.createUpdate("DELETE FROM api_keys WHERE token_hash = :hash")
                 .bind("hash", tokenHash)
-                .execute() > 0);
+                .execute() > 0;
     }
 
     private static ApiKey map(ResultSet rs) throws SQLException {

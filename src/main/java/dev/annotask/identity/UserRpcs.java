@@ -8,6 +8,7 @@ import dev.annotask.proto.admin.PostUsersRequest;
 import dev.annotask.proto.api.GetUserRequest;
 import dev.annotask.proto.api.SingleUserResponse;
 import dev.annotask.proto.api.status.StatusCode;
+import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,20 +30,20 @@ public final class UserRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("GetUser", GetUserRequest.class, this::getUser);
-        registry.handle("PostUsers", PostUsersRequest.class, this::postUsers);
+        registry.reads("GetUser", GetUserRequest.class, this::getUser);
+        registry.writes("PostUsers", PostUsersRequest.class, this::postUsers);
     }
 
-    SingleUserResponse getUser(Caller caller, GetUserRequest request) {
+    SingleUserResponse getUser(Handle handle, Caller caller, GetUserRequest request) {
         if (!caller.actsAsSelf() && !caller.isAdmin()) {
             throw ApiException.notFound("user '" + caller.targetUserId() + "' not found");
         }
-        User user = users.find(caller.targetUserId()).orElseThrow(() ->
+        User user = users.find(handle, caller.targetUserId()).orElseThrow(() ->
                 ApiException.notFound("user '" + caller.targetUserId() + "' not found"));
         return SingleUserResponse.newBuilder().setUser(IdentityWire.user(user)).build();
     }
 
-    MultiUserResponse postUsers(Caller caller, PostUsersRequest request) {
+    MultiUserResponse postUsers(Handle handle, Caller caller, PostUsersRequest request) {
         if (!caller.isAdmin()) {
             throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "only the admin may create users");
         }
@@ -58,7 +59,7 @@ public final class UserRpcs {
             created.add(new User(id, wire.getFirstName(), wire.getLastName(), wire.getCompanyName(), false, now));
         }
         Validation.requireUniqueNewIds("users[].id", created.stream().map(User::id).toList());
-        List<String> taken = users.insertAll(created);
+        List<String> taken = users.insertAll(handle, created);
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "user id already exists: " + String.join(", ", taken));
         }

@@ -5,44 +5,30 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
-/** Users in the database. Stateless over Jdbi; thread-safe. */
+/** Users in the database, in the caller's transaction. Stateless; thread-safe. */
 public final class UserStore {
-    private final Jdbi jdbi;
-
-    public UserStore(Jdbi jdbi) {
-        this.jdbi = jdbi;
-    }
-
-    public Optional<User> find(String id) {
-        return jdbi.withHandle(handle -> find(handle, id));
-    }
-
-    static Optional<User> find(Handle handle, String id) {
+    public Optional<User> find(Handle handle, String id) {
         return handle.createQuery("SELECT * FROM users WHERE id = :id")
                 .bind("id", id)
                 .map((rs, ctx) -> map(rs))
                 .findOne();
     }
 
-    public boolean isEmpty() {
-        return jdbi.withHandle(handle ->
-                handle.createQuery("SELECT COUNT(*) AS n FROM users").mapTo(Long.class).one() == 0);
+    public boolean isEmpty(Handle handle) {
+        return handle.createQuery("SELECT COUNT(*) AS n FROM users").mapTo(Long.class).one() == 0;
     }
 
     /** Inserts every user, or none when any id is taken; returns the ids already taken. */
-    public List<String> insertAll(List<User> users) {
-        return jdbi.inTransaction(handle -> {
-            List<String> taken = users.stream().map(User::id).filter(id -> find(handle, id).isPresent()).toList();
-            if (!taken.isEmpty()) {
-                return taken;
-            }
-            for (User user : users) {
-                insert(handle, user);
-            }
-            return List.of();
-        });
+    public List<String> insertAll(Handle handle, List<User> users) {
+        List<String> taken = users.stream().map(User::id).filter(id -> find(handle, id).isPresent()).toList();
+        if (!taken.isEmpty()) {
+            return taken;
+        }
+        for (User user : users) {
+            insert(handle, user);
+        }
+        return List.of();
     }
 
     static void insert(Handle handle, User user) {

@@ -27,6 +27,7 @@ import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Ids;
 import dev.annotask.store.Json;
+import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,16 +60,16 @@ public final class InputRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("PostInputs", PostInputsRequest.class, this::postInputs);
-        registry.handle("ListInputs", ListInputsRequest.class, this::listInputs);
-        registry.handle("GetInput", GetInputRequest.class, this::getInput);
-        registry.handle("GetInputCount", GetInputCountRequest.class, this::getInputCount);
-        registry.handle("PatchInputs", PatchInputsRequest.class, this::patchInputs);
-        registry.handle("DeleteInput", DeleteInputRequest.class, this::deleteInput);
-        registry.handle("DeleteInputs", DeleteInputsRequest.class, this::deleteInputs);
+        registry.writes("PostInputs", PostInputsRequest.class, this::postInputs);
+        registry.reads("ListInputs", ListInputsRequest.class, this::listInputs);
+        registry.reads("GetInput", GetInputRequest.class, this::getInput);
+        registry.reads("GetInputCount", GetInputCountRequest.class, this::getInputCount);
+        registry.writes("PatchInputs", PatchInputsRequest.class, this::patchInputs);
+        registry.writes("DeleteInput", DeleteInputRequest.class, this::deleteInput);
+        registry.writes("DeleteInputs", DeleteInputsRequest.class, this::deleteInputs);
     }
 
-    MultiInputResponse postInputs(Caller caller, PostInputsRequest request) {
+    MultiInputResponse postInputs(Handle handle, Caller caller, PostInputsRequest request) {
         Validation.requireBatch("inputs", request.getInputsCount(), MAX_BATCH);
         String appUid = caller.app().uid();
         long now = clock.millis();
@@ -83,7 +84,7 @@ public final class InputRpcs {
         }
         Set<String> datasetIds = new HashSet<>();
         accepted.forEach(n -> datasetIds.addAll(n.datasetIds()));
-        Set<String> knownDatasets = datasets.existing(appUid, datasetIds);
+        Set<String> knownDatasets = datasets.existing(handle, appUid, datasetIds);
         for (int i = 0; i < accepted.size(); i++) {
             for (String datasetId : accepted.get(i).datasetIds()) {
                 if (!knownDatasets.contains(datasetId)) {
@@ -92,12 +93,12 @@ public final class InputRpcs {
             }
         }
         InputIDConflictResolution onConflict = request.getInputIdConflictResolution();
-        List<InputStore.NewInput> stored = inputs.insertAll(appUid, accepted,
+        List<InputStore.NewInput> stored = inputs.insertAll(handle, appUid, accepted,
                 (batch, taken) -> InputIds.resolve(batch, taken, onConflict));
         if (!stored.isEmpty()) {
             Set<String> joinedDatasets = new HashSet<>();
             stored.forEach(n -> joinedDatasets.addAll(n.datasetIds()));
-            joined.inputsJoined(appUid, joinedDatasets);
+            joined.inputsJoined(handle, appUid, joinedDatasets);
         }
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
         Map<String, InputStore.NewInput> byId = new LinkedHashMap<>();
@@ -108,7 +109,7 @@ public final class InputRpcs {
                 continue;
             }
             // Skipped: answer with the input that was already there.
-            inputs.find(appUid, next.input().id()).ifPresent(existing -> response.addInputs(toWire(existing)));
+            inputs.find(handle, appUid, next.input().id()).ifPresent(existing -> response.addInputs(toWire(existing)));
         }
         for (InputStore.NewInput created : stored) {
             response.addInputs(toWire(created.input(), dataByJson.get(created.input().dataJson()))
@@ -136,25 +137,25 @@ public final class InputRpcs {
         return new InputStore.NewInput(input, bytes.isEmpty() ? null : InputData.array(bytes), wire.getDatasetIdsList());
     }
 
-    MultiInputResponse listInputs(Caller caller, ListInputsRequest request) {
+    MultiInputResponse listInputs(Handle handle, Caller caller, ListInputsRequest request) {
         Page page = Page.of(request.getPage(), request.getPerPage());
-        List<Input> listed = inputs.list(caller.app().uid(), request.getIdsList(), request.getStatus().getCodeValue(),
+        List<Input> listed = inputs.list(handle, caller.app().uid(), request.getIdsList(), request.getStatus().getCodeValue(),
                 page.offset(), page.limit());
         return MultiInputResponse.newBuilder().addAllInputs(listed.stream().map(InputRpcs::toWire).toList()).build();
     }
 
-    SingleInputResponse getInput(Caller caller, GetInputRequest request) {
-        return SingleInputResponse.newBuilder().setInput(toWire(find(caller, request.getInputId()))).build();
+    SingleInputResponse getInput(Handle handle, Caller caller, GetInputRequest request) {
+        return SingleInputResponse.newBuilder().setInput(toWire(find(handle, caller, request.getInputId()))).build();
     }
 
-    SingleInputCountResponse getInputCount(Caller caller, GetInputCountRequest request) {
-        long count = inputs.count(caller.app().uid());
+    SingleInputCountResponse getInputCount(Handle handle, Caller caller, GetInputCountRequest request) {
+        long count = inputs.count(handle, caller.app().uid());
         return SingleInputCountResponse.newBuilder()
                 .setCounts(InputCount.newBuilder().setProcessed((int) Math.min(count, Integer.MAX_VALUE)))
                 .build();
     }
 
-    MultiInputResponse patchInputs(Caller caller, PatchInputsRequest request) {
+    MultiInputResponse patchInputs(Handle handle, Caller caller, PatchInputsRequest request) {
         String action = Validation.requirePatchAction(request.getAction());
         Validation.requireBatch("inputs", request.getInputsCount(), MAX_BATCH);
         Validation.requireDistinct("inputs[].id", request.getInputsList().stream().map(i -> i.getId()).toList());
@@ -162,39 +163,39 @@ public final class InputRpcs {
         Map<String, String> patched = new LinkedHashMap<>();
         for (int i = 0; i < request.getInputsCount(); i++) {
             dev.annotask.proto.api.Input wire = request.getInputs(i);
-            Input current = find(caller, wire.getId());
+            Input current = find(handle, caller, wire.getId());
             Data data = Json.read(current.dataJson(), Data.newBuilder()).build();
             Struct metadata = MetadataPatch.apply(action, data.getMetadata(), wire.getData().getMetadata());
             patched.put(current.id(), Json.write(data.toBuilder().setMetadata(metadata).build()));
         }
-        List<String> missing = inputs.updateData(appUid, patched, clock.millis());
+        List<String> missing = inputs.updateData(handle, appUid, patched, clock.millis());
         if (!missing.isEmpty()) {
             throw missingInputs(missing);
         }
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
-        patched.keySet().forEach(id -> response.addInputs(toWire(find(caller, id))));
+        patched.keySet().forEach(id -> response.addInputs(toWire(find(handle, caller, id))));
         return response.build();
     }
 
-    BaseResponse deleteInput(Caller caller, DeleteInputRequest request) {
-        return delete(caller, List.of(request.getInputId()));
+    BaseResponse deleteInput(Handle handle, Caller caller, DeleteInputRequest request) {
+        return delete(handle, caller, List.of(request.getInputId()));
     }
 
-    BaseResponse deleteInputs(Caller caller, DeleteInputsRequest request) {
+    BaseResponse deleteInputs(Handle handle, Caller caller, DeleteInputsRequest request) {
         Validation.requireBatch("ids", request.getIdsCount(), 1000);
-        return delete(caller, request.getIdsList());
+        return delete(handle, caller, request.getIdsList());
     }
 
-    private BaseResponse delete(Caller caller, List<String> ids) {
-        List<String> missing = inputs.deleteAll(caller.app().uid(), ids);
+    private BaseResponse delete(Handle handle, Caller caller, List<String> ids) {
+        List<String> missing = inputs.deleteAll(handle, caller.app().uid(), ids);
         if (!missing.isEmpty()) {
             throw missingInputs(missing);
         }
         return BaseResponse.getDefaultInstance();
     }
 
-    private Input find(Caller caller, String id) {
-        return inputs.find(caller.app().uid(), id).orElseThrow(() -> missingInputs(List.of(id)));
+    private Input find(Handle handle, Caller caller, String id) {
+        return inputs.find(handle, caller.app().uid(), id).orElseThrow(() -> missingInputs(List.of(id)));
     }
 
     private static ApiException missingInputs(List<String> ids) {

@@ -8,51 +8,42 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Inputs, their bytes and their dataset memberships in the database. Listing order is
  * arrival order ({@code seq}). Thread-safe.
  */
 public final class InputStore {
-    private final Jdbi jdbi;
 
-    public InputStore(Jdbi jdbi) {
-        this.jdbi = jdbi;
-    }
 
     /** An input to insert, with its uploaded bytes (or null) and the datasets it joins. */
     public record NewInput(Input input, byte[] bytes, List<String> datasetIds) {
     }
 
-    public Optional<Input> find(String appUid, String id) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM inputs WHERE app_uid = :app AND id = :id")
-                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne());
+    public Optional<Input> find(Handle handle, String appUid, String id) {
+        return handle.createQuery("SELECT * FROM inputs WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
     /** The inputs of the app among these ids, by id (one query, for responses listing many). */
-    public Map<String, Input> findAll(String appUid, Collection<String> ids) {
+    public Map<String, Input> findAll(Handle handle, String appUid, Collection<String> ids) {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
-                .bind("app", appUid).bindList("ids", List.copyOf(ids)).map((rs, ctx) -> map(rs)).list())
+        return handle.createQuery("SELECT * FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", List.copyOf(ids)).map((rs, ctx) -> map(rs)).list()
                 .stream().collect(java.util.stream.Collectors.toMap(Input::id, input -> input));
     }
 
     /** The bytes uploaded with the input, if it was posted with bytes (not a URL). */
-    public Optional<byte[]> bytes(String appUid, String inputId) {
-        return jdbi.withHandle(handle -> handle.createQuery(
+    public Optional<byte[]> bytes(Handle handle, String appUid, String inputId) {
+        return handle.createQuery(
                         "SELECT content FROM input_bytes WHERE app_uid = :app AND input_id = :id")
-                .bind("app", appUid).bind("id", inputId).mapTo(byte[].class).findOne());
+                .bind("app", appUid).bind("id", inputId).mapTo(byte[].class).findOne();
     }
 
     /** Which of these ids are inputs of the app. */
-    public Set<String> existing(String appUid, Collection<String> ids) {
-        return jdbi.withHandle(handle -> existing(handle, appUid, ids));
-    }
-
-    static Set<String> existing(Handle handle, String appUid, Collection<String> ids) {
+    public static Set<String> existing(Handle handle, String appUid, Collection<String> ids) {
         if (ids.isEmpty()) {
             return Set.of();
         }
@@ -60,7 +51,7 @@ public final class InputStore {
                 .bind("app", appUid).bindList("ids", List.copyOf(ids)).mapTo(String.class).set();
     }
 
-    public List<Input> list(String appUid, List<String> ids, int status, int offset, int limit) {
+    public List<Input> list(Handle handle, String appUid, List<String> ids, int status, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM inputs WHERE app_uid = :app");
         if (!ids.isEmpty()) {
             sql.append(" AND id IN (<ids>)");
@@ -69,60 +60,56 @@ public final class InputStore {
             sql.append(" AND status = :status");
         }
         sql.append(" ORDER BY seq LIMIT :limit OFFSET :offset");
-        return jdbi.withHandle(handle -> {
-            var query = handle.createQuery(sql.toString()).bind("app", appUid).bind("status", status)
-                    .bind("limit", limit).bind("offset", offset);
-            if (!ids.isEmpty()) {
-                query.bindList("ids", ids);
-            }
-            return query.map((rs, ctx) -> map(rs)).list();
-        });
+        var query = handle.createQuery(sql.toString()).bind("app", appUid).bind("status", status)
+                .bind("limit", limit).bind("offset", offset);
+        if (!ids.isEmpty()) {
+            query.bindList("ids", ids);
+        }
+        return query.map((rs, ctx) -> map(rs)).list();
     }
 
     /** How many inputs the app has (a counter kept with every insert and delete). */
-    public long count(String appUid) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT input_count FROM apps WHERE uid = :app")
-                .bind("app", appUid).mapTo(Long.class).one());
+    public long count(Handle handle, String appUid) {
+        return handle.createQuery("SELECT input_count FROM apps WHERE uid = :app")
+                .bind("app", appUid).mapTo(Long.class).one();
     }
 
     /**
-     * Inserts the inputs in one transaction, after {@code resolveIds} has chosen their final ids
+     * Inserts the inputs in the caller's transaction, after {@code resolveIds} has chosen their final ids
      * against those already taken (it sees the taken ones and may throw to refuse).
      */
-    public List<NewInput> insertAll(String appUid, List<NewInput> inputs,
+    public List<NewInput> insertAll(Handle handle, String appUid, List<NewInput> inputs,
                                     java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
-        return jdbi.inTransaction(handle -> {
-            // One app's inputs get their seq and commit one transaction at a time (its row is
-            // locked before any seq is drawn). Tasks scan their source by seq, so an input whose
-            // lower seq committed after a higher one (two nodes posting at once on PostgreSQL)
-            // would sit behind a labeler's scan position for good. SQLite's one writer orders
-            // them anyway.
-            handle.createUpdate("UPDATE apps SET input_count = input_count WHERE uid = :app").bind("app", appUid).execute();
-            // Ids taken already are found by the insert itself (its conflicts, settled by the
-            // unique index), not by a query first: a query over a list of ids is a plan the
-            // planner chooses, and on freshly loaded tables it chose to read every row of the
-            // app, under this lock (docs/BENCHMARKS.md, "Ingest"). Only when some are taken
-            // are the rows undone and the ids settled as the request asks.
-            List<NewInput> resolved = resolveIds.apply(inputs, Set.of());
-            Set<String> inserted = insertInputs(handle, appUid, resolved);
-            if (inserted.size() < resolved.size()) {
-                if (!inserted.isEmpty()) {
-                    handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
-                            .bind("app", appUid).bindList("ids", List.copyOf(inserted)).execute();
-                }
-                Set<String> taken = existing(handle, appUid, inputs.stream().map(n -> n.input().id()).toList());
-                resolved = resolveIds.apply(inputs, taken);
-                Set<String> stored = insertInputs(handle, appUid, resolved);
-                resolved.stream().filter(n -> !stored.contains(n.input().id())).findFirst().ifPresent(n -> {
-                    throw new dev.annotask.api.ApiException(dev.annotask.proto.api.status.StatusCode.DATABASE_DUPLICATE_KEY,
-                            "input id '" + n.input().id() + "' already exists");
-                });
+        // One app's inputs get their seq and commit one transaction at a time (its row is
+        // locked before any seq is drawn). Tasks scan their source by seq, so an input whose
+        // lower seq committed after a higher one (two nodes posting at once on PostgreSQL)
+        // would sit behind a labeler's scan position for good. SQLite's one writer orders
+        // them anyway.
+        handle.createUpdate("UPDATE apps SET input_count = input_count WHERE uid = :app").bind("app", appUid).execute();
+        // Ids taken already are found by the insert itself (its conflicts, settled by the
+        // unique index), not by a query first: a query over a list of ids is a plan the
+        // planner chooses, and on freshly loaded tables it chose to read every row of the
+        // app, under this lock (docs/BENCHMARKS.md, "Ingest"). Only when some are taken
+        // are the rows undone and the ids settled as the request asks.
+        List<NewInput> resolved = resolveIds.apply(inputs, Set.of());
+        Set<String> inserted = insertInputs(handle, appUid, resolved);
+        if (inserted.size() < resolved.size()) {
+            if (!inserted.isEmpty()) {
+                handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
+                        .bind("app", appUid).bindList("ids", List.copyOf(inserted)).execute();
             }
-            storeBytesAndJoin(handle, appUid, resolved);
-            handle.createUpdate("UPDATE apps SET input_count = input_count + :n WHERE uid = :app")
-                    .bind("n", resolved.size()).bind("app", appUid).execute();
-            return resolved;
-        });
+            Set<String> taken = existing(handle, appUid, inputs.stream().map(n -> n.input().id()).toList());
+            resolved = resolveIds.apply(inputs, taken);
+            Set<String> stored = insertInputs(handle, appUid, resolved);
+            resolved.stream().filter(n -> !stored.contains(n.input().id())).findFirst().ifPresent(n -> {
+                throw new dev.annotask.api.ApiException(dev.annotask.proto.api.status.StatusCode.DATABASE_DUPLICATE_KEY,
+                        "input id '" + n.input().id() + "' already exists");
+            });
+        }
+        storeBytesAndJoin(handle, appUid, resolved);
+        handle.createUpdate("UPDATE apps SET input_count = input_count + :n WHERE uid = :app")
+                .bind("n", resolved.size()).bind("app", appUid).execute();
+        return resolved;
     }
 
     /** Rows per multi-row INSERT: 7 parameters each stays far below both databases' limits. */
@@ -177,37 +164,33 @@ public final class InputStore {
     }
 
     /** Replaces the stored data of each input; all or none (returns the missing ids, changing nothing then). */
-    public List<String> updateData(String appUid, Map<String, String> dataJsonById, long now) {
-        return jdbi.inTransaction(handle -> {
-            Set<String> found = existing(handle, appUid, dataJsonById.keySet());
-            List<String> missing = dataJsonById.keySet().stream().filter(id -> !found.contains(id)).toList();
-            if (!missing.isEmpty()) {
-                return missing;
-            }
-            for (Map.Entry<String, String> entry : dataJsonById.entrySet()) {
-                handle.createUpdate("UPDATE inputs SET data = :data, modified_at = :now WHERE app_uid = :app AND id = :id")
-                        .bind("data", entry.getValue()).bind("now", now).bind("app", appUid).bind("id", entry.getKey())
-                        .execute();
-            }
-            return List.of();
-        });
+    public List<String> updateData(Handle handle, String appUid, Map<String, String> dataJsonById, long now) {
+        Set<String> found = existing(handle, appUid, dataJsonById.keySet());
+        List<String> missing = dataJsonById.keySet().stream().filter(id -> !found.contains(id)).toList();
+        if (!missing.isEmpty()) {
+            return missing;
+        }
+        for (Map.Entry<String, String> entry : dataJsonById.entrySet()) {
+            handle.createUpdate("UPDATE inputs SET data = :data, modified_at = :now WHERE app_uid = :app AND id = :id")
+                    .bind("data", entry.getValue()).bind("now", now).bind("app", appUid).bind("id", entry.getKey())
+                    .execute();
+        }
+        return List.of();
     }
 
     /** Deletes the inputs, or none when one is missing; returns the missing ids. */
-    public List<String> deleteAll(String appUid, List<String> ids) {
-        return jdbi.inTransaction(handle -> {
-            Set<String> found = existing(handle, appUid, ids);
-            List<String> missing = ids.stream().filter(id -> !found.contains(id)).distinct().toList();
-            if (!missing.isEmpty()) {
-                return missing;
-            }
-            DatasetMembers.forgetInputs(handle, appUid, ids);
-            int deleted = handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
-                    .bind("app", appUid).bindList("ids", ids).execute();
-            handle.createUpdate("UPDATE apps SET input_count = input_count - :n WHERE uid = :app")
-                    .bind("n", deleted).bind("app", appUid).execute();
-            return List.of();
-        });
+    public List<String> deleteAll(Handle handle, String appUid, List<String> ids) {
+        Set<String> found = existing(handle, appUid, ids);
+        List<String> missing = ids.stream().filter(id -> !found.contains(id)).distinct().toList();
+        if (!missing.isEmpty()) {
+            return missing;
+        }
+        DatasetMembers.forgetInputs(handle, appUid, ids);
+        int deleted = handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", ids).execute();
+        handle.createUpdate("UPDATE apps SET input_count = input_count - :n WHERE uid = :app")
+                .bind("n", deleted).bind("app", appUid).execute();
+        return List.of();
     }
 
     private static Input map(ResultSet rs) throws SQLException {

@@ -4,6 +4,7 @@ import dev.annotask.api.MemoryBudget;
 import dev.annotask.api.TransportLimits;
 import dev.annotask.input.Input;
 import dev.annotask.input.InputStore;
+import dev.annotask.store.UnitOfWork;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
@@ -27,11 +28,13 @@ public final class MediaHandler implements Handler {
     public static final String PATH = "/media/{app}/{input}";
 
     private final InputStore inputs;
+    private final UnitOfWork units;
     private final MediaUrlSigner signer;
     private final MemoryBudget budget;
 
-    public MediaHandler(InputStore inputs, MediaUrlSigner signer, MemoryBudget budget) {
+    public MediaHandler(InputStore inputs, UnitOfWork units, MediaUrlSigner signer, MemoryBudget budget) {
         this.inputs = inputs;
+        this.units = units;
         this.signer = signer;
         this.budget = budget;
     }
@@ -52,7 +55,7 @@ public final class MediaHandler implements Handler {
             plain(ctx, 403, "forbidden");
             return;
         }
-        Optional<Input> input = inputs.find(appUid, inputId);
+        Optional<Input> input = units.read(handle -> inputs.find(handle, appUid, inputId));
         if (input.isEmpty() || input.get().byteSize() == 0) {
             plain(ctx, 404, "not found");
             return;
@@ -65,7 +68,7 @@ public final class MediaHandler implements Handler {
             return;
         }
         try {
-            Optional<byte[]> bytes = inputs.bytes(appUid, inputId);
+            Optional<byte[]> bytes = units.read(handle -> inputs.bytes(handle, appUid, inputId));
             if (bytes.isEmpty()) {
                 plain(ctx, 404, "not found");
                 return;

@@ -11,6 +11,7 @@ import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.proto.media.ListMediaUrlsRequest;
 import dev.annotask.proto.media.MediaUrl;
 import dev.annotask.proto.media.MultiMediaUrlResponse;
+import org.jdbi.v3.core.Handle;
 import java.util.List;
 import java.util.Map;
 
@@ -32,14 +33,14 @@ public final class MediaRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("ListMediaUrls", ListMediaUrlsRequest.class, this::listMediaUrls);
+        registry.reads("ListMediaUrls", ListMediaUrlsRequest.class, this::listMediaUrls);
     }
 
-    MultiMediaUrlResponse listMediaUrls(Caller caller, ListMediaUrlsRequest request) {
+    MultiMediaUrlResponse listMediaUrls(Handle handle, Caller caller, ListMediaUrlsRequest request) {
         Validation.requireBatch("input_ids", request.getInputIdsCount(), MAX_BATCH);
         String appUid = caller.app().uid();
         List<String> ids = request.getInputIdsList().stream().distinct().toList();
-        Map<String, Input> found = inputs.findAll(appUid, ids);
+        Map<String, Input> found = inputs.findAll(handle, appUid, ids);
         List<String> missing = ids.stream().filter(id -> !found.containsKey(id)).toList();
         if (!missing.isEmpty()) {
             throw new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, "input not found: " + String.join(", ", missing));

@@ -1,6 +1,8 @@
 package dev.annotask.ops;
 
 import dev.annotask.store.Database;
+import dev.annotask.store.SqlDialect;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -36,6 +38,13 @@ public final class Operations {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        if (database.dialect() == SqlDialect.SQLITE) {
+            // How well the writer thread groups: write units per commit is units / commits.
+            FunctionCounter.builder("annotask_db_commits", database, Database::groupCommits)
+                    .description("Transactions the SQLite writer thread committed").register(registry);
+            FunctionCounter.builder("annotask_db_write_units", database, Database::groupCommitUnits)
+                    .description("Requests' write units the SQLite writer thread ran").register(registry);
+        }
     }
 
     public PrometheusMeterRegistry meters() {

@@ -9,6 +9,7 @@ import dev.annotask.proto.api.ListStatusCodesRequest;
 import dev.annotask.proto.api.MultiStatusCodeResponse;
 import dev.annotask.proto.api.SingleStatusCodeResponse;
 import dev.annotask.proto.api.status.StatusCode;
+import org.jdbi.v3.core.Handle;
 
 /**
  * ListStatusCodes and GetStatusCode: the public catalogue of status codes. As in Clarifai,
@@ -17,11 +18,11 @@ import dev.annotask.proto.api.status.StatusCode;
 public final class StatusCodeRpcs {
 
     public void register(RpcRegistry registry) {
-        registry.handle("ListStatusCodes", ListStatusCodesRequest.class, this::list);
-        registry.handle("GetStatusCode", GetStatusCodeRequest.class, this::get);
+        registry.reads("ListStatusCodes", ListStatusCodesRequest.class, this::list);
+        registry.reads("GetStatusCode", GetStatusCodeRequest.class, this::get);
     }
 
-    MultiStatusCodeResponse list(Caller caller, ListStatusCodesRequest request) {
+    MultiStatusCodeResponse list(Handle handle, Caller caller, ListStatusCodesRequest request) {
         MultiStatusCodeResponse.Builder response = MultiStatusCodeResponse.newBuilder();
         for (StatusCode code : StatusCode.values()) {
             // Aliases (INPUT_DOWNLOAD_*) are not enum constants in Java, so each number comes once.
@@ -32,7 +33,7 @@ public final class StatusCodeRpcs {
         return response.build();
     }
 
-    SingleStatusCodeResponse get(Caller caller, GetStatusCodeRequest request) {
+    SingleStatusCodeResponse get(Handle handle, Caller caller, GetStatusCodeRequest request) {
         String id = request.getStatusCodeId();
         StatusCode code;
         try {

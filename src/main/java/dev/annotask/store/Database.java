@@ -11,9 +11,10 @@ import org.jdbi.v3.core.statement.SqlStatements;
  * The connection pool, the migrated schema and the Jdbi instance over them.
  *
  * <p>Opening a database migrates it to the newest schema first (Flyway takes a lock, so two
- * nodes starting at once on one PostgreSQL migrate once). Stores read through {@link #jdbi()}
- * with a plain handle and write inside {@code inTransaction}; on SQLite those transactions are
- * IMMEDIATE, so writers queue on the database lock. Thread-safe; close once at shutdown.
+ * nodes starting at once on one PostgreSQL migrate once). Requests run their reads and writes
+ * through {@link #units()}, one transaction each ({@link UnitOfWork}); on SQLite the writes go to
+ * one writer thread that commits them in groups ({@link GroupCommit}). Thread-safe; close once
+ * at shutdown.
  *
  * <p>The statement timeout bounds how long a request's statement may wait for the database:
  * on PostgreSQL each statement's JDBC query timeout (execution and lock waits; the driver asks
@@ -26,6 +27,8 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final String description;
     private final WalCheckpoints checkpoints;
+    private final GroupCommit groupCommit;
+    private final UnitOfWork units;
 
     private Database(SqlDialect dialect, HikariDataSource dataSource, String jdbcUrl, Duration statementTimeout) {
         this.dialect = dialect;
@@ -37,10 +40,15 @@ public final class Database implements AutoCloseable {
             jdbi.getConfig(SqlStatements.class).setQueryTimeout(timeoutSeconds(statementTimeout));
         }
         if (dialect == SqlDialect.SQLITE) {
+            // Writes outside a request's unit (start-up, tools) still queue fairly beside the writer thread.
             jdbi.setTransactionHandler(new SerializedWrites(statementTimeout.toMillis()));
             checkpoints = WalCheckpoints.start(jdbcUrl);
+            groupCommit = new GroupCommit(jdbi, statementTimeout.toMillis());
+            units = new SqliteUnits(jdbi, groupCommit);
         } else {
             checkpoints = null;
+            groupCommit = null;
+            units = new PooledUnits(jdbi);
         }
         this.description = describe(dialect, jdbcUrl);
     }
@@ -70,7 +78,9 @@ public final class Database implements AutoCloseable {
         if (password != null) {
             config.setPassword(password);
         }
-        config.setMaximumPoolSize(poolSize > 0 ? poolSize : dialect.defaultPoolSize());
+        // On SQLite the writer thread keeps one connection for itself, beside the readers'.
+        int readers = poolSize > 0 ? poolSize : dialect.defaultPoolSize();
+        config.setMaximumPoolSize(dialect == SqlDialect.SQLITE ? readers + 1 : readers);
         config.setPoolName("annotask");
         dialect.configure(config);
         if (dialect == SqlDialect.SQLITE && !statementTimeout.isZero()) {
@@ -101,8 +111,28 @@ public final class Database implements AutoCloseable {
         return dialect.name().toLowerCase() + " " + withoutQuery.replaceAll("//[^/@]*@", "//");
     }
 
+    /** For start-up, tools and tests; requests use {@link #units()}. */
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** Where every request's reads and writes run, one transaction each. */
+    public UnitOfWork units() {
+        return units;
+    }
+
+    /** Transactions the SQLite writer committed, and the write units it ran; zeros on PostgreSQL. */
+    public long groupCommits() {
+        return groupCommit == null ? 0 : groupCommit.commits();
+    }
+
+    /** SQLite's writer thread, for tests of it; null on PostgreSQL. */
+    GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
+    public long groupCommitUnits() {
+        return groupCommit == null ? 0 : groupCommit.units();
     }
 
     public SqlDialect dialect() {
@@ -125,6 +155,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (groupCommit != null) {
+            groupCommit.close();
+        }
         if (checkpoints != null) {
             checkpoints.close();
         }

@@ -11,8 +11,7 @@ import java.nio.file.Path;
  * more, so each dialect has its own Flyway folder.
  */
 public enum SqlDialect {
-    // SQLite: writers queue in SerializedWrites while holding a connection, so the pool leaves
-    // room for readers beside them.
+    // SQLite: the readers' connections; the writer thread keeps one more for itself (Database).
     SQLITE("sqlite", 8),
     POSTGRESQL("postgresql", 10);
 

@@ -47,9 +47,14 @@ public final class StoreFailures {
 
     /**
      * No connection to the database: the pool found none within its timeout (all busy, or the
-     * server unreachable), or the connection broke (SQLState class 08).
+     * server unreachable), or the connection broke (SQLState class 08), or the database is closing.
      */
     public static boolean isUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof GroupCommit.StoreClosed) {
+                return true;
+            }
+        }
         return sqlCause(failure).map(e -> e instanceof SQLTransientConnectionException
                 || (e.getSQLState() != null && e.getSQLState().startsWith("08"))).orElse(false);
     }

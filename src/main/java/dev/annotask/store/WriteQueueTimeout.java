@@ -1,8 +1,9 @@
 package dev.annotask.store;
 
 /**
- * A SQLite write transaction that waited its whole statement timeout in {@link SerializedWrites}
- * without getting its turn. Nothing was written; {@link StoreFailures#isTimeout} recognises it,
+ * A SQLite write that waited its whole statement timeout for the writer (queued in
+ * {@link GroupCommit} or {@link SerializedWrites}, or on the database file's lock) without
+ * getting its turn. Nothing was written; {@link StoreFailures#isTimeout} recognises it,
  * so the caller answers like any statement timeout.
  */
 final class WriteQueueTimeout extends RuntimeException {

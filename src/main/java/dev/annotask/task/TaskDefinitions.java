@@ -18,6 +18,7 @@ import dev.annotask.proto.api.TaskWorkerPartitionedStrategyInfo;
 import dev.annotask.proto.api.User;
 import dev.annotask.proto.api.Worker;
 import dev.annotask.proto.api.status.StatusCode;
+import org.jdbi.v3.core.Handle;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -49,13 +50,13 @@ final class TaskDefinitions {
     }
 
     /** The people who may work on or review the app's tasks: its owner and its collaborators. */
-    Set<String> membersOf(App app) {
-        Set<String> members = new HashSet<>(collaborators.activeUserIds(app.uid()));
+    Set<String> membersOf(Handle handle, App app) {
+        Set<String> members = new HashSet<>(collaborators.activeUserIds(handle, app.uid()));
         members.add(app.ownerId());
         return members;
     }
 
-    Task normalize(String field, Task wire, App app, Set<String> members) {
+    Task normalize(Handle handle, String field, Task wire, App app, Set<String> members) {
         if (wire.getType() == Task.TaskType.TYPE_NOT_SET) {
             throw invalid(field + ".type is required: CONCEPTS_CLASSIFICATION, BOUNDING_BOX_DETECTION or"
                     + " POLYGON_DETECTION");
@@ -63,8 +64,8 @@ final class TaskDefinitions {
         Task.Builder task = wire.toBuilder()
                 .clearId().clearStatus().clearCreatedAt().clearModifiedAt().clearAppId().clearUserId().clearMetrics();
         task.setWorker(worker(field + ".worker", wire.getWorker(), members));
-        setConcepts(field, task, app);
-        task.setInputSource(inputSource(field + ".input_source", wire.getInputSource(), app));
+        setConcepts(handle, field, task, app);
+        task.setInputSource(inputSource(handle, field + ".input_source", wire.getInputSource(), app));
         task.setReview(review(field + ".review", wire.getReview(), members));
         return task.build();
     }
@@ -163,7 +164,7 @@ final class TaskDefinitions {
         }
     }
 
-    private void setConcepts(String field, Task.Builder task, App app) {
+    private void setConcepts(Handle handle, String field, Task.Builder task, App app) {
         List<String> ids = task.getConceptsCount() > 0
                 ? task.getConceptsList().stream().map(c -> c.getConcept().getId()).toList()
                 : task.getConceptIdsList();
@@ -172,7 +173,7 @@ final class TaskDefinitions {
         }
         requireDistinct(field + ".concepts", ids);
         Map<String, Concept> known = new HashMap<>();
-        concepts.findAll(app.uid(), ids).forEach(c -> known.put(c.id(), c));
+        concepts.findAll(handle, app.uid(), ids).forEach(c -> known.put(c.id(), c));
         for (int i = 0; i < ids.size(); i++) {
             if (!known.containsKey(ids.get(i))) {
                 throw invalid(field + ".concepts[" + i + "]: concept '" + ids.get(i) + "' does not exist in the app");
@@ -188,19 +189,19 @@ final class TaskDefinitions {
         }
     }
 
-    private TaskInputSource inputSource(String field, TaskInputSource source, App app) {
+    private TaskInputSource inputSource(Handle handle, String field, TaskInputSource source, App app) {
         switch (source.getType()) {
             case ALL_INPUTS -> {
                 return source.toBuilder().clearId().build();
             }
             case DATASET -> {
-                if (source.getId().isEmpty() || datasets.existing(app.uid(), List.of(source.getId())).isEmpty()) {
+                if (source.getId().isEmpty() || DatasetStore.existing(handle, app.uid(), List.of(source.getId())).isEmpty()) {
                     throw invalid(field + ".id: dataset '" + source.getId() + "' does not exist in the app");
                 }
                 return source;
             }
             case INPUT -> {
-                if (source.getId().isEmpty() || inputs.existing(app.uid(), List.of(source.getId())).isEmpty()) {
+                if (source.getId().isEmpty() || InputStore.existing(handle, app.uid(), List.of(source.getId())).isEmpty()) {
                     throw invalid(field + ".id: input '" + source.getId() + "' does not exist in the app");
                 }
                 return source;

@@ -9,7 +9,7 @@ import org.jdbi.v3.core.Handle;
  * follow the new definition.
  */
 public interface TaskProgress {
-    TaskMetrics metrics(StoredTask task);
+    TaskMetrics metrics(Handle handle, StoredTask task);
 
     /**
      * Brings the task's unfinished work in line with its new definition, in the caller's

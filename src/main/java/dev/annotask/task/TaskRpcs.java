@@ -29,7 +29,9 @@ import dev.annotask.store.Ids;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -68,58 +70,56 @@ public final class TaskRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.handle("PostTasks", PostTasksRequest.class, this::postTasks);
-        registry.handle("GetTask", GetTaskRequest.class, this::getTask);
-        registry.handle("ListTasks", ListTasksRequest.class, this::listTasks);
-        registry.handle("PatchTasks", PatchTasksRequest.class, this::patchTasks);
-        registry.handle("DeleteTasks", DeleteTasksRequest.class, this::deleteTasks);
+        registry.writes("PostTasks", PostTasksRequest.class, this::postTasks);
+        registry.reads("GetTask", GetTaskRequest.class, this::getTask);
+        registry.reads("ListTasks", ListTasksRequest.class, this::listTasks);
+        registry.writes("PatchTasks", PatchTasksRequest.class, this::patchTasks);
+        registry.writes("DeleteTasks", DeleteTasksRequest.class, this::deleteTasks);
     }
 
-    MultiTaskResponse postTasks(Caller caller, PostTasksRequest request) {
+    MultiTaskResponse postTasks(Handle handle, Caller caller, PostTasksRequest request) {
         Validation.requireBatch("tasks", request.getTasksCount(), MAX_BATCH);
         App app = caller.app();
-        Set<String> members = definitions.membersOf(app);
+        Set<String> members = definitions.membersOf(handle, app);
         long now = clock.millis();
         List<StoredTask> created = new ArrayList<>();
         for (int i = 0; i < request.getTasksCount(); i++) {
             Task wire = request.getTasks(i);
             String id = wire.getId().isEmpty() ? Ids.newId() : Validation.requireId("tasks[" + i + "].id", wire.getId());
-            Task spec = definitions.normalize("tasks[" + i + "]", wire, app, members);
+            Task spec = definitions.normalize(handle, "tasks[" + i + "]", wire, app, members);
             created.add(new StoredTask(app.uid(), id, spec, StatusCode.TASK_IN_PROGRESS.getNumber(), now, now));
         }
         Validation.requireUniqueNewIds("tasks[].id", created.stream().map(StoredTask::id).toList());
-        List<String> taken = tasks.jdbi().inTransaction(handle -> {
-            requireStillMembers(handle, app, created.stream().map(StoredTask::spec).toList());
-            return tasks.insertAll(handle, created);
-        });
+        requireStillMembers(handle, app, created.stream().map(StoredTask::spec).toList());
+        List<String> taken = tasks.insertAll(handle, created);
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "task id already exists: " + String.join(", ", taken));
         }
-        return respond(app, created, List.of());
+        return respond(handle, app, created, List.of());
     }
 
-    SingleTaskResponse getTask(Caller caller, GetTaskRequest request) {
-        StoredTask task = tasks.require(caller.app().uid(), request.getTaskId());
+    SingleTaskResponse getTask(Handle handle, Caller caller, GetTaskRequest request) {
+        StoredTask task = tasks.require(handle, caller.app().uid(), request.getTaskId());
         return SingleTaskResponse.newBuilder()
-                .setTask(toWire(caller.app(), task, request.getAdditionalFieldsList()))
+                .setTask(toWire(handle, caller.app(), task, request.getAdditionalFieldsList()))
                 .build();
     }
 
-    MultiTaskResponse listTasks(Caller caller, ListTasksRequest request) {
+    MultiTaskResponse listTasks(Handle handle, Caller caller, ListTasksRequest request) {
         Page page = Page.of(request.getPage(), request.getPerPage());
         List<String> workerIds = Stream.concat(request.getWorkerUserIdsList().stream(),
                 request.getWorkerIdsList().stream().map(WorkerIDSet::getUserId).filter(id -> !id.isEmpty())).toList();
         TaskStore.Filter filter = new TaskStore.Filter(request.getIdsList(), workerIds, request.getReviewUserIdsList(),
                 request.getInputSourceTypeValue(), request.getInputSourceIdsList());
-        List<StoredTask> listed = tasks.list(caller.app().uid(), filter, page.offset(), page.limit());
-        return respond(caller.app(), listed, request.getAdditionalFieldsList());
+        List<StoredTask> listed = tasks.list(handle, caller.app().uid(), filter, page.offset(), page.limit());
+        return respond(handle, caller.app(), listed, request.getAdditionalFieldsList());
     }
 
     /** One task of a PatchTasks request: its new definition (null = keep) and status (null = keep). */
     private record Patch(String id, Task spec, Integer status) {
     }
 
-    MultiTaskResponse patchTasks(Caller caller, PatchTasksRequest request) {
+    MultiTaskResponse patchTasks(Handle handle, Caller caller, PatchTasksRequest request) {
         Validation.requireBatch("tasks", request.getTasksCount(), MAX_BATCH);
         Validation.requireDistinct("tasks[].id", request.getTasksList().stream().map(Task::getId).toList());
         App app = caller.app();
@@ -128,41 +128,42 @@ public final class TaskRpcs {
             case "merge" -> false;
             default -> throw ApiException.invalid("action must be 'overwrite' or 'merge', not '" + request.getAction() + "'");
         };
-        Set<String> members = overwrite ? definitions.membersOf(app) : Set.of();
+        Set<String> members = overwrite ? definitions.membersOf(handle, app) : Set.of();
         List<Patch> patches = new ArrayList<>();
         for (int i = 0; i < request.getTasksCount(); i++) {
             Task wire = request.getTasks(i);
             String field = "tasks[" + i + "]";
-            tasks.require(app.uid(), wire.getId());
+            tasks.require(handle, app.uid(), wire.getId());
             Integer status = requestedStatus(field, wire, !overwrite);
-            Task spec = overwrite ? definitions.normalize(field, wire, app, members) : null;
+            Task spec = overwrite ? definitions.normalize(handle, field, wire, app, members) : null;
             patches.add(new Patch(wire.getId(), spec, status));
         }
         long now = clock.millis();
-        List<StoredTask> changed = tasks.jdbi().inTransaction(handle -> {
+        if (overwrite) {
+            requireStillMembers(handle, app, patches.stream().map(Patch::spec).toList());
+        }
+        // Locked in id order, so two PatchTasks naming the same tasks never wait on each other in a cycle.
+        Map<String, StoredTask> current = new HashMap<>();
+        for (String id : patches.stream().map(Patch::id).sorted().distinct().toList()) {
+            tasks.findForUpdate(handle, app.uid(), id).ifPresent(task -> current.put(id, task));
+        }
+        List<String> missingIds = patches.stream().map(Patch::id).filter(id -> !current.containsKey(id)).toList();
+        if (!missingIds.isEmpty()) {
+            throw missing(missingIds);
+        }
+        List<StoredTask> changed = new ArrayList<>();
+        for (Patch patch : patches) {
+            StoredTask before = current.get(patch.id());
+            StoredTask next = new StoredTask(app.uid(), before.id(),
+                    patch.spec() != null ? patch.spec() : before.spec(),
+                    patch.status() != null ? patch.status() : before.status(), before.createdAt(), now);
+            tasks.replace(handle, next, true);
             if (overwrite) {
-                requireStillMembers(handle, app, patches.stream().map(Patch::spec).toList());
+                progress.redefined(handle, next, now);
             }
-            List<String> missingIds = patches.stream().map(Patch::id).sorted()
-                    .filter(id -> !TaskStore.lock(handle, app.uid(), id)).toList();
-            if (!missingIds.isEmpty()) {
-                throw missing(missingIds);
-            }
-            List<StoredTask> written = new ArrayList<>();
-            for (Patch patch : patches) {
-                StoredTask current = tasks.find(handle, app.uid(), patch.id()).orElseThrow();
-                StoredTask next = new StoredTask(app.uid(), current.id(),
-                        patch.spec() != null ? patch.spec() : current.spec(),
-                        patch.status() != null ? patch.status() : current.status(), current.createdAt(), now);
-                tasks.replace(handle, next, true);
-                if (overwrite) {
-                    progress.redefined(handle, next, now);
-                }
-                written.add(next);
-            }
-            return written;
-        });
-        return respond(app, changed, List.of());
+            changed.add(next);
+        }
+        return respond(handle, app, changed, List.of());
     }
 
     /**
@@ -210,9 +211,9 @@ public final class TaskRpcs {
         return code.getNumber();
     }
 
-    BaseResponse deleteTasks(Caller caller, DeleteTasksRequest request) {
+    BaseResponse deleteTasks(Handle handle, Caller caller, DeleteTasksRequest request) {
         Validation.requireBatch("ids", request.getIdsCount(), 1000);
-        List<String> missingIds = tasks.deleteAll(caller.app().uid(), request.getIdsList());
+        List<String> missingIds = tasks.deleteAll(handle, caller.app().uid(), request.getIdsList());
         if (!missingIds.isEmpty()) {
             throw missing(missingIds);
         }
@@ -223,13 +224,13 @@ public final class TaskRpcs {
         return new ApiException(StatusCode.TASK_MISSING, "task not found: " + String.join(", ", ids));
     }
 
-    private MultiTaskResponse respond(App app, List<StoredTask> listed, List<String> additionalFields) {
+    private MultiTaskResponse respond(Handle handle, App app, List<StoredTask> listed, List<String> additionalFields) {
         MultiTaskResponse.Builder response = MultiTaskResponse.newBuilder();
-        listed.forEach(task -> response.addTasks(toWire(app, task, additionalFields)));
+        listed.forEach(task -> response.addTasks(toWire(handle, app, task, additionalFields)));
         return response.build();
     }
 
-    private Task toWire(App app, StoredTask task, List<String> additionalFields) {
+    private Task toWire(Handle handle, App app, StoredTask task, List<String> additionalFields) {
         Task.Builder wire = task.spec().toBuilder()
                 .setId(task.id())
                 .setAppId(app.id())
@@ -239,21 +240,21 @@ public final class TaskRpcs {
                 .setStatus(StatusCodes.status(StatusCode.forNumber(task.status()), null));
         boolean all = additionalFields.contains("all");
         if (all || additionalFields.stream().anyMatch(f -> f.startsWith("metrics"))) {
-            wire.setMetrics(progress.metrics(task));
+            wire.setMetrics(progress.metrics(handle, task));
         }
         if (all || additionalFields.contains("worker.users")) {
-            wire.getWorkerBuilder().clearUsers().addAllUsers(fullUsers(task.spec().getWorker().getUserIdsList()));
+            wire.getWorkerBuilder().clearUsers().addAllUsers(fullUsers(handle, task.spec().getWorker().getUserIdsList()));
         }
         if (all || additionalFields.contains("review.users")) {
-            wire.getReviewBuilder().clearUsers().addAllUsers(fullUsers(task.spec().getReview().getUserIdsList()));
+            wire.getReviewBuilder().clearUsers().addAllUsers(fullUsers(handle, task.spec().getReview().getUserIdsList()));
         }
         return wire.build();
     }
 
-    private List<User> fullUsers(List<String> ids) {
+    private List<User> fullUsers(Handle handle, List<String> ids) {
         List<User> full = new ArrayList<>();
         for (String id : ids) {
-            full.add(users.find(id).map(u -> User.newBuilder().setId(u.id()).setFirstName(u.firstName())
+            full.add(users.find(handle, id).map(u -> User.newBuilder().setId(u.id()).setFirstName(u.firstName())
                             .setLastName(u.lastName()).setCompanyName(u.companyName())
                             .setCreatedAt(Timestamps.fromMillis(u.createdAt())).build())
                     .orElse(User.newBuilder().setId(id).build()));

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -22,30 +21,27 @@ public final class TaskStore {
     public static final String WORKER = "worker";
     public static final String REVIEWER = "reviewer";
 
-    private final Jdbi jdbi;
     private final ParsedSpecs specs = new ParsedSpecs();
 
-    public TaskStore(Jdbi jdbi) {
-        this.jdbi = jdbi;
-    }
 
     /** What ListTasks may filter on; empty lists and a zero source type filter nothing. */
     public record Filter(List<String> ids, List<String> workerIds, List<String> reviewerIds, int inputSourceType,
                          List<String> inputSourceIds) {
     }
 
-    /** The handle transactions that change tasks run on. */
-    Jdbi jdbi() {
-        return jdbi;
-    }
-
-    public Optional<StoredTask> find(String appUid, String id) {
-        return jdbi.withHandle(handle -> find(handle, appUid, id));
-    }
 
     /** The task as the handle's transaction sees it. */
-    Optional<StoredTask> find(Handle handle, String appUid, String id) {
+    public Optional<StoredTask> find(Handle handle, String appUid, String id) {
         return handle.createQuery("SELECT * FROM tasks WHERE app_uid = :app AND id = :id")
+                .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /**
+     * The task, its row locked until the transaction ends (on SQLite the write transaction
+     * already holds the database): read and lock in one statement.
+     */
+    public Optional<StoredTask> findForUpdate(Handle handle, String appUid, String id) {
+        return handle.createQuery("SELECT * FROM tasks WHERE app_uid = :app AND id = :id <forUpdate>")
                 .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
@@ -80,12 +76,12 @@ public final class TaskStore {
     }
 
     /** The task, or TASK_MISSING (54102) naming it. */
-    public StoredTask require(String appUid, String id) {
-        return find(appUid, id).orElseThrow(() -> new dev.annotask.api.ApiException(
+    public StoredTask require(Handle handle, String appUid, String id) {
+        return find(handle, appUid, id).orElseThrow(() -> new dev.annotask.api.ApiException(
                 dev.annotask.proto.api.status.StatusCode.TASK_MISSING, "task not found: " + id));
     }
 
-    public List<StoredTask> list(String appUid, Filter filter, int offset, int limit) {
+    public List<StoredTask> list(Handle handle, String appUid, Filter filter, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM tasks t WHERE t.app_uid = :app");
         if (!filter.ids().isEmpty()) {
             sql.append(" AND t.id IN (<ids>)");
@@ -103,15 +99,13 @@ public final class TaskStore {
             sql.append(member(REVIEWER, "reviewers"));
         }
         sql.append(" ORDER BY t.seq LIMIT :limit OFFSET :offset");
-        return jdbi.withHandle(handle -> {
-            Query query = handle.createQuery(sql.toString()).bind("app", appUid)
-                    .bind("sourceType", filter.inputSourceType()).bind("limit", limit).bind("offset", offset);
-            bindIfAny(query, "ids", filter.ids());
-            bindIfAny(query, "sourceIds", filter.inputSourceIds());
-            bindIfAny(query, "workers", filter.workerIds());
-            bindIfAny(query, "reviewers", filter.reviewerIds());
-            return query.map((rs, ctx) -> map(rs)).list();
-        });
+        Query query = handle.createQuery(sql.toString()).bind("app", appUid)
+                .bind("sourceType", filter.inputSourceType()).bind("limit", limit).bind("offset", offset);
+        bindIfAny(query, "ids", filter.ids());
+        bindIfAny(query, "sourceIds", filter.inputSourceIds());
+        bindIfAny(query, "workers", filter.workerIds());
+        bindIfAny(query, "reviewers", filter.reviewerIds());
+        return query.map((rs, ctx) -> map(rs)).list();
     }
 
     private static String member(String role, String list) {
@@ -166,46 +160,42 @@ public final class TaskStore {
      * Puts tasks that completed by themselves back in progress when inputs join their source
      * (docs/ARCHITECTURE.md, "Progress and completion"). A task the owner closed stays closed.
      */
-    public void reopenCompleted(String appUid, Collection<String> datasetIds) {
+    public void reopenCompleted(Handle handle, String appUid, Collection<String> datasetIds) {
         String byDataset = datasetIds.isEmpty() ? "" : " OR (input_source_type = :dataset AND input_source_id IN (<ids>))";
-        jdbi.useTransaction(handle -> {
-            var update = handle.createUpdate("UPDATE tasks SET status = :inProgress, auto_done = FALSE"
-                            + " WHERE app_uid = :app AND auto_done AND status = :done AND (input_source_type = :all"
-                            + byDataset + ")")
-                    .bind("inProgress", dev.annotask.proto.api.status.StatusCode.TASK_IN_PROGRESS.getNumber())
-                    .bind("done", dev.annotask.proto.api.status.StatusCode.TASK_DONE.getNumber())
-                    .bind("app", appUid)
-                    .bind("all", dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.ALL_INPUTS_VALUE)
-                    .bind("dataset", dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.DATASET_VALUE);
-            if (!datasetIds.isEmpty()) {
-                update.bindList("ids", List.copyOf(datasetIds));
-            }
-            update.execute();
-        });
+        var update = handle.createUpdate("UPDATE tasks SET status = :inProgress, auto_done = FALSE"
+                        + " WHERE app_uid = :app AND auto_done AND status = :done AND (input_source_type = :all"
+                        + byDataset + ")")
+                .bind("inProgress", dev.annotask.proto.api.status.StatusCode.TASK_IN_PROGRESS.getNumber())
+                .bind("done", dev.annotask.proto.api.status.StatusCode.TASK_DONE.getNumber())
+                .bind("app", appUid)
+                .bind("all", dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.ALL_INPUTS_VALUE)
+                .bind("dataset", dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.DATASET_VALUE);
+        if (!datasetIds.isEmpty()) {
+            update.bindList("ids", List.copyOf(datasetIds));
+        }
+        update.execute();
     }
 
     /** The progress counters of a task, kept by the labeling workflow. */
     public record Counters(long taken, long worked, long settled) {
     }
 
-    public Counters counters(String appUid, String id) {
-        return jdbi.withHandle(handle -> handle.createQuery(
+    public Counters counters(Handle handle, String appUid, String id) {
+        return handle.createQuery(
                         "SELECT taken_inputs, worked_inputs, settled_inputs FROM tasks WHERE app_uid = :app AND id = :id")
                 .bind("app", appUid).bind("id", id)
                 .map((rs, ctx) -> new Counters(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
-                .findOne().orElse(new Counters(0, 0, 0)));
+                .findOne().orElse(new Counters(0, 0, 0));
     }
 
     /** Deletes the tasks, or none when one is missing; returns the missing ids. */
-    public List<String> deleteAll(String appUid, Collection<String> ids) {
-        return jdbi.inTransaction(handle -> {
-            List<String> missing = ids.stream().filter(id -> !exists(handle, appUid, id)).distinct().toList();
-            if (missing.isEmpty()) {
-                handle.createUpdate("DELETE FROM tasks WHERE app_uid = :app AND id IN (<ids>)")
-                        .bind("app", appUid).bindList("ids", List.copyOf(ids)).execute();
-            }
-            return missing;
-        });
+    public List<String> deleteAll(Handle handle, String appUid, Collection<String> ids) {
+        List<String> missing = ids.stream().filter(id -> !exists(handle, appUid, id)).distinct().toList();
+        if (missing.isEmpty()) {
+            handle.createUpdate("DELETE FROM tasks WHERE app_uid = :app AND id IN (<ids>)")
+                    .bind("app", appUid).bindList("ids", List.copyOf(ids)).execute();
+        }
+        return missing;
     }
 
     private static boolean exists(Handle handle, String appUid, String id) {

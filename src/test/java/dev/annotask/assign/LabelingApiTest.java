@@ -67,6 +67,27 @@ class LabelingApiTest {
     }
 
     @Test
+    void aRepeatedLabelStartIsAnsweredFromAReadWithoutTheWriter() {
+        postInputs(3);
+        String taskId = task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}", "{\"strategy\":\"NONE\"}");
+        Labeler w1 = labeler("w1");
+        List<TaskAssignment> batch = w1.start(taskId);
+        long writesBefore = world.database().groupCommitUnits();
+
+        List<TaskAssignment> again = w1.start(taskId);
+
+        assertThat(again).extracting(TaskAssignment::getId)
+                .containsExactlyElementsOf(batch.stream().map(TaskAssignment::getId).toList());
+        // Counted on SQLite's writer thread; PostgreSQL has none, and answers the same.
+        assertThat(world.database().groupCommitUnits()).isEqualTo(writesBefore);
+        w1.labelBatch(taskId, batch, "cat");
+        assertThat(w1.start(taskId)).as("nothing left after the batch is turned in").isEmpty();
+        if (dialect == SqlDialect.SQLITE) {
+            assertThat(world.database().groupCommitUnits()).as("the counter counts writes").isGreaterThan(writesBefore);
+        }
+    }
+
+    @Test
     void fullTaskGivesEveryWorkerEveryInputAndNoReviewMakesLabelsFinal() {
         postInputs(3);
         String taskId = task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\",\"w2\"]}", "{\"strategy\":\"NONE\"}");

@@ -44,7 +44,7 @@ class ConcurrentStartTest {
                     }
                     // Migration serialises the nodes; meet again so that they all find no admin at once.
                     bootstrapping.await(60, TimeUnit.SECONDS);
-                    KeyStore keys = new KeyStore(database.jdbi(), KeyHasher.forDatabase(database.jdbi()));
+                    KeyStore keys = new KeyStore(KeyHasher.forDatabase(database.jdbi()));
                     return new Bootstrap(database.jdbi(), keys, Clock.systemUTC()).run(RunningServer.ADMIN_TOKEN, t -> { });
                 }));
             }
