@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * A benchmark's own embedded PostgreSQL that counts what the server asks of it: it loads
  * {@code pg_stat_statements} (every statement, nested ones in triggers and functions too), and
- * its databases commit as a production server does ({@code synchronous_commit = on}). Its
+ * its databases commit with {@code synchronous_commit = on}, PostgreSQL's default (the
+ * embedded server's is off), with or without fsync. Its
  * postmaster's process id lets {@link ProcessMeter} count this server's CPU alone, not that of
  * other PostgreSQL servers on a shared machine.
  */
@@ -39,13 +40,19 @@ final class CountingPostgres implements AutoCloseable {
     private final String name;
     private int databasesMade;
 
-    /** @param autovacuum off to keep the state right after a load until something runs ANALYZE by hand */
-    CountingPostgres(String name, boolean autovacuum) throws IOException {
+    /**
+     * @param autovacuum off to keep the state right after a load until something runs ANALYZE by hand
+     * @param fsync on for commits that wait for the disk as in production: the embedded server
+     *     starts PostgreSQL with {@code -F} (no fsync), under which {@code synchronous_commit}
+     *     waits for the log's write to the OS only
+     */
+    CountingPostgres(String name, boolean autovacuum, boolean fsync) throws IOException {
         this.name = name;
         this.postgres = EmbeddedPostgres.builder()
                 .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                 .setServerConfig("pg_stat_statements.track", "all")
                 .setServerConfig("autovacuum", autovacuum ? "on" : "off")
+                .setServerConfig("fsync", fsync ? "on" : "off")
                 .start();
     }
 

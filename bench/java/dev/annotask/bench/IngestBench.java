@@ -167,10 +167,13 @@ public final class IngestBench implements Callable<Integer> {
                 .collect(Collectors.joining(",")) + "]}";
     }
 
-    /** A database in this run's own embedded PostgreSQL, which counts statements and commits as production does. */
+    /**
+     * A database in this run's own embedded PostgreSQL, which counts statements and commits with
+     * {@code synchronous_commit = on}, without fsync as the embedded server runs.
+     */
     private String newPostgresDatabase() throws Exception {
         if (postgres == null) {
-            postgres = new CountingPostgres("ingest", !noAutovacuum);
+            postgres = new CountingPostgres("ingest", !noAutovacuum, false);
         }
         return postgres.newDatabase();
     }

@@ -68,6 +68,11 @@ public final class RoundsBench implements Callable<Integer> {
     @Option(names = "--think-ms", description = "human pace: a labeler's pause between LABEL_START and PostAnnotations, ±50%% at random (default: 3000)")
     int thinkMillis = 3000;
 
+    @Option(names = "--pg-fsync", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "PostgreSQL commits wait for the disk as in production (default); --no-pg-fsync as the embedded server"
+                    + " runs otherwise (-F), as the envelope and ingest benchmarks measure")
+    boolean pgFsync = true;
+
     @Option(names = "--alternations", description = "how many times the jars take turns on each database (default: 1)")
     int alternations = 1;
 
@@ -101,8 +106,9 @@ public final class RoundsBench implements Callable<Integer> {
                 poolThreads, poolThreads < 2 ? " (**a new thread per answer: run with -D" + POOL_THREADS + "=2**)" : ""));
         report.note(String.format(Locale.ROOT, "Settings: jars %s; %d labelers; %,d seeded inputs; %d s closed-loop spans"
                         + " after %d s of warm-up; human pace %d s with %d ms think time; upload of %,d inputs (PostgreSQL)"
-                        + " by %d clients; %d alternation(s); server JVM options [%s].", jars, labelers, inputs, seconds,
-                warmUpSeconds, humanSeconds, thinkMillis, upload, uploadClients, alternations, serverJvmOptions));
+                        + " by %d clients; PostgreSQL synchronous_commit on, fsync %s; %d alternation(s); server JVM"
+                        + " options [%s].", jars, labelers, inputs, seconds, warmUpSeconds, humanSeconds, thinkMillis, upload,
+                uploadClients, pgFsync ? "on" : "off", alternations, serverJvmOptions));
         long began = System.nanoTime();
         CountingPostgres postgres = null;
         try {
@@ -110,7 +116,7 @@ public final class RoundsBench implements Callable<Integer> {
                 for (String database : databases) {
                     SqlDialect dialect = database.equalsIgnoreCase("postgresql") ? SqlDialect.POSTGRESQL : SqlDialect.SQLITE;
                     if (dialect == SqlDialect.POSTGRESQL && postgres == null) {
-                        postgres = new CountingPostgres("rounds", true);
+                        postgres = new CountingPostgres("rounds", true, pgFsync);
                     }
                     for (Path jar : jars) {
                         System.err.printf("rounds: %s on %s, round %d, %d s into the run%n", jar, database, round,
