@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * A closed loop: a number of clients, each doing one round after another with no pause until
@@ -34,8 +36,28 @@ final class ClosedLoop {
         <T> T time(String name, Call<T> call) throws Exception {
             long start = System.nanoTime();
             T result = call.run();
+            record(name, System.nanoTime() - start);
+            return result;
+        }
+
+        /**
+         * Times a call that answers later (AsyncLoop): from now until the answer. The client's
+         * calls still follow one another, so one timer is never used by two threads at once.
+         */
+        <T> CompletableFuture<T> timeAsync(String name, Supplier<CompletableFuture<T>> call) {
+            long start = System.nanoTime();
+            return call.get().thenApply(result -> {
+                record(name, System.nanoTime() - start);
+                return result;
+            });
+        }
+
+        void startRecording() {
+            recording = true;
+        }
+
+        private void record(String name, long took) {
             if (recording) {
-                long took = System.nanoTime() - start;
                 int n = counts.getOrDefault(name, 0);
                 long[] kept = spans.computeIfAbsent(name, k -> new long[1024]);
                 if (n == kept.length) {
@@ -45,7 +67,6 @@ final class ClosedLoop {
                 kept[n] = took;
                 counts.put(name, n + 1);
             }
-            return result;
         }
     }
 
@@ -88,7 +109,7 @@ final class ClosedLoop {
                     }
                     warm.await(); // every client warm before any is measured
                     warm.await(); // the window's start is set
-                    timer.recording = true;
+                    timer.startRecording();
                     while (more && System.nanoTime() < window[1]) {
                         more = round.run(client, timer);
                     }
@@ -110,6 +131,11 @@ final class ClosedLoop {
         // every client ran out of work.
         double seconds = (System.nanoTime() - window[0]) / 1e9;
         ProcessMeter.Usage usage = meter == null ? null : meter.since(started);
+        return new Outcome(merge(timers, seconds), seconds, usage);
+    }
+
+    /** Per call name, the latencies the clients' timers recorded, all clients together. */
+    static Map<String, Latencies> merge(List<Timer> timers, double seconds) {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
         timers.forEach(timer -> names.addAll(timer.counts.keySet()));
         Map<String, Latencies> calls = new LinkedHashMap<>();
@@ -126,6 +152,6 @@ final class ClosedLoop {
             }
             calls.put(name, Latencies.of(all, total, seconds));
         }
-        return new Outcome(calls, seconds, usage);
+        return calls;
     }
 }

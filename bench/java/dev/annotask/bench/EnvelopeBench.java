@@ -1,8 +1,5 @@
 package dev.annotask.bench;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ServerProcess;
 import dev.annotask.testing.TestDatabases;
@@ -32,8 +29,6 @@ import picocli.CommandLine.Option;
         description = "Measures every RPC of the labeling workflow against this machine's limits.")
 public final class EnvelopeBench implements Callable<Integer> {
     static final String ADMIN_TOKEN = "bench-admin-token-4c8e1f92a7d3";
-    static final String OWNER = "admin";
-    static final String START = "{\"action\":\"LABEL_START\"}";
     /** Inputs per PostInputs request of the ingest stage. */
     static final int INGEST_BATCH = 32;
 
@@ -86,9 +81,7 @@ public final class EnvelopeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        report.note(String.format(Locale.ROOT, "Machine: %d cores, %s, %s %s; load average before the run %s.",
-                Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.vm.name"),
-                System.getProperty("java.version"), Files.readString(Path.of("/proc/loadavg")).trim()));
+        report.note(ProcessMeter.machine());
         report.note(String.format(Locale.ROOT, "Settings: sizes %s, labelers %s, %d s per span, %d clients, server JVM options [%s].",
                 sizes, labelers, seconds, clients, serverJvmOptions));
         for (String database : databases) {
@@ -132,15 +125,6 @@ public final class EnvelopeBench implements Callable<Integer> {
         return Duration.ofSeconds(seconds);
     }
 
-    private static String memory() {
-        try {
-            return Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\D", "").transform(
-                    kib -> Long.parseLong(kib) / 1024 / 1024 + " GiB RAM");
-        } catch (Exception e) {
-            return "unknown RAM";
-        }
-    }
-
     /** The measured stages on one running server. */
     private final class Stages {
         private final String database;
@@ -180,23 +164,11 @@ public final class EnvelopeBench implements Callable<Integer> {
         }
 
         private void users(int count) {
-            String ids = IntStream.range(0, count).mapToObj(i -> "{\"id\":\"l" + i + "\"}").collect(Collectors.joining(","));
-            http.call("POST", "/v2/users", ADMIN_TOKEN, "{\"users\":[" + ids + "]}");
-            for (int i = 0; i < count; i++) {
-                String reply = http.call("POST", "/v2/users/l" + i + "/keys", ADMIN_TOKEN,
-                        "{\"keys\":[{\"scopes\":[\"All\"],\"type\":\"personal_access_token\"}]}");
-                tokens.add(JsonParser.parseString(reply).getAsJsonObject().getAsJsonArray("keys").get(0)
-                        .getAsJsonObject().get("id").getAsString());
-            }
+            tokens.addAll(Labeling.users(http, ADMIN_TOKEN, count));
         }
 
         private void app(String appId, int collaborators) {
-            http.call("POST", "/v2/users/me/apps", ADMIN_TOKEN, "{\"apps\":[{\"id\":\"" + appId + "\"}]}");
-            http.call("POST", "/v2/users/me/apps/" + appId + "/concepts", ADMIN_TOKEN, "{\"concepts\":[{\"id\":\"cat\"}]}");
-            for (int i = 0; i < collaborators; i++) {
-                http.call("POST", "/v2/users/me/apps/" + appId + "/collaborators", ADMIN_TOKEN,
-                        "{\"collaborators\":[{\"user\":{\"id\":\"l" + i + "\"}}]}");
-            }
+            Labeling.app(http, ADMIN_TOKEN, appId, collaborators);
         }
 
         /**
@@ -249,7 +221,7 @@ public final class EnvelopeBench implements Callable<Integer> {
             String appId = "size-" + size;
             String setting = String.format(Locale.ROOT, "%,d inputs", size);
             long[] creations = new long[7];
-            String definition = taskDefinition(workers(taskLabelers), review(false));
+            String definition = Labeling.taskDefinition(workers(taskLabelers), review(false));
             for (int i = 0; i < creations.length; i++) {
                 long start = System.nanoTime();
                 http.call("POST", "/v2/users/me/apps/" + appId + "/tasks", ADMIN_TOKEN, "{\"tasks\":[" + definition + "]}");
@@ -280,7 +252,7 @@ public final class EnvelopeBench implements Callable<Integer> {
         }
 
         private List<String> readPaths(String appId, String task) {
-            String base = "/v2/users/" + OWNER + "/apps/" + appId + "/tasks";
+            String base = "/v2/users/" + Labeling.OWNER + "/apps/" + appId + "/tasks";
             return List.of(base + "/" + task + "?additional_fields=all", base + "/" + task + "/annotations/count",
                     base + "/" + task + "/inputs/count", base);
         }
@@ -304,51 +276,25 @@ public final class EnvelopeBench implements Callable<Integer> {
         }
 
         private ClosedLoop.Round labelRound(String appId, String task) {
-            String path = "/v2/users/" + OWNER + "/apps/" + appId + "/tasks/" + task + "/assignments";
+            String path = Labeling.assignmentsPath(appId, task);
             return (client, timer) -> {
                 String token = tokens.get(client);
-                String batch = timer.time("LABEL_START", () -> http.call("PUT", path, token, START));
-                List<String[]> assignments = assignments(batch);
+                String batch = timer.time("LABEL_START", () -> http.call("PUT", path, token, Labeling.START));
+                List<Labeling.Assignment> assignments = Labeling.assignments(batch);
                 if (assignments.isEmpty()) {
                     return false;
                 }
-                String annotations = assignments.stream().map(a -> "{\"input_id\":\"" + a[1] + "\",\"task_id\":\"" + task
-                        + "\",\"data\":{\"concepts\":[{\"id\":\"cat\",\"value\":1}]}}").collect(Collectors.joining(","));
-                String submit = "{\"action\":\"LABEL_SUBMIT\",\"label_submit_config\":{\"task_assignments\":["
-                        + assignments.stream().map(a -> "{\"id\":\"" + a[0] + "\"}").collect(Collectors.joining(",")) + "]}}";
                 timer.time("PostAnnotations + LABEL_SUBMIT", () -> {
-                    timer.time("PostAnnotations", () -> http.call("POST", "/v2/users/" + OWNER + "/apps/" + appId
-                            + "/annotations", token, "{\"annotations\":[" + annotations + "]}"));
-                    return timer.time("LABEL_SUBMIT", () -> http.call("PUT", path, token, submit));
+                    timer.time("PostAnnotations", () -> http.call("POST", Labeling.annotationsPath(appId), token,
+                            Labeling.annotationsBody(task, assignments)));
+                    return timer.time("LABEL_SUBMIT", () -> http.call("PUT", path, token, Labeling.submitBody(assignments)));
                 });
                 return true;
             };
         }
 
-        /** (assignment id, input id) of each assignment in a LABEL_START reply. */
-        private List<String[]> assignments(String reply) {
-            JsonElement list = JsonParser.parseString(reply).getAsJsonObject().get("task_assignments");
-            List<String[]> found = new ArrayList<>();
-            if (list != null) {
-                for (JsonElement element : list.getAsJsonArray()) {
-                    JsonObject assignment = element.getAsJsonObject();
-                    found.add(new String[] {assignment.get("id").getAsString(),
-                            assignment.getAsJsonObject("input").get("id").getAsString()});
-                }
-            }
-            return found;
-        }
-
         private String createTask(String appId, String workers, String review) {
-            String reply = http.call("POST", "/v2/users/me/apps/" + appId + "/tasks", ADMIN_TOKEN,
-                    "{\"tasks\":[" + taskDefinition(workers, review) + "]}");
-            return JsonParser.parseString(reply).getAsJsonObject().getAsJsonArray("tasks").get(0).getAsJsonObject()
-                    .get("id").getAsString();
-        }
-
-        private String taskDefinition(String workers, String review) {
-            return "{\"type\":\"CONCEPTS_CLASSIFICATION\"," + workers + ",\"concept_ids\":[\"cat\"]," + review
-                    + ",\"input_source\":{\"type\":\"ALL_INPUTS\"}}";
+            return Labeling.createTask(http, ADMIN_TOKEN, appId, workers, review);
         }
 
         /** PARTITIONED, evenly, among the first count labelers, one per input. */
@@ -357,16 +303,11 @@ public final class EnvelopeBench implements Callable<Integer> {
         }
 
         private String workers(int count, int perInput) {
-            return "\"worker\":{\"strategy\":\"PARTITIONED\",\"user_ids\":[" + IntStream.range(0, count)
-                    .mapToObj(i -> "\"l" + i + "\"").collect(Collectors.joining(",")) + "],\"partitioned_strategy_info\":"
-                    + "{\"type\":\"EVENLY\",\"workers_per_input\":" + perInput + "}}";
+            return Labeling.partitioned(count, perInput);
         }
 
         private String review(boolean consensus) {
-            return consensus
-                    ? "\"review\":{\"strategy\":\"CONSENSUS\",\"consensus_strategy_info\":{\"approval_threshold\":2},"
-                    + "\"user_ids\":[\"" + OWNER + "\"]}"
-                    : "\"review\":{\"strategy\":\"NONE\"}";
+            return Labeling.review(consensus);
         }
     }
 }

@@ -3,14 +3,8 @@ package dev.annotask.bench;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ServerProcess;
 import dev.annotask.testing.TestDatabases;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Measures bulk PostInputs.")
 public final class IngestBench implements Callable<Integer> {
-    static final String ADMIN_TOKEN = "bench-admin-token";
+    static final String ADMIN_TOKEN = "bench-ingest-admin-token-2f9a";
 
     @Option(names = "--databases", split = ",", description = "sqlite, postgresql (default: both)")
     List<String> databases = List.of("sqlite", "postgresql");
@@ -75,8 +69,7 @@ public final class IngestBench implements Callable<Integer> {
     Path output = Path.of("target", "bench", "ingest.md");
 
     private final StringBuilder out = new StringBuilder();
-    private EmbeddedPostgres postgres;
-    private int databasesMade;
+    private CountingPostgres postgres;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new IngestBench()).execute(args));
@@ -135,18 +128,18 @@ public final class IngestBench implements Callable<Integer> {
                 if (left.getAndDecrement() <= 0) {
                     return false;
                 }
-                String body = body(ids.getAndIncrement());
+                String body = body(ids.getAndIncrement(), batch, dataset);
                 timer.time("PostInputs", () -> http.call("POST", "/v2/users/me/apps/ingest/inputs", ADMIN_TOKEN, body));
                 return true;
             };
             ClosedLoop.run(clients, warmUpCalls, Duration.ZERO, call);
             left.set(calls);
             if (dialect == SqlDialect.POSTGRESQL) {
-                sql(url, "SELECT pg_stat_statements_reset()");
+                CountingPostgres.resetStatements(url);
             }
             String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             ClosedLoop.Outcome outcome = ClosedLoop.run(clients, 0, Duration.ofMinutes(10), call,
-                    new ProcessMeter(server.pid()));
+                    new ProcessMeter(server.pid(), dialect == SqlDialect.POSTGRESQL ? postgres.postmasterPid() : 0));
             Latencies latencies = outcome.call("PostInputs");
             line(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.1f | %.1f | %.1f | %.2f | %s | %s |",
                     dialect == SqlDialect.POSTGRESQL ? "PostgreSQL" : "SQLite", jar, round, latencies.perSecond(),
@@ -155,7 +148,8 @@ public final class IngestBench implements Callable<Integer> {
                     dialect == SqlDialect.POSTGRESQL ? String.format(Locale.ROOT, "%.2f", outcome.usage().databaseCores()) : "",
                     load));
             if (dialect == SqlDialect.POSTGRESQL) {
-                detail.append(statements(url, jar, round, latencies.count()));
+                detail.append(CountingPostgres.statements(url, "PostgreSQL statements of " + jar + ", round " + round,
+                        "call", latencies.count()));
                 if (explain) {
                     detail.append(PlanReport.afterUpload(url, jar));
                 }
@@ -165,7 +159,7 @@ public final class IngestBench implements Callable<Integer> {
     }
 
     /** A batch of text inputs with ids of this call (unique across the run, as a client's own ids would be). */
-    private String body(int call) {
+    static String body(int call, int batch, boolean dataset) {
         String datasets = dataset ? ",\"dataset_ids\":[\"all\"]" : "";
         return "{\"inputs\":[" + IntStream.range(0, batch)
                 .mapToObj(i -> "{\"id\":\"c" + call + "-" + i + "\",\"data\":{\"text\":{\"raw\":\"a cat on a mat, line "
@@ -173,52 +167,15 @@ public final class IngestBench implements Callable<Integer> {
                 .collect(Collectors.joining(",")) + "]}";
     }
 
-    /** The statements of the measured calls, most total time first, with how many each call ran. */
-    private static String statements(String url, Path jar, int round, int measuredCalls) throws SQLException {
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-                "%nPostgreSQL statements of %s, round %d (pg_stat_statements over %d calls):%n%n"
-                        + "| per call | mean ms | total ms | rows per call | statement |%n|---|---|---|---|---|%n",
-                jar, round, measuredCalls));
-        try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement();
-             ResultSet rows = statement.executeQuery("""
-                     SELECT calls, mean_exec_time, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g')
-                     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                     ORDER BY total_exec_time DESC LIMIT 12""")) {
-            while (rows.next()) {
-                String query = rows.getString(5);
-                text.append(String.format(Locale.ROOT, "| %.2f | %.3f | %.0f | %.1f | `%s` |%n",
-                        rows.getLong(1) / (double) measuredCalls, rows.getDouble(2), rows.getDouble(3),
-                        rows.getLong(4) / (double) measuredCalls,
-                        query.length() > 160 ? query.substring(0, 160) + "…" : query));
-            }
-        }
-        return text.toString();
-    }
-
     /**
-     * A database in this run's own embedded PostgreSQL, which loads pg_stat_statements, and
-     * commits as a production server does ({@code synchronous_commit = on}).
+     * A database in this run's own embedded PostgreSQL, which counts statements and commits with
+     * {@code synchronous_commit = on}, without fsync as the embedded server runs.
      */
     private String newPostgresDatabase() throws Exception {
         if (postgres == null) {
-            postgres = EmbeddedPostgres.builder()
-                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
-                    .setServerConfig("pg_stat_statements.track", "all")
-                    .setServerConfig("autovacuum", noAutovacuum ? "off" : "on")
-                    .start();
+            postgres = new CountingPostgres("ingest", !noAutovacuum, false);
         }
-        String name = "ingest_" + ProcessHandle.current().pid() + "_" + (++databasesMade);
-        sql(postgres.getJdbcUrl("postgres", "postgres"), "CREATE DATABASE " + name);
-        String url = postgres.getJdbcUrl("postgres", name);
-        sql(url, "ALTER DATABASE " + name + " SET synchronous_commit = on");
-        sql(url, "CREATE EXTENSION pg_stat_statements");
-        return url;
-    }
-
-    static void sql(String url, String sql) throws SQLException {
-        try (Connection db = DriverManager.getConnection(url); Statement statement = db.createStatement()) {
-            statement.execute(sql);
-        }
+        return postgres.newDatabase();
     }
 
     private void line(String text) {

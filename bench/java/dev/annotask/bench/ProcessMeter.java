@@ -8,15 +8,17 @@ import java.util.stream.Stream;
 
 /**
  * CPU and memory of the processes in a run, from Linux's /proc: the server JVM, PostgreSQL's
- * processes (all processes named {@code postgres}: the embedded server is the only one on a
- * benchmark machine), and the load generator itself. CPU is reported in cores (CPU seconds per
- * second of the span), so 2.0 is the whole of a 2-core machine.
+ * processes, and the load generator itself. PostgreSQL is one server's postmaster and its
+ * children when its process id is known (children that exited included: the kernel adds their
+ * time to their parent's), else every process named {@code postgres} on the machine. CPU is
+ * reported in cores (CPU seconds per second of the span), so 2.0 is the whole of a 2-core machine.
  */
 final class ProcessMeter {
     /** Linux's USER_HZ, the unit of utime and stime in /proc/[pid]/stat, fixed at 100 on every mainstream build. */
     private static final double TICKS_PER_SECOND = 100.0;
 
     private final long serverPid;
+    private final long postmasterPid;
 
     /** CPU time of each party at one moment. */
     record Snapshot(long wallNanos, double serverCpu, double databaseCpu, double driverCpu) {
@@ -27,11 +29,32 @@ final class ProcessMeter {
     }
 
     ProcessMeter(long serverPid) {
+        this(serverPid, 0);
+    }
+
+    /** @param postmasterPid the PostgreSQL server whose processes count, or 0 for every process named postgres */
+    ProcessMeter(long serverPid, long postmasterPid) {
         this.serverPid = serverPid;
+        this.postmasterPid = postmasterPid;
+    }
+
+    /** The machine a run measures on, and how busy it was before: the first line of every report. */
+    static String machine() throws IOException {
+        String memory;
+        try {
+            memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\D", "").transform(
+                    kib -> Long.parseLong(kib) / 1024 / 1024 + " GiB RAM");
+        } catch (IOException | RuntimeException e) {
+            memory = "unknown RAM";
+        }
+        return String.format(java.util.Locale.ROOT, "Machine: %d cores, %s, %s %s; load average before the run %s.",
+                Runtime.getRuntime().availableProcessors(), memory, System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
     Snapshot snapshot() {
-        return new Snapshot(System.nanoTime(), cpuSeconds(serverPid), postgresCpuSeconds(), driverCpuSeconds());
+        double database = postmasterPid > 0 ? postmasterCpuSeconds() : postgresCpuSeconds();
+        return new Snapshot(System.nanoTime(), cpuSeconds(serverPid), database, driverCpuSeconds());
     }
 
     /**
@@ -71,14 +94,29 @@ final class ProcessMeter {
 
     /** utime + stime of one process; 0 once it is gone. */
     private static double cpuSeconds(long pid) {
+        return cpuSeconds(pid, false);
+    }
+
+    /** The same, with the time of its exited and reaped children (cutime + cstime) if asked. */
+    private static double cpuSeconds(long pid, boolean withExitedChildren) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             // Fields after the command name, which sits in parentheses and may hold spaces.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            if (withExitedChildren) {
+                ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+            }
+            return ticks / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** The postmaster, its live children (backends, writers, autovacuum), and those that exited. */
+    private double postmasterCpuSeconds() {
+        return cpuSeconds(postmasterPid, true) + ProcessHandle.of(postmasterPid).stream()
+                .flatMap(ProcessHandle::children).mapToDouble(child -> cpuSeconds(child.pid())).sum();
     }
 
     private static double postgresCpuSeconds() {
