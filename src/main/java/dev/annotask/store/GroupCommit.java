@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SQLite's write path: one writer thread owns a connection, takes the write units queued since
+ * SQLite's write path: one writer thread owns a connection and its prepared statements
+ * ({@link CachedStatements}), takes the write units queued since
  * its last commit, runs each inside its own savepoint, commits them all at once and only then
  * answers each request.
  *
@@ -199,6 +200,7 @@ final class GroupCommit implements AutoCloseable {
     private Handle handle() {
         if (handle == null) {
             handle = jdbi.open();
+            handle.setStatementBuilder(new CachedStatements());
         }
         return handle;
     }
