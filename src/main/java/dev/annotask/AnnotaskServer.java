@@ -27,6 +27,7 @@ import dev.annotask.dataset.DatasetStore;
 import dev.annotask.identity.AccessControl;
 import dev.annotask.identity.AppRpcs;
 import dev.annotask.identity.AppStore;
+import dev.annotask.identity.AuthorizationCache;
 import dev.annotask.identity.Bootstrap;
 import dev.annotask.identity.CollaboratorRpcs;
 import dev.annotask.identity.CollaboratorStore;
@@ -120,6 +121,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private final ServerConfig config;
     private final Clock clock;
     private Database database;
+    private AuthorizationCache authorizations;
     private RpcRegistry registry;
     private Javalin http;
     private GrpcServer grpc;
@@ -184,7 +186,9 @@ public final class AnnotaskServer implements AutoCloseable {
         MediaUrlSigner mediaUrls = new MediaUrlSigner(new SigningKeyStore(database.jdbi()).mediaUrlKey(), clock);
         new MediaRpcs(inputs, mediaUrls).register(registry);
 
-        AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, clock, database.units());
+        authorizations = AuthorizationCache.watching(database.jdbi());
+        AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, authorizations, clock,
+                database.units());
         Dispatcher dispatcher = new Dispatcher(registry, accessControl, database.units(), operations.meters());
         RestGateway gateway = new RestGateway(registry, dispatcher, schemaFiles());
         MemoryBudget memory = new MemoryBudget(TransportLimits.MEMORY_BUDGET_BYTES);
@@ -309,6 +313,10 @@ public final class AnnotaskServer implements AutoCloseable {
             long left = GRACEFUL_STOP_MILLIS - (System.currentTimeMillis() - stopStarted);
             grpc.close(Math.max(left, 0));
             grpc = null;
+        }
+        if (authorizations != null) {
+            authorizations.close();
+            authorizations = null;
         }
         if (database != null) {
             database.close();

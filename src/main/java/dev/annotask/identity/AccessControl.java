@@ -4,6 +4,7 @@ import dev.annotask.api.ApiException;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.UnitOfWork;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -21,7 +22,10 @@ import org.slf4j.LoggerFactory;
  *   <li>an app key on a PAT-only RPC: 11200;</li>
  *   <li>a scope missing from the effective set: 11007.</li>
  * </ul>
- * Thread-safe; the stores it reads are.
+ * What it reads for a key is kept a few seconds in an {@link AuthorizationCache}, shared by
+ * {@link #requireKnownKey} and {@link #authorize}, so the second of the two a request asks
+ * reads nothing; expiry is checked on every call. Thread-safe; the stores it reads and the
+ * cache are.
  */
 public final class AccessControl {
     static final String MALFORMED_HEADER =
@@ -35,16 +39,18 @@ public final class AccessControl {
     private final UserStore users;
     private final AppStore apps;
     private final CollaboratorStore collaborators;
+    private final AuthorizationCache cache;
     private final Clock clock;
     private final UnitOfWork units;
 
     public AccessControl(KeyStore keys, UserStore users, AppStore apps, CollaboratorStore collaborators,
-                         Clock clock, UnitOfWork units) {
+                         AuthorizationCache cache, Clock clock, UnitOfWork units) {
         this.units = units;
         this.keys = keys;
         this.users = users;
         this.apps = apps;
         this.collaborators = collaborators;
+        this.cache = cache;
         this.clock = clock;
     }
 
@@ -59,12 +65,9 @@ public final class AccessControl {
         if (rule.auth() == AccessRule.Auth.NONE) {
             return Caller.anonymous();
         }
-        ApiKey key = authenticate(authorization);
-        return units.read(handle -> authorize(handle, key, rule, userId, appId));
-    }
-
-    private Caller authorize(Handle handle, ApiKey key, AccessRule rule, String userId, String appId) {
-        User user = users.find(handle, key.userId()).orElseThrow(AccessControl::invalidKey);
+        AuthorizationCache.Principal principal = authenticate(authorization);
+        ApiKey key = principal.key();
+        User user = principal.user();
         if (rule.auth() == AccessRule.Auth.PAT && key.type() != KeyType.PERSONAL_ACCESS_TOKEN) {
             throw new ApiException(StatusCode.CONN_AUTH_METHOD_DISABLED,
                     "This endpoint requires a personal access token; app-specific keys cannot call it.");
@@ -73,8 +76,8 @@ public final class AccessControl {
             case GLOBAL -> new Caller(user, key, user.id(), null, key.scopes());
             case USER -> new Caller(user, key, isSelf(userId) ? user.id() : userId, null, key.scopes());
             case APP -> key.type() == KeyType.APP_SPECIFIC_KEY
-                    ? appKeyCaller(handle, user, key, userId, appId)
-                    : tokenCaller(handle, user, key, userId, appId);
+                    ? appKeyCaller(user, key, principal.boundApp(), userId, appId)
+                    : tokenCaller(user, key, userId, appId);
         };
         Set<String> missing = Scopes.missing(caller.scopes(), rule.requiredScopes());
         if (!missing.isEmpty()) {
@@ -98,17 +101,34 @@ public final class AccessControl {
         }
     }
 
-    private ApiKey authenticate(String authorization) {
+    /** The key of the header with its user (and an app key's app), known and not expired. */
+    private AuthorizationCache.Principal authenticate(String authorization) {
         if (authorization == null || !authorization.startsWith(SCHEME)
                 || authorization.substring(SCHEME.length()).isBlank()) {
             throw new ApiException(StatusCode.CONN_INVALID_REQUEST, MALFORMED_HEADER);
         }
         String secret = authorization.substring(SCHEME.length()).trim();
-        ApiKey key = units.read(handle -> keys.findBySecret(handle, secret)).orElseThrow(AccessControl::invalidKey);
-        if (key.expiredAt(clock.millis())) {
+        AuthorizationCache.Principal principal = cache.principal(keys.hashOf(secret), () -> loadPrincipal(secret))
+                .orElseThrow(AccessControl::invalidKey);
+        if (principal.key().expiredAt(clock.millis())) {
             throw new ApiException(StatusCode.CONN_KEY_INVALID, "API key has expired");
         }
-        return keys.isLegacy(key, secret) ? upgraded(key, secret) : key;
+        return principal;
+    }
+
+    /** Empty when the key, its user or an app key's app is missing: each is "API key not found". */
+    private Optional<AuthorizationCache.Principal> loadPrincipal(String secret) {
+        Optional<AuthorizationCache.Principal> found = units.read(handle -> keys.findBySecret(handle, secret)
+                .flatMap(key -> users.find(handle, key.userId()).flatMap(user -> principal(handle, key, user))));
+        return found.map(p -> keys.isLegacy(p.key(), secret)
+                ? new AuthorizationCache.Principal(upgraded(p.key(), secret), p.user(), p.boundApp()) : p);
+    }
+
+    private Optional<AuthorizationCache.Principal> principal(Handle handle, ApiKey key, User user) {
+        if (key.type() != KeyType.APP_SPECIFIC_KEY) {
+            return Optional.of(new AuthorizationCache.Principal(key, user, null));
+        }
+        return apps.findByUid(handle, key.appUid()).map(app -> new AuthorizationCache.Principal(key, user, app));
     }
 
     /**
@@ -124,8 +144,7 @@ public final class AccessControl {
         }
     }
 
-    private Caller appKeyCaller(Handle handle, User user, ApiKey key, String userId, String appId) {
-        App app = apps.findByUid(handle, key.appUid()).orElseThrow(AccessControl::invalidKey);
+    private Caller appKeyCaller(User user, ApiKey key, App app, String userId, String appId) {
         boolean otherApp = !appId.isEmpty() && !appId.equals(app.id());
         boolean otherOwner = !isSelf(userId) && !userId.equals(app.ownerId());
         if (otherApp || otherOwner) {
@@ -134,23 +153,27 @@ public final class AccessControl {
         return new Caller(user, key, app.ownerId(), app, key.scopes());
     }
 
-    private Caller tokenCaller(Handle handle, User user, ApiKey key, String userId, String appId) {
+    private Caller tokenCaller(User user, ApiKey key, String userId, String appId) {
         if (appId.isEmpty()) {
             throw new ApiException(StatusCode.CONN_KEY_INVALID, PAT_NEEDS_APP);
         }
         String ownerId = isSelf(userId) ? user.id() : userId;
-        if (ownerId.equals(user.id())) {
-            App app = apps.find(handle, ownerId, appId).orElseThrow(() ->
-                    ApiException.notFound("app '" + appId + "' not found for user '" + ownerId + "'"));
-            return new Caller(user, key, ownerId, app, key.scopes());
-        }
-        App app = apps.find(handle, ownerId, appId).orElse(null);
-        Collaborator grant = app == null ? null : collaborators.findActive(handle, app.uid(), user.id()).orElse(null);
-        if (grant == null) {
-            throw new ApiException(StatusCode.CONN_KEY_INVALID,
-                    "This key may not access app '" + appId + "' of user '" + ownerId + "'.");
-        }
-        return new Caller(user, key, ownerId, app, Scopes.intersect(key.scopes(), grant.scopes()));
+        boolean own = ownerId.equals(user.id());
+        AuthorizationCache.AppAccess access = cache.access(user.id(), ownerId, appId,
+                () -> loadAccess(user, own, ownerId, appId)).orElseThrow(() -> own
+                        ? ApiException.notFound("app '" + appId + "' not found for user '" + ownerId + "'")
+                        : new ApiException(StatusCode.CONN_KEY_INVALID,
+                                "This key may not access app '" + appId + "' of user '" + ownerId + "'."));
+        Set<String> scopes = own ? key.scopes() : Scopes.intersect(key.scopes(), access.grant().scopes());
+        return new Caller(user, key, ownerId, access.app(), scopes);
+    }
+
+    /** The owner's app, and the user's active collaboration on it unless it is their own; else empty. */
+    private Optional<AuthorizationCache.AppAccess> loadAccess(User user, boolean own, String ownerId, String appId) {
+        return units.read(handle -> apps.find(handle, ownerId, appId).flatMap(app -> own
+                ? Optional.of(new AuthorizationCache.AppAccess(app, null))
+                : collaborators.findActive(handle, app.uid(), user.id())
+                        .map(grant -> new AuthorizationCache.AppAccess(app, grant))));
     }
 
     private static boolean isSelf(String userId) {

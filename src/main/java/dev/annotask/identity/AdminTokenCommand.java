@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
  * server's {@code --data} directory or {@code --db} URL, the same flags and environment
  * variables as {@code serve}. Makes the admin first if the database has none.
  *
- * <p>Works with the server stopped or running, on SQLite and PostgreSQL: keys are read from
- * the database on every request, so the new token works and the old ones stop at once, on
- * every node. On a running SQLite server its write queues behind the server's for at most
+ * <p>Works with the server stopped or running, on SQLite and PostgreSQL: the new token works
+ * at once, and the old ones stop on every node within a second, when each node's
+ * {@link AuthorizationCache} sees the change counter this command bumps. On a running SQLite server its write queues behind the server's for at most
  * the statement timeout. Deliberately ignores {@code ANNOTASK_ADMIN_TOKEN}: a recovery after a
  * leak must not quietly put the leaked token back from a forgotten environment.
  */

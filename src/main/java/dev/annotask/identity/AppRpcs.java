@@ -75,7 +75,8 @@ public final class AppRpcs {
         if (!caller.ownsApp()) {
             throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "only the app's owner may delete it");
         }
-        apps.delete(handle, caller.app().uid());
+        apps.delete(handle, caller.app().uid()); // its keys and collaborations go with it
+        AuthChanges.bump(handle);
         return BaseResponse.getDefaultInstance();
     }
 }

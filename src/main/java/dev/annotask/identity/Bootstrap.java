@@ -98,6 +98,7 @@ public final class Bootstrap {
             UserStore.insertIfAbsent(handle, new User(ADMIN_ID, "", "", "", true, now));
             KeyStore.deletePersonalTokens(handle, ADMIN_ID);
             insertToken(handle, token, "admin token (annotask admin-token)", now);
+            AuthChanges.bump(handle);
         });
         return token;
     }

@@ -115,6 +115,7 @@ public final class CollaboratorRpcs {
         }
         // In the same transaction: the tasks naming them are rewritten before anyone sees them gone.
         onRemoval.removed(handle, app, ended, now);
+        AuthChanges.bump(handle);
         return BaseResponse.getDefaultInstance();
     }
 

@@ -160,6 +160,7 @@ public final class KeyRpcs {
 
     BaseResponse deleteKey(Handle handle, Caller caller, DeleteKeyRequest request) {
         keys.delete(handle, ownKey(handle, caller, request.getKeyId()).tokenHash());
+        AuthChanges.bump(handle);
         return BaseResponse.getDefaultInstance();
     }
 
