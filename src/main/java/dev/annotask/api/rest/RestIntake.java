@@ -30,7 +30,9 @@ import org.eclipse.jetty.util.Callback;
  *   <li>then Javalin runs the {@link RestGateway} with the body read.</li>
  * </ol>
  * Refusals are the RPC's response type, as the gateway writes them. A refused body is never
- * read: Jetty closes the connection after the answer instead. Requests outside {@code /v2} (the
+ * read: Jetty closes the connection after the answer instead, and the answer says so
+ * ({@code Connection: close}): without it, a client whose body had not all arrived when the
+ * answer left would send its next request on a connection already closing. Requests outside {@code /v2} (the
  * UI, media, operations) pass through untouched. Thread-safe.
  */
 public final class RestIntake extends Handler.Wrapper {
@@ -71,14 +73,15 @@ public final class RestIntake extends Handler.Wrapper {
         }
         RpcMethod method = route.get().method();
         if (length > TransportLimits.MAX_REQUEST_BYTES) {
-            write(response, gateway.refuse(method, StatusCode.CONN_BAD_REQUEST_FORMAT, "the request body has "
+            refuseUnread(response, gateway.refuse(method, StatusCode.CONN_BAD_REQUEST_FORMAT, "the request body has "
                     + length + " bytes, more than the limit of " + TransportLimits.MAX_REQUEST_BYTES, 413), callback);
             return true;
         }
         try {
             accessControl.requireKnownKey(request.getHeaders().get(HttpHeader.AUTHORIZATION), method.access());
         } catch (ApiException e) {
-            write(response, gateway.refuse(method, e.code(), e.details(), StatusCodes.httpCode(e.code())), callback);
+            refuseUnread(response, gateway.refuse(method, e.code(), e.details(), StatusCodes.httpCode(e.code())),
+                    callback);
             return true;
         } catch (RuntimeException e) {
             // The key cannot be checked now (the database fails): read on, and let the
@@ -101,6 +104,12 @@ public final class RestIntake extends Handler.Wrapper {
     boolean handleNext(Request request, Response response, Callback callback) throws Exception {
         Handler next = getHandler();
         return next != null && next.handle(request, response, callback);
+    }
+
+    /** Answers a request whose body stays unread, on a connection that then closes. */
+    private static void refuseUnread(Response response, RestGateway.Answer answer, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        write(response, answer, callback);
     }
 
     static void write(Response response, RestGateway.Answer answer, Callback callback) {

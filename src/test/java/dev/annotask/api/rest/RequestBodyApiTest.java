@@ -68,14 +68,16 @@ class RequestBodyApiTest {
     }
 
     /**
-     * Sends only the headers, then reads: the answer must come without a byte of the body, and
-     * the server must then close the connection rather than read the body it announced.
+     * Sends only the headers, then reads: the answer must come without a byte of the body, say
+     * that the connection closes (so no client sends its next request on it), and the server
+     * must then close it rather than read the body it announced.
      */
     private static RawHttp.Response refusedBeforeTheBody(byte[] head) throws IOException {
         try (Socket socket = RawHttp.open(port())) {
             socket.getOutputStream().write(head);
             InputStream in = socket.getInputStream();
             RawHttp.Response response = RawHttp.read(in);
+            assertThat(response.headers()).containsEntry("connection", "close");
             assertThat(in.read()).as("the server closes the connection instead of reading the body").isEqualTo(-1);
             return response;
         }
