@@ -1,7 +1,10 @@
 package dev.annotask.assign;
 
 import dev.annotask.proto.api.TaskInputSource;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -32,6 +35,54 @@ final class SourceScanner {
         return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).bind("after", afterSeq)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Candidate(rs.getLong("seq"), rs.getString("id"))).list();
+    }
+
+    /**
+     * One bucket's rows with a place in (afterSeq, upTo], in order ({@link BucketSplit}): equality
+     * on the indexed bucket expression, then the order of the index (migration V11). Not for a
+     * single-input source, which has no buckets to speak of.
+     */
+    static List<Candidate> inBucket(Handle handle, String appUid, TaskInputSource source, int bucket, long afterSeq,
+                                    long upTo, int limit) {
+        String sql = source.getType() == TaskInputSource.TaskInputSourceType.DATASET
+                ? "SELECT input_seq AS seq, input_id AS id FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source"
+                        + " AND " + BucketSplit.MEMBER_BUCKET + " = :bucket AND input_seq > :after AND input_seq <= :upTo"
+                        + " ORDER BY input_seq LIMIT :limit"
+                : "SELECT seq, id FROM inputs WHERE app_uid = :app AND " + BucketSplit.INPUT_BUCKET + " = :bucket"
+                        + " AND seq > :after AND seq <= :upTo ORDER BY seq LIMIT :limit";
+        return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).bind("bucket", bucket)
+                .bind("after", afterSeq).bind("upTo", upTo).bind("limit", limit)
+                .map((rs, ctx) -> new Candidate(rs.getLong("seq"), rs.getString("id"))).list();
+    }
+
+    /** The last place in the source's order so far (0 when it is empty): one index entry. */
+    static long last(Handle handle, String appUid, TaskInputSource source) {
+        String sql = switch (source.getType()) {
+            case DATASET -> """
+                    SELECT input_seq FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source
+                    ORDER BY app_uid DESC, dataset_id DESC, input_seq DESC LIMIT 1""";
+            case INPUT -> "SELECT seq FROM inputs WHERE app_uid = :app AND id = :source";
+            // The index's own order, as in after(): never the primary key read backwards with a filter.
+            default -> "SELECT seq FROM inputs WHERE app_uid = :app ORDER BY app_uid DESC, seq DESC LIMIT 1";
+        };
+        return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).mapTo(Long.class)
+                .findOne().orElse(0L);
+    }
+
+    /** The places in the source of those of the inputs that are in it, by input id. */
+    static Map<String, Long> places(Handle handle, String appUid, TaskInputSource source, Collection<String> inputIds) {
+        Map<String, Long> places = new HashMap<>();
+        if (inputIds.isEmpty()) {
+            return places;
+        }
+        String sql = source.getType() == TaskInputSource.TaskInputSourceType.DATASET
+                ? "SELECT input_id AS id, input_seq AS seq FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source"
+                        + " AND input_id IN (<ids>)"
+                : "SELECT id, seq FROM inputs WHERE app_uid = :app AND id IN (<ids>)";
+        handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).bindList("ids", List.copyOf(inputIds))
+                .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("seq")))
+                .forEach(e -> places.put(e.getKey(), e.getValue()));
+        return places;
     }
 
     static long count(Handle handle, String appUid, TaskInputSource source) {
