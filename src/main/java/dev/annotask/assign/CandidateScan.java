@@ -31,7 +31,8 @@ final class CandidateScan {
 
     private static final int PAGE = 256;
     private static final int MAX_ROWS = 50_000;
-    private static final int SMALL_PASS = 4;
+    private static final int SMALL_PASS = 1;
+    private static final int MAX_BUCKETS = 256;
 
     private final Handle handle;
     private final LabelingPlan plan;
@@ -87,21 +88,42 @@ final class CandidateScan {
                     return List.of(); // owns no bucket (a weight of 0): nothing in this range is theirs
                 }
             }
-            READS.increment();
-            List<SourceScanner.Candidate> found = SourceScanner.inBucket(handle, appUid, source, cursor.bucketAt(),
-                    cursor.bucketSeq(), cursor.passTo(), limit);
-            ROWS_READ.add(found.size());
-            List<String> mine = found.stream().map(SourceScanner.Candidate::inputId).toList();
-            if (found.size() == limit) {
-                cursor = cursor.readInBucket(found.get(found.size() - 1).seq());
-                return mine; // the bucket may hold more: read on from here next time
-            }
-            cursor = cursor.nextBucket(split.nextOwned(worker, cursor.bucketAt() + 1));
+            List<String> mine = readBuckets(limit);
             if (!mine.isEmpty()) {
                 return mine;
             }
         }
         return List.of();
+    }
+
+    /**
+     * One statement of the pass: the rest of the bucket it stopped in, or the next few of the
+     * worker's buckets together, as many as should hold about the batch (sparse passes, such
+     * as a small source or a few late inputs, would otherwise cost a statement per bucket).
+     */
+    private List<String> readBuckets(int limit) {
+        List<Integer> buckets = new ArrayList<>();
+        buckets.add(cursor.bucketAt());
+        if (cursor.bucketSeq() == cursor.lastSeq()) {
+            double perBucket = (cursor.passTo() - cursor.lastSeq()) / (double) BucketSplit.BUCKETS;
+            long wanted = Math.min(MAX_BUCKETS, (long) Math.ceil(1.5 * limit / Math.max(perBucket, 1e-9)));
+            for (int next = split.nextOwned(worker, cursor.bucketAt() + 1); next >= 0 && buckets.size() < wanted;
+                 next = split.nextOwned(worker, next + 1)) {
+                buckets.add(next);
+            }
+        }
+        READS.increment();
+        List<SourceScanner.Candidate> found = SourceScanner.inBuckets(handle, appUid, source, buckets,
+                cursor.bucketSeq(), cursor.passTo(), limit);
+        ROWS_READ.add(found.size());
+        if (found.size() == limit) {
+            // Rows come by bucket, then place: every listed bucket before the last row's is done.
+            long seq = found.get(found.size() - 1).seq();
+            cursor = new ScanCursor(cursor.lastSeq(), cursor.passTo(), BucketSplit.bucketOf(seq), seq);
+        } else {
+            cursor = cursor.nextBucket(split.nextOwned(worker, buckets.get(buckets.size() - 1) + 1));
+        }
+        return found.stream().map(SourceScanner.Candidate::inputId).toList();
     }
 
     /** Reads in order of place from the cursor, keeping the rows the plan gives the worker. */

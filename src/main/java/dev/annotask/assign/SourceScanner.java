@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -38,19 +39,24 @@ final class SourceScanner {
     }
 
     /**
-     * One bucket's rows with a place in (afterSeq, upTo], in order ({@link BucketSplit}): equality
-     * on the indexed bucket expression, then the order of the index (migration V11). Not for a
-     * single-input source, which has no buckets to speak of.
+     * The rows of these buckets with a place in (afterSeq, upTo], by bucket and then place
+     * ({@link BucketSplit}): the indexed bucket expression (migration V11) compared with the
+     * bucket numbers, written into the statement (they are ints), then the index's order. Not
+     * for a single-input source, which has no buckets to speak of.
      */
-    static List<Candidate> inBucket(Handle handle, String appUid, TaskInputSource source, int bucket, long afterSeq,
-                                    long upTo, int limit) {
-        String sql = source.getType() == TaskInputSource.TaskInputSourceType.DATASET
+    static List<Candidate> inBuckets(Handle handle, String appUid, TaskInputSource source, List<Integer> buckets,
+                                     long afterSeq, long upTo, int limit) {
+        boolean dataset = source.getType() == TaskInputSource.TaskInputSourceType.DATASET;
+        String bucket = dataset ? BucketSplit.MEMBER_BUCKET : BucketSplit.INPUT_BUCKET;
+        String which = buckets.size() == 1 ? " = " + buckets.get(0)
+                : " IN (" + buckets.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        String sql = dataset
                 ? "SELECT input_seq AS seq, input_id AS id FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source"
-                        + " AND " + BucketSplit.MEMBER_BUCKET + " = :bucket AND input_seq > :after AND input_seq <= :upTo"
-                        + " ORDER BY input_seq LIMIT :limit"
-                : "SELECT seq, id FROM inputs WHERE app_uid = :app AND " + BucketSplit.INPUT_BUCKET + " = :bucket"
-                        + " AND seq > :after AND seq <= :upTo ORDER BY seq LIMIT :limit";
-        return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).bind("bucket", bucket)
+                        + " AND " + bucket + which + " AND input_seq > :after AND input_seq <= :upTo"
+                        + " ORDER BY " + bucket + ", input_seq LIMIT :limit"
+                : "SELECT seq, id FROM inputs WHERE app_uid = :app AND " + bucket + which
+                        + " AND seq > :after AND seq <= :upTo ORDER BY " + bucket + ", seq LIMIT :limit";
+        return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId())
                 .bind("after", afterSeq).bind("upTo", upTo).bind("limit", limit)
                 .map((rs, ctx) -> new Candidate(rs.getLong("seq"), rs.getString("id"))).list();
     }
