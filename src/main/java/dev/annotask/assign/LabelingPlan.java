@@ -45,9 +45,10 @@ public final class LabelingPlan {
             case PARTITIONED -> {
                 TaskWorkerPartitionedStrategyInfo info = worker.getPartitionedStrategyInfo();
                 int k = info.getWorkersPerInput();
+                long seed = seedOf(task.appUid(), task.id());
                 yield task.partitionByInput()
-                        ? new LabelingPlan(task, workers, k, new Rendezvous(seedOf(task), weights(info, workers)), null)
-                        : new LabelingPlan(task, workers, k, null, BucketSplit.of(seedOf(task), weights(info, workers), k));
+                        ? new LabelingPlan(task, workers, k, new Rendezvous(seed, weights(info, workers)), null)
+                        : new LabelingPlan(task, workers, k, null, BucketSplit.of(seed, weights(info, workers), k));
             }
             case FULL -> new LabelingPlan(task, workers, Math.max(workers.size(), 1), null, null);
             default -> new LabelingPlan(task, workers, Math.max(1, Math.min(consensus, workers.size())), null, null);
@@ -64,9 +65,10 @@ public final class LabelingPlan {
         return weights;
     }
 
-    private static long seedOf(StoredTask task) {
+    /** Per task, so two tasks over the same inputs split them independently. */
+    static long seedOf(String appUid, String taskId) {
         long hash = 1125899906842597L;
-        for (byte b : (task.appUid() + "/" + task.id()).getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : (appUid + "/" + taskId).getBytes(StandardCharsets.UTF_8)) {
             hash = 31 * hash + b;
         }
         return hash;
