@@ -97,6 +97,8 @@ public final class Rendezvous {
         }
         int[] owners = new int[buckets * wanted];
         double[] best = new double[wanted];
+        // With equal weights weight / -ln(u) ranks as u does: the same owners without a logarithm.
+        boolean equal = java.util.Arrays.stream(weights).allMatch(w -> w == weights[0]);
         for (int bucket = 0; bucket < buckets; bucket++) {
             long bucketHash = mix(seed ^ (bucket + 1) * 0x9e3779b97f4a7c15L);
             int base = bucket * wanted;
@@ -104,7 +106,7 @@ public final class Rendezvous {
             for (int i = 0; i < n; i++) {
                 long mixed = mix(bucketHash ^ workerHashes[i]);
                 double u = ((mixed >>> 11) + 0.5) / (1L << 53);
-                double score = weights[i] / -Math.log(u);
+                double score = equal ? u : weights[i] / -Math.log(u);
                 // Insertion into the sorted top-k; a tie keeps the smaller index first, as owners() does.
                 int at = wanted;
                 while (at > 0 && score > best[at - 1]) {
