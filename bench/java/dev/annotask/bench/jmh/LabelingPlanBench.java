@@ -16,9 +16,12 @@ import org.openjdk.jmh.annotations.State;
 /**
  * A PARTITIONED, WEIGHTED task's labeling plan: {@code planOf} is built from the stored task
  * on every LABEL_START, LABEL_SUBMIT and review call (it sorts the workers and reads their
- * weights from the definition's Struct); {@code scanPage} is LABEL_START's filter over one page
- * of 256 candidate inputs (SourceScanner's page), {@code mayTake} for each. One worker per
- * input, the common split; RendezvousBench varies k.
+ * weights from the definition's Struct, and finds its split by bucket in a cache);
+ * {@code scanPage} is the filter over one page of 256 candidate inputs (SourceScanner's page),
+ * {@code mayTake} for each, for a task split input by input (made before migration V11: a
+ * rendezvous over the workers per input) and, {@code scanPageByBucket}, for one split by bucket
+ * (a table lookup per input; LABEL_START reads such a task in order only when few inputs are
+ * new). One worker per input, the common split; RendezvousBench varies k.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,6 +34,7 @@ public class LabelingPlanBench {
 
     private StoredTask task;
     private LabelingPlan plan;
+    private LabelingPlan byBucket;
     private String worker;
     private String[] inputIds;
     private int nextPage;
@@ -39,7 +43,8 @@ public class LabelingPlanBench {
     public void setUp() {
         List<String> ids = BenchIds.workerIds(workers);
         task = TaskSpecs.stored(TaskSpecs.partitioned(ids, 1));
-        plan = LabelingPlan.of(task);
+        byBucket = LabelingPlan.of(task);
+        plan = LabelingPlan.of(TaskSpecs.storedSplitByInput(TaskSpecs.partitioned(ids, 1)));
         worker = ids.get(ids.size() / 2);
         inputIds = BenchIds.inputIds(BenchIds.INPUT_RING);
     }
@@ -56,7 +61,21 @@ public class LabelingPlanBench {
         nextPage = (nextPage + PAGE) & (BenchIds.INPUT_RING - 1);
         int mine = 0;
         for (int i = start; i < start + PAGE; i++) {
-            if (plan.mayTake(worker, inputIds[i])) {
+            if (plan.mayTake(worker, inputIds[i], i)) {
+                mine++;
+            }
+        }
+        return mine;
+    }
+
+    /** The same for a task split by bucket: the input's place decides. */
+    @Benchmark
+    public int scanPageByBucket() {
+        int start = nextPage;
+        nextPage = (nextPage + PAGE) & (BenchIds.INPUT_RING - 1);
+        int mine = 0;
+        for (int i = start; i < start + PAGE; i++) {
+            if (byBucket.mayTake(worker, inputIds[i], i)) {
                 mine++;
             }
         }

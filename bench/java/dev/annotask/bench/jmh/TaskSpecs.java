@@ -60,4 +60,10 @@ public final class TaskSpecs {
         return new StoredTask("3f1c9a0be47d4d2a9c51e8f0a6b2d7c4", "8e2b6d1f0c3a4b5e9d7f6a1c2b3e4d5f", spec,
                 StatusCode.TASK_IN_PROGRESS.getNumber(), now, now);
     }
+
+    /** The same task as made before migration V11: its PARTITIONED split goes input by input. */
+    public static StoredTask storedSplitByInput(Task spec) {
+        StoredTask task = stored(spec);
+        return new StoredTask(task.appUid(), task.id(), spec, task.status(), task.createdAt(), task.modifiedAt(), true);
+    }
 }

@@ -137,17 +137,25 @@ final class AssignmentStore {
         }
     }
 
-    static long cursor(Handle handle, String appUid, String taskId, String workerId) {
+    static ScanCursor cursor(Handle handle, String appUid, String taskId, String workerId) {
         return handle.createQuery("""
-                        SELECT last_seq FROM task_cursors WHERE app_uid = :app AND task_id = :task AND worker_id = :worker""")
-                .bind("app", appUid).bind("task", taskId).bind("worker", workerId).mapTo(Long.class).findOne().orElse(0L);
+                        SELECT last_seq, pass_to, bucket_at, bucket_seq FROM task_cursors
+                        WHERE app_uid = :app AND task_id = :task AND worker_id = :worker""")
+                .bind("app", appUid).bind("task", taskId).bind("worker", workerId)
+                .map((rs, ctx) -> new ScanCursor(rs.getLong("last_seq"), rs.getLong("pass_to"), rs.getInt("bucket_at"),
+                        rs.getLong("bucket_seq")))
+                .findOne().orElse(ScanCursor.START);
     }
 
-    static void setCursor(Handle handle, String appUid, String taskId, String workerId, long lastSeq) {
+    static void setCursor(Handle handle, String appUid, String taskId, String workerId, ScanCursor cursor) {
         handle.createUpdate("""
-                        INSERT INTO task_cursors (app_uid, task_id, worker_id, last_seq) VALUES (:app, :task, :worker, :seq)
-                        ON CONFLICT (app_uid, task_id, worker_id) DO UPDATE SET last_seq = excluded.last_seq""")
-                .bind("app", appUid).bind("task", taskId).bind("worker", workerId).bind("seq", lastSeq).execute();
+                        INSERT INTO task_cursors (app_uid, task_id, worker_id, last_seq, pass_to, bucket_at, bucket_seq)
+                        VALUES (:app, :task, :worker, :seq, :passTo, :bucketAt, :bucketSeq)
+                        ON CONFLICT (app_uid, task_id, worker_id) DO UPDATE SET last_seq = excluded.last_seq,
+                          pass_to = excluded.pass_to, bucket_at = excluded.bucket_at, bucket_seq = excluded.bucket_seq""")
+                .bind("app", appUid).bind("task", taskId).bind("worker", workerId).bind("seq", cursor.lastSeq())
+                .bind("passTo", cursor.passTo()).bind("bucketAt", cursor.bucketAt()).bind("bucketSeq", cursor.bucketSeq())
+                .execute();
     }
 
     /** Inputs whose released slots await a worker who has not held them, oldest first. */

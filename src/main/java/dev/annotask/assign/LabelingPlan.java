@@ -23,13 +23,16 @@ public final class LabelingPlan {
     private final StoredTask task;
     private final List<String> workers;
     private final int labelersPerInput;
-    private final Rendezvous partition;
+    private final Rendezvous byInput;
+    private final BucketSplit byBucket;
 
-    private LabelingPlan(StoredTask task, List<String> workers, int labelersPerInput, Rendezvous partition) {
+    private LabelingPlan(StoredTask task, List<String> workers, int labelersPerInput, Rendezvous byInput,
+                         BucketSplit byBucket) {
         this.task = task;
         this.workers = workers;
         this.labelersPerInput = labelersPerInput;
-        this.partition = partition;
+        this.byInput = byInput;
+        this.byBucket = byBucket;
     }
 
     public static LabelingPlan of(StoredTask task) {
@@ -41,11 +44,14 @@ public final class LabelingPlan {
         return switch (worker.getStrategy()) {
             case PARTITIONED -> {
                 TaskWorkerPartitionedStrategyInfo info = worker.getPartitionedStrategyInfo();
-                yield new LabelingPlan(task, workers, info.getWorkersPerInput(),
-                        new Rendezvous(seedOf(task), weights(info, workers)));
+                int k = info.getWorkersPerInput();
+                long seed = seedOf(task.appUid(), task.id());
+                yield task.partitionByInput()
+                        ? new LabelingPlan(task, workers, k, new Rendezvous(seed, weights(info, workers)), null)
+                        : new LabelingPlan(task, workers, k, null, BucketSplit.of(seed, weights(info, workers), k));
             }
-            case FULL -> new LabelingPlan(task, workers, Math.max(workers.size(), 1), null);
-            default -> new LabelingPlan(task, workers, Math.max(1, Math.min(consensus, workers.size())), null);
+            case FULL -> new LabelingPlan(task, workers, Math.max(workers.size(), 1), null, null);
+            default -> new LabelingPlan(task, workers, Math.max(1, Math.min(consensus, workers.size())), null, null);
         };
     }
 
@@ -59,9 +65,10 @@ public final class LabelingPlan {
         return weights;
     }
 
-    private static long seedOf(StoredTask task) {
+    /** Per task, so two tasks over the same inputs split them independently. */
+    static long seedOf(String appUid, String taskId) {
         long hash = 1125899906842597L;
-        for (byte b : (task.appUid() + "/" + task.id()).getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : (appUid + "/" + taskId).getBytes(StandardCharsets.UTF_8)) {
             hash = 31 * hash + b;
         }
         return hash;
@@ -83,9 +90,26 @@ public final class LabelingPlan {
         return task.spec().getWorker().getStrategy() == TaskWorker.TaskWorkerStrategy.DYNAMIC;
     }
 
-    /** May this worker take this input at all (before counting who already holds it)? */
-    public boolean mayTake(String worker, String inputId) {
-        return partition == null || partition.owns(worker, inputId, labelersPerInput);
+    /**
+     * May this worker take this input at all (before counting who already holds it)? The
+     * input's place in the source ({@code seq}, a dataset member's {@code input_seq}) decides
+     * under a split by bucket; its id under a split input by input.
+     */
+    public boolean mayTake(String worker, String inputId, long place) {
+        if (byInput != null) {
+            return byInput.owns(worker, inputId, labelersPerInput);
+        }
+        return byBucket == null || byBucket.owns(byBucket.indexOf(worker), BucketSplit.bucketOf(place));
+    }
+
+    /** True when the plan splits its inputs input by input (a PARTITIONED task made before migration V11). */
+    boolean splitsByInput() {
+        return byInput != null;
+    }
+
+    /** The split by bucket of a PARTITIONED task, or null (every other plan, and tasks split by input). */
+    BucketSplit buckets() {
+        return byBucket;
     }
 
     public TaskReview.TaskReviewStrategy review() {

@@ -26,15 +26,13 @@ import org.jdbi.v3.core.Handle;
  * <p>LABEL_START returns the caller's unfinished batch if there is one; otherwise it takes up
  * to {@value #BATCH} new inputs: first inputs whose slot a released assignment freed, then the
  * next inputs of the source after the caller's cursor that the plan lets the caller take and
- * that still have a free slot. Each call runs in its request's transaction (the handle), so on
+ * that still have a free slot ({@link CandidateScan}). Each call runs in its request's transaction (the handle), so on
  * SQLite callers queue for the writer and on PostgreSQL the slot row serialises them; either
  * way no input exceeds its k.
  * Thread-safe.
  */
 public final class LabelingService {
     static final int BATCH = 10;
-    private static final int PAGE = 256;
-    private static final int MAX_SCAN = 50_000;
 
     private final AnnotationStore annotations;
     private final Consensus consensus;
@@ -77,29 +75,16 @@ public final class LabelingService {
         List<Assignment> taken = new ArrayList<>();
         List<String> reoffered = AssignmentStore.reoffered(handle, task.appUid(), task.id(), workerId, BATCH * 5);
         takeAmong(handle, plan, workerId, reoffered, now, taken, tally);
-        long cursor = AssignmentStore.cursor(handle, task.appUid(), task.id(), workerId);
-        int scanned = 0;
-        while (taken.size() < BATCH && scanned < MAX_SCAN) {
-            List<SourceScanner.Candidate> page = SourceScanner.after(handle, task.appUid(),
-                    task.spec().getInputSource(), cursor, PAGE);
-            if (page.isEmpty()) {
+        CandidateScan scan = CandidateScan.open(handle, plan, workerId);
+        while (taken.size() < BATCH) {
+            List<String> mine = scan.next(BATCH - taken.size());
+            if (mine.isEmpty()) {
                 break;
-            }
-            List<String> mine = new ArrayList<>();
-            for (SourceScanner.Candidate candidate : page) {
-                cursor = candidate.seq();
-                scanned++;
-                if (plan.mayTake(workerId, candidate.inputId())) {
-                    mine.add(candidate.inputId());
-                    if (mine.size() == BATCH - taken.size()) {
-                        break;
-                    }
-                }
             }
             // Inputs with no free slot are passed over for good (a released slot is offered again).
             takeAmong(handle, plan, workerId, mine, now, taken, tally);
         }
-        AssignmentStore.setCursor(handle, task.appUid(), task.id(), workerId, cursor);
+        scan.save();
         tally.flush(handle, now);
         return taken;
     }

@@ -5,6 +5,7 @@ import dev.annotask.proto.api.TaskReview;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -39,8 +40,16 @@ final class Rebalance {
     void run(Handle handle, StoredTask task, long now) {
         Progress.lockTask(handle, task);
         LabelingPlan plan = LabelingPlan.of(task);
-        for (Assignment assignment : AssignmentStore.pendingOfTask(handle, task.appUid(), task.id())) {
-            if (!plan.isWorker(assignment.workerId()) || !plan.mayTake(assignment.workerId(), assignment.inputId())) {
+        List<Assignment> pending = AssignmentStore.pendingOfTask(handle, task.appUid(), task.id());
+        // A split by bucket decides by the input's place in the source; an input no longer in
+        // its source (a dataset member removed since) stays with whoever holds it.
+        Map<String, Long> places = plan.buckets() == null ? Map.of() : SourceScanner.places(handle, task.appUid(),
+                task.spec().getInputSource(), pending.stream().map(Assignment::inputId).distinct().toList());
+        for (Assignment assignment : pending) {
+            Long place = places.get(assignment.inputId());
+            boolean stays = plan.buckets() != null && place == null
+                    || plan.mayTake(assignment.workerId(), assignment.inputId(), place == null ? 0 : place);
+            if (!plan.isWorker(assignment.workerId()) || !stays) {
                 AssignmentStore.release(handle, assignment);
             }
         }

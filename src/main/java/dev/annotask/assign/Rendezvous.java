@@ -81,6 +81,53 @@ public final class Rendezvous {
         return better < k;
     }
 
+    /**
+     * The k owners of each of the buckets {@code 0 .. buckets - 1}, as indexes into the workers
+     * in id order: bucket b's owners are {@code [b * k, b * k + k)} of the result, best first
+     * (k capped at the number of workers). The same weighted top-k choice as {@link #owners},
+     * keyed by the bucket's number instead of an input id, so a bucket goes to a worker with
+     * probability weight / Σweights (k = 1) and a new worker takes only the buckets it wins.
+     */
+    int[] bucketOwners(int buckets, int k) {
+        int n = workers.length;
+        int wanted = Math.min(k, n);
+        long[] workerHashes = new long[n];
+        for (int i = 0; i < n; i++) {
+            workerHashes[i] = mix(fnv1a(seed, workerBytes[i]));
+        }
+        int[] owners = new int[buckets * wanted];
+        double[] best = new double[wanted];
+        // With equal weights weight / -ln(u) ranks as u does: the same owners without a logarithm.
+        boolean equal = java.util.Arrays.stream(weights).allMatch(w -> w == weights[0]);
+        for (int bucket = 0; bucket < buckets; bucket++) {
+            long bucketHash = mix(seed ^ (bucket + 1) * 0x9e3779b97f4a7c15L);
+            int base = bucket * wanted;
+            java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < n; i++) {
+                long mixed = mix(bucketHash ^ workerHashes[i]);
+                double u = ((mixed >>> 11) + 0.5) / (1L << 53);
+                double score = equal ? u : weights[i] / -Math.log(u);
+                // Insertion into the sorted top-k; a tie keeps the smaller index first, as owners() does.
+                int at = wanted;
+                while (at > 0 && score > best[at - 1]) {
+                    at--;
+                }
+                if (at < wanted) {
+                    System.arraycopy(best, at, best, at + 1, wanted - at - 1);
+                    System.arraycopy(owners, base + at, owners, base + at + 1, wanted - at - 1);
+                    best[at] = score;
+                    owners[base + at] = i;
+                }
+            }
+        }
+        return owners;
+    }
+
+    /** The workers in id order, the order {@link #bucketOwners} indexes. */
+    List<String> workers() {
+        return List.of(workers);
+    }
+
     private double score(long inputHash, int worker) {
         long mixed = mix(fnv1a(inputHash, workerBytes[worker]));
         double u = ((mixed >>> 11) + 0.5) / (1L << 53); // strictly inside (0, 1)

@@ -1,7 +1,11 @@
 package dev.annotask.assign;
 
 import dev.annotask.proto.api.TaskInputSource;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -32,6 +36,59 @@ final class SourceScanner {
         return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).bind("after", afterSeq)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Candidate(rs.getLong("seq"), rs.getString("id"))).list();
+    }
+
+    /**
+     * The rows of these buckets with a place in (afterSeq, upTo], by bucket and then place
+     * ({@link BucketSplit}): the indexed bucket expression (migration V11) compared with the
+     * bucket numbers, written into the statement (they are ints), then the index's order. Not
+     * for a single-input source, which has no buckets to speak of.
+     */
+    static List<Candidate> inBuckets(Handle handle, String appUid, TaskInputSource source, List<Integer> buckets,
+                                     long afterSeq, long upTo, int limit) {
+        boolean dataset = source.getType() == TaskInputSource.TaskInputSourceType.DATASET;
+        String bucket = dataset ? BucketSplit.MEMBER_BUCKET : BucketSplit.INPUT_BUCKET;
+        String which = buckets.size() == 1 ? " = " + buckets.get(0)
+                : " IN (" + buckets.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        String sql = dataset
+                ? "SELECT input_seq AS seq, input_id AS id FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source"
+                        + " AND " + bucket + which + " AND input_seq > :after AND input_seq <= :upTo"
+                        + " ORDER BY " + bucket + ", input_seq LIMIT :limit"
+                : "SELECT seq, id FROM inputs WHERE app_uid = :app AND " + bucket + which
+                        + " AND seq > :after AND seq <= :upTo ORDER BY " + bucket + ", seq LIMIT :limit";
+        return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId())
+                .bind("after", afterSeq).bind("upTo", upTo).bind("limit", limit)
+                .map((rs, ctx) -> new Candidate(rs.getLong("seq"), rs.getString("id"))).list();
+    }
+
+    /** The last place in the source's order so far (0 when it is empty): one index entry. */
+    static long last(Handle handle, String appUid, TaskInputSource source) {
+        String sql = switch (source.getType()) {
+            case DATASET -> """
+                    SELECT input_seq FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source
+                    ORDER BY app_uid DESC, dataset_id DESC, input_seq DESC LIMIT 1""";
+            case INPUT -> "SELECT seq FROM inputs WHERE app_uid = :app AND id = :source";
+            // The index's own order, as in after(): never the primary key read backwards with a filter.
+            default -> "SELECT seq FROM inputs WHERE app_uid = :app ORDER BY app_uid DESC, seq DESC LIMIT 1";
+        };
+        return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).mapTo(Long.class)
+                .findOne().orElse(0L);
+    }
+
+    /** The places in the source of those of the inputs that are in it, by input id. */
+    static Map<String, Long> places(Handle handle, String appUid, TaskInputSource source, Collection<String> inputIds) {
+        Map<String, Long> places = new HashMap<>();
+        if (inputIds.isEmpty()) {
+            return places;
+        }
+        String sql = source.getType() == TaskInputSource.TaskInputSourceType.DATASET
+                ? "SELECT input_id AS id, input_seq AS seq FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source"
+                        + " AND input_id IN (<ids>)"
+                : "SELECT id, seq FROM inputs WHERE app_uid = :app AND id IN (<ids>)";
+        handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).bindList("ids", List.copyOf(inputIds))
+                .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("seq")))
+                .forEach(e -> places.put(e.getKey(), e.getValue()));
+        return places;
     }
 
     static long count(Handle handle, String appUid, TaskInputSource source) {

@@ -33,7 +33,7 @@ public final class TaskMembership implements CollaboratorsRemoved {
             }
             StoredTask changed = new StoredTask(current.appUid(), current.id(),
                     TaskRoster.without(current.spec(), userIds, app.ownerId()), current.status(), current.createdAt(),
-                    now);
+                    now, current.partitionByInput());
             tasks.replace(handle, changed, false);
             progress.redefined(handle, changed, now);
         }

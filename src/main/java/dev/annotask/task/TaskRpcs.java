@@ -156,7 +156,8 @@ public final class TaskRpcs {
             StoredTask before = current.get(patch.id());
             StoredTask next = new StoredTask(app.uid(), before.id(),
                     patch.spec() != null ? patch.spec() : before.spec(),
-                    patch.status() != null ? patch.status() : before.status(), before.createdAt(), now);
+                    patch.status() != null ? patch.status() : before.status(), before.createdAt(), now,
+                    before.partitionByInput());
             tasks.replace(handle, next, true);
             if (overwrite) {
                 progress.redefined(handle, next, now);

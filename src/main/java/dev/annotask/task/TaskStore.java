@@ -224,6 +224,6 @@ public final class TaskStore {
     private StoredTask map(ResultSet rs) throws SQLException {
         return new StoredTask(rs.getString("app_uid"), rs.getString("id"), specs.parse(rs.getString("spec")),
                 rs.getInt("status"),
-                rs.getLong("created_at"), rs.getLong("modified_at"));
+                rs.getLong("created_at"), rs.getLong("modified_at"), rs.getBoolean("partition_by_input"));
     }
 }
