@@ -107,22 +107,26 @@ final class AssignmentStore {
 
     /**
      * Returns expired pending leases of a task to the pool: the assignment goes, its input's
-     * slot frees and is offered again. Returns how many were released.
+     * slot frees and is offered again (counted off in the tally). Returns how many were released.
      */
-    static int releaseExpired(Handle handle, String appUid, String taskId, long now) {
+    static int releaseExpired(Handle handle, String appUid, String taskId, long now, Progress.Tally tally) {
         List<Assignment> expired = handle.createQuery("""
                         SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending
                           AND lease_expires_at > 0 AND lease_expires_at <= :now""")
                 .bind("app", appUid).bind("task", taskId).bind("pending", PENDING).bind("now", now)
                 .map((rs, ctx) -> map(rs)).list();
-        for (Assignment assignment : expired) {
-            release(handle, assignment);
+        // In input order, the order every transaction locks slot rows in.
+        for (Assignment assignment : expired.stream().sorted(java.util.Comparator.comparing(Assignment::inputId)).toList()) {
+            release(handle, assignment, tally);
         }
         return expired.size();
     }
 
-    /** Takes the assignment away from its worker and frees its slot for someone else. */
-    static void release(Handle handle, Assignment assignment) {
+    /**
+     * Takes the assignment away from its worker and frees its slot for someone else; an input
+     * nobody holds any more no longer counts as taken (see Progress).
+     */
+    static void release(Handle handle, Assignment assignment, Progress.Tally tally) {
         handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
                 .bind("app", assignment.appUid()).bind("id", assignment.id()).execute();
         int stillHeld = handle.createQuery("""
@@ -131,9 +135,7 @@ final class AssignmentStore {
                 .bind("app", assignment.appUid()).bind("task", assignment.taskId()).bind("input", assignment.inputId())
                 .mapTo(Integer.class).findOne().orElse(1);
         if (stillHeld == 0) {
-            // Nobody holds the input any more: it no longer counts as taken (see Progress).
-            handle.createUpdate("UPDATE tasks SET taken_inputs = taken_inputs - 1 WHERE app_uid = :app AND id = :task")
-                    .bind("app", assignment.appUid()).bind("task", assignment.taskId()).execute();
+            tally.untaken();
         }
     }
 
@@ -174,8 +176,11 @@ final class AssignmentStore {
         if (inputIds.isEmpty()) {
             return Map.of();
         }
+        // In input id order: the rows are locked in the order of the VALUES, and every
+        // transaction locks slot rows in input id order (see Progress#lockInputs).
+        List<String> sorted = List.copyOf(new java.util.TreeSet<>(inputIds));
         StringBuilder rows = new StringBuilder();
-        for (int i = 0; i < inputIds.size(); i++) {
+        for (int i = 0; i < sorted.size(); i++) {
             rows.append(i == 0 ? "" : ", ").append("(:app, :task, :input").append(i).append(", 1, TRUE, FALSE)");
         }
         var upsert = handle.createQuery("INSERT INTO task_inputs (app_uid, task_id, input_id, claimed, open, reoffer) VALUES "
@@ -186,8 +191,8 @@ final class AssignmentStore {
                           WHERE task_inputs.claimed < :k AND task_inputs.open
                         RETURNING input_id, claimed""")
                 .bind("app", appUid).bind("task", taskId).bind("k", k);
-        for (int i = 0; i < inputIds.size(); i++) {
-            upsert.bind("input" + i, inputIds.get(i));
+        for (int i = 0; i < sorted.size(); i++) {
+            upsert.bind("input" + i, sorted.get(i));
         }
         Map<String, Integer> taken = new HashMap<>();
         upsert.map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
@@ -254,11 +259,10 @@ final class AssignmentStore {
                 .bindList("ids", assignments.stream().map(Assignment::id).toList()).execute();
     }
 
+    /** Extends the leases of these assignments, read from the store in this transaction, in one statement. */
     static void extendLeases(Handle handle, List<Assignment> assignments, long expiresAt) {
-        for (Assignment a : assignments) {
-            handle.createUpdate("UPDATE task_assignments SET lease_expires_at = :at WHERE app_uid = :app AND id = :id")
-                    .bind("at", expiresAt).bind("app", a.appUid()).bind("id", a.id()).execute();
-        }
+        handle.createUpdate("UPDATE task_assignments SET lease_expires_at = :at WHERE id IN (<ids>)")
+                .bind("at", expiresAt).bindList("ids", assignments.stream().map(Assignment::id).toList()).execute();
     }
 
     /** Every pending assignment of the task. */

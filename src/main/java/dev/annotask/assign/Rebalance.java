@@ -4,13 +4,16 @@ import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.proto.api.TaskReview;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
+import dev.annotask.task.TaskStore;
+import java.util.Comparator;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Brings a task's work in line with its new definition (PatchTasks overwrite, a collaborator's
  * removal; docs/ARCHITECTURE.md, "Changing who works on a task"), inside the transaction that
- * stored it, with the task's row locked:
+ * stored it, with the task's row and its members' rows locked (so no labeling or review call of
+ * the task is running; see TaskStore#lockForRewrite):
  * <ol>
  *   <li>finished work stays; pending work (leases included) that the definition no longer
  *       gives its worker is released, its slot offered again, and every worker's scan starts
@@ -37,12 +40,14 @@ final class Rebalance {
     }
 
     void run(Handle handle, StoredTask task, long now) {
-        Progress.lockTask(handle, task);
+        TaskStore.lock(handle, task.appUid(), task.id());
         LabelingPlan plan = LabelingPlan.of(task);
-        for (Assignment assignment : AssignmentStore.pendingOfTask(handle, task.appUid(), task.id())) {
-            if (!plan.isWorker(assignment.workerId()) || !plan.mayTake(assignment.workerId(), assignment.inputId())) {
-                AssignmentStore.release(handle, assignment);
-            }
+        Progress.Tally tally = new Progress.Tally(task, "");
+        List<Assignment> released = AssignmentStore.pendingOfTask(handle, task.appUid(), task.id()).stream()
+                .filter(a -> !plan.isWorker(a.workerId()) || !plan.mayTake(a.workerId(), a.inputId()))
+                .sorted(Comparator.comparing(Assignment::inputId)).toList();
+        for (Assignment assignment : released) {
+            AssignmentStore.release(handle, assignment, tally);
         }
         AssignmentStore.restartScans(handle, task.appUid(), task.id());
         List<String> reviewers = task.spec().getReview().getUserIdsList();
@@ -65,7 +70,6 @@ final class Rebalance {
                 }
             });
         }
-        Progress.Tally tally = new Progress.Tally(task);
         tally.settleAllIfDone(handle, plan);
         tally.flush(handle, now);
     }
