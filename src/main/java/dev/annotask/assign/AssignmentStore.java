@@ -108,18 +108,30 @@ final class AssignmentStore {
     /**
      * Returns expired pending leases of a task to the pool: the assignment goes, its input's
      * slot frees and is offered again (counted off in the tally). Returns how many were released.
+     * Reads the expired leases without a lock first, so a LABEL_START with none to release
+     * locks nothing here.
      */
-    static int releaseExpired(Handle handle, String appUid, String taskId, long now, Progress.Tally tally) {
-        List<Assignment> expired = handle.createQuery("""
-                        SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending
-                          AND lease_expires_at > 0 AND lease_expires_at <= :now""")
-                .bind("app", appUid).bind("task", taskId).bind("pending", PENDING).bind("now", now)
-                .map((rs, ctx) -> map(rs)).list();
-        // In input order, the order every transaction locks slot rows in.
-        for (Assignment assignment : expired.stream().sorted(java.util.Comparator.comparing(Assignment::inputId)).toList()) {
+    static int releaseExpired(Handle handle, StoredTask task, long now, Progress.Tally tally) {
+        List<Assignment> expired = expired(handle, task, now);
+        if (expired.isEmpty()) {
+            return 0;
+        }
+        // Their slot rows first (the lock order), then read again: another LABEL_START may have
+        // released some of them meanwhile, and a LABEL_SUBMIT that came first refused them.
+        Progress.lockInputs(handle, task, expired.stream().map(Assignment::inputId).toList());
+        expired = expired(handle, task, now);
+        for (Assignment assignment : expired) {
             release(handle, assignment, tally);
         }
         return expired.size();
+    }
+
+    private static List<Assignment> expired(Handle handle, StoredTask task, long now) {
+        return handle.createQuery("""
+                        SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending
+                          AND lease_expires_at > 0 AND lease_expires_at <= :now ORDER BY input_id""")
+                .bind("app", task.appUid()).bind("task", task.id()).bind("pending", PENDING).bind("now", now)
+                .map((rs, ctx) -> map(rs)).list();
     }
 
     /**
@@ -127,8 +139,11 @@ final class AssignmentStore {
      * nobody holds any more no longer counts as taken (see Progress).
      */
     static void release(Handle handle, Assignment assignment, Progress.Tally tally) {
-        handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
+        int deleted = handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
                 .bind("app", assignment.appUid()).bind("id", assignment.id()).execute();
+        if (deleted == 0) {
+            return; // released by another transaction meanwhile: its slot is free already
+        }
         int stillHeld = handle.createQuery("""
                         UPDATE task_inputs SET claimed = claimed - 1, reoffer = open
                         WHERE app_uid = :app AND task_id = :task AND input_id = :input RETURNING claimed""")

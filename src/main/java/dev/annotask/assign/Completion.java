@@ -30,7 +30,7 @@ import org.jdbi.v3.core.Handle;
  * settling later would look later), so it finds none and takes the lock (3). Every
  * transaction that stopped at (2) share-locked an input that someone settled before this
  * look, after that transaction's commit; every one that went on to (3) took the lock before.
- * So its second look sees them all. On SQLite, whose single writer runs one transaction at a
+ * So its second look sees them all. Steps 1 and 2 are one statement. On SQLite, whose single writer runs one transaction at a
  * time, step 1 alone is exact and the rest repeats it.
  */
 final class Completion {
@@ -38,45 +38,60 @@ final class Completion {
     }
 
     static void afterSettling(Handle handle, StoredTask task, long now) {
-        if (completeIfAllSettled(handle, task, now)) {
+        Look first = look(handle, task, true);
+        if (!first.inProgress()) {
             return;
         }
-        boolean inputLeftToOthers = handle.createQuery("""
-                        SELECT input_id FROM task_inputs WHERE app_uid = :app AND task_id = :task AND NOT settled
-                        LIMIT 1 <forShareSkipLocked>""")
-                .bind("app", task.appUid()).bind("task", task.id()).mapTo(String.class).findOne().isPresent();
-        if (inputLeftToOthers) {
+        if (first.allSettled(handle, task)) {
+            complete(handle, task, now);
+            return;
+        }
+        if (first.inputLeftToOthers()) {
             return;
         }
         TaskStore.lock(handle, task.appUid(), task.id());
-        completeIfAllSettled(handle, task, now);
+        Look again = look(handle, task, false);
+        if (again.inProgress() && again.allSettled(handle, task)) {
+            complete(handle, task, now);
+        }
     }
 
-    /** Completes the task if it is in progress and every input taken and in its source is settled; true if it is done now. */
-    private static boolean completeIfAllSettled(Handle handle, StoredTask task, long now) {
-        var counters = handle.createQuery("""
+    /** The task's status and summed counters as this statement sees them, and whether it found and share-locked an unsettled input nobody is changing. */
+    private record Look(boolean inProgress, long taken, long settled, boolean inputLeftToOthers) {
+        /** Every input taken and every input of the source settled (the source counted only when the first holds). */
+        boolean allSettled(Handle handle, StoredTask task) {
+            return settled >= taken && settled >= SourceScanner.count(handle, task.appUid(), task.spec().getInputSource());
+        }
+    }
+
+    /** One statement: with {@code probe}, also step 2 of the class comment. */
+    private static Look look(Handle handle, StoredTask task, boolean probe) {
+        String unsettled = probe ? """
+                       , (SELECT i.input_id FROM task_inputs i
+                          WHERE i.app_uid = t.app_uid AND i.task_id = t.id AND NOT i.settled
+                          LIMIT 1 <forShareSkipLocked>) AS unsettled""" : ", NULL AS unsettled";
+        return handle.createQuery("""
                         SELECT t.status,
                                (SELECT COALESCE(SUM(p.taken), 0) FROM task_progress p
                                 WHERE p.app_uid = t.app_uid AND p.task_id = t.id) AS taken,
                                (SELECT COALESCE(SUM(p.settled), 0) FROM task_progress p
-                                WHERE p.app_uid = t.app_uid AND p.task_id = t.id) AS settled
+                                WHERE p.app_uid = t.app_uid AND p.task_id = t.id) AS settled"""
+                        + unsettled + """
+
                         FROM tasks t WHERE t.app_uid = :app AND t.id = :task""")
                 .bind("app", task.appUid()).bind("task", task.id())
-                .map((rs, ctx) -> new long[] {rs.getLong("status"), rs.getLong("taken"), rs.getLong("settled")})
-                .findOne().orElse(null);
-        if (counters == null || counters[0] != StatusCode.TASK_IN_PROGRESS.getNumber()) {
-            return true;
-        }
-        if (counters[2] < counters[1]
-                || counters[2] < SourceScanner.count(handle, task.appUid(), task.spec().getInputSource())) {
-            return false;
-        }
+                .map((rs, ctx) -> new Look(rs.getInt("status") == StatusCode.TASK_IN_PROGRESS.getNumber(),
+                        rs.getLong("taken"), rs.getLong("settled"), rs.getString("unsettled") != null))
+                .findOne().orElse(new Look(false, 0, 0, false));
+    }
+
+    /** Of two transactions that get here, one changes the row: the other waits for it, then finds the task done. */
+    private static void complete(Handle handle, StoredTask task, long now) {
         handle.createUpdate("""
                         UPDATE tasks SET status = :done, auto_done = TRUE, modified_at = :now
                         WHERE app_uid = :app AND id = :task AND status = :inProgress""")
                 .bind("done", StatusCode.TASK_DONE.getNumber()).bind("now", now)
                 .bind("inProgress", StatusCode.TASK_IN_PROGRESS.getNumber())
                 .bind("app", task.appUid()).bind("task", task.id()).execute();
-        return true;
     }
 }

@@ -58,7 +58,7 @@ public final class LabelingService {
         long now = clock.millis();
         Progress.Tally tally = new Progress.Tally(task, workerId);
         if (plan.isDynamic()) {
-            AssignmentStore.releaseExpired(handle, task.appUid(), task.id(), now, tally);
+            AssignmentStore.releaseExpired(handle, task, now, tally);
         }
         List<Assignment> pending = AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
         if (!pending.isEmpty()) {
