@@ -231,6 +231,8 @@ public final class TaskStore {
     public List<String> deleteAll(Handle handle, String appUid, Collection<String> ids) {
         List<String> missing = ids.stream().filter(id -> !exists(handle, appUid, id)).distinct().toList();
         if (missing.isEmpty()) {
+            // Members' rows first, as every writer of a task takes them: labeling calls in flight end first.
+            ids.stream().sorted().distinct().forEach(id -> lockMembers(handle, appUid, id));
             handle.createUpdate("DELETE FROM tasks WHERE app_uid = :app AND id IN (<ids>)")
                     .bind("app", appUid).bindList("ids", List.copyOf(ids)).execute();
         }
