@@ -73,23 +73,22 @@ final class PlanReport {
                            (SELECT i.input_id FROM task_inputs i WHERE i.app_uid = t.app_uid AND i.task_id = t.id AND NOT i.settled
                             LIMIT 1 FOR SHARE SKIP LOCKED)
                     FROM tasks t WHERE t.app_uid = $1 AND t.id = 't' AND $2::bigint >= 0""");
+            // Ten inputs of the seeded task, as the server binds them: a list of values.
+            String ten = ids.stream().limit(10).map(id -> "'" + id + "'").collect(java.util.stream.Collectors.joining(","));
             reads.put("slot rows of a submission locked (LABEL_SUBMIT)", """
-                    SELECT input_id FROM task_inputs WHERE app_uid = $1 AND task_id = 't'
-                      AND (input_id IN (SELECT a.input_id FROM task_assignments a
-                                        WHERE a.id IN (SELECT id FROM task_assignments ORDER BY seq DESC LIMIT 10))
-                           OR input_id IN (''))
+                    SELECT input_id FROM task_inputs WHERE app_uid = $1 AND task_id = 't' AND input_id IN (TEN)
                       AND $2::bigint >= 0
-                    ORDER BY input_id FOR UPDATE""");
+                    ORDER BY input_id FOR UPDATE""".replace("TEN", ten));
             reads.put("inputs a worker already held among candidates (LABEL_START; no task_assignments_by_input)", """
                     SELECT input_id FROM task_assignments
-                    WHERE app_uid = $1 AND task_id = 't' AND worker_id = 'w'
-                      AND input_id IN (SELECT id FROM inputs ORDER BY seq DESC LIMIT 10) AND $2::bigint >= 0""");
+                    WHERE app_uid = $1 AND task_id = 't' AND worker_id = 'w' AND input_id IN (TEN) AND $2::bigint >= 0"""
+                    .replace("TEN", ten));
             reads.put("settling's check for unfinished work on an input (no task_assignments_by_input)", """
                     SELECT COUNT(*) FROM task_inputs ti
-                    WHERE ti.app_uid = $1 AND ti.task_id = 't' AND ti.input_id IN (SELECT id FROM inputs ORDER BY seq DESC LIMIT 10)
+                    WHERE ti.app_uid = $1 AND ti.task_id = 't' AND ti.input_id IN (TEN)
                       AND NOT EXISTS (SELECT 1 FROM task_assignments a WHERE a.app_uid = ti.app_uid AND a.task_id = ti.task_id
                                         AND a.input_id = ti.input_id AND a.status IN (54201, 54202, 54203))
-                      AND $2::bigint >= 0""");
+                      AND $2::bigint >= 0""".replace("TEN", ten));
             int n = 0;
             for (Map.Entry<String, String> read : reads.entrySet()) {
                 String sql = read.getValue();

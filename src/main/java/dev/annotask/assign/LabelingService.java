@@ -149,8 +149,11 @@ public final class LabelingService {
         requireWorker(plan, workerId);
         requireStillWorker(handle, task, workerId);
         long now = clock.millis();
-        // The inputs' slot rows first, then the assignments as the transactions before left them.
-        Progress.lockInputsOf(handle, task, assignmentIds, legacyInputId.isEmpty() ? List.of() : List.of(legacyInputId));
+        // Read, lock the inputs' slot rows (by their ids: a plan that cannot read the whole
+        // task), then read again as the transactions before left them.
+        List<String> inputIds = named(handle, task, workerId, assignmentIds, legacyInputId).stream()
+                .map(Assignment::inputId).toList();
+        Progress.lockInputs(handle, task, inputIds);
         List<Assignment> named = named(handle, task, workerId, assignmentIds, legacyInputId);
         Map<String, Assignment> pending = new LinkedHashMap<>();
         for (Assignment assignment : named) {

@@ -53,27 +53,6 @@ final class Progress {
     }
 
     /**
-     * {@link #lockInputs} for the inputs of these assignments (by id, any app: ids are unique)
-     * and these inputs, in one statement, before the assignments are read: what is then read
-     * of them is what the transactions before left.
-     */
-    static void lockInputsOf(Handle handle, StoredTask task, Collection<String> assignmentIds,
-                             Collection<String> inputIds) {
-        if (assignmentIds.isEmpty() && inputIds.isEmpty()) {
-            return;
-        }
-        handle.createQuery("""
-                        SELECT input_id FROM task_inputs WHERE app_uid = :app AND task_id = :task
-                          AND (input_id IN (SELECT a.input_id FROM task_assignments a WHERE a.id IN (<ids>))
-                               OR input_id IN (<inputs>))
-                        ORDER BY input_id <forUpdate>""")
-                .bind("app", task.appUid()).bind("task", task.id())
-                .bindList("ids", assignmentIds.isEmpty() ? List.of("") : List.copyOf(assignmentIds))
-                .bindList("inputs", inputIds.isEmpty() ? List.of("") : List.copyOf(inputIds))
-                .mapTo(String.class).list();
-    }
-
-    /**
      * The counter changes of one transaction, added to the acting user's row once at the end
      * ({@link #flush}) instead of one UPDATE per input. Not thread-safe: one per transaction.
      */
