@@ -1,8 +1,8 @@
 package dev.annotask.assign;
 
 import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.store.SqlDialect;
 import dev.annotask.task.StoredTask;
-import dev.annotask.task.TaskStore;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -30,7 +30,21 @@ final class Progress {
             StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW.getNumber(),
             StatusCode.TASK_ASSIGNMENT_AWAITING_CONSENSUS_REVIEW.getNumber()};
 
+    /** Settles the task's inputs on which nothing more can happen (see the class comment). */
+    private static final String SETTLE = """
+            UPDATE task_inputs SET settled = TRUE, open = FALSE, reoffer = FALSE
+            WHERE app_uid = :app AND task_id = :task AND NOT settled AND (NOT open OR claimed >= :k)
+              AND NOT EXISTS (SELECT 1 FROM task_assignments a
+                              WHERE a.app_uid = task_inputs.app_uid AND a.task_id = task_inputs.task_id
+                                AND a.input_id = task_inputs.input_id AND a.status IN (UNFINISHED))"""
+            .replace("UNFINISHED", Arrays.stream(UNFINISHED).mapToObj(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")));
+
     private Progress() {
+    }
+
+    private static int sum(int[] counts) {
+        return Arrays.stream(counts).sum();
     }
 
     /**
@@ -42,14 +56,28 @@ final class Progress {
      * statement.
      */
     static void lockInputs(Handle handle, StoredTask task, Collection<String> inputIds) {
-        if (inputIds.isEmpty()) {
+        if (inputIds.isEmpty() || !SqlDialect.locksRows(handle)) {
             return;
         }
-        handle.createQuery("""
-                        SELECT input_id FROM task_inputs WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>)
-                        ORDER BY input_id <forUpdate>""")
-                .bind("app", task.appUid()).bind("task", task.id()).bindList("inputs", List.copyOf(new TreeSet<>(inputIds)))
-                .mapTo(String.class).list();
+        // One lookup by the whole key per input (LATERAL, rows locked in the order of the
+        // VALUES): with "input_id IN (...)" a planner whose statistics say the task has few
+        // rows (right after its first claims, before an ANALYZE) reads the whole task instead
+        // (docs/ARCHITECTURE.md, "Plans that do not depend on statistics").
+        List<String> sorted = List.copyOf(new TreeSet<>(inputIds));
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < sorted.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("(:input").append(i).append(")");
+        }
+        var query = handle.createQuery("SELECT l.input_id FROM (VALUES " + values + """
+                        ) AS v (input_id)
+                        CROSS JOIN LATERAL (SELECT input_id FROM task_inputs
+                                            WHERE app_uid = :app AND task_id = :task AND input_id = v.input_id
+                                            FOR UPDATE) AS l""")
+                .bind("app", task.appUid()).bind("task", task.id());
+        for (int i = 0; i < sorted.size(); i++) {
+            query.bind("input" + i, sorted.get(i));
+        }
+        query.mapTo(String.class).list();
     }
 
     /**
@@ -78,12 +106,18 @@ final class Progress {
             taken--;
         }
 
-        /** Marks these inputs worked; their rows must be locked ({@link #lockInputs}). */
+        /**
+         * Marks these inputs worked; their rows must be locked ({@link #lockInputs}). One
+         * statement per input by its whole key, sent as one batch (see {@link #settle}).
+         */
         void worked(Handle handle, List<String> inputIds) {
-            worked += handle.createUpdate("""
-                            UPDATE task_inputs SET worked = TRUE
-                            WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>) AND NOT worked""")
-                    .bind("app", task.appUid()).bind("task", task.id()).bindList("inputs", inputIds).execute();
+            var batch = handle.prepareBatch("""
+                    UPDATE task_inputs SET worked = TRUE
+                    WHERE app_uid = :app AND task_id = :task AND input_id = :input AND NOT worked""");
+            for (String inputId : new TreeSet<>(inputIds)) {
+                batch.bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).add();
+            }
+            worked += sum(batch.execute());
         }
 
         /**
@@ -100,25 +134,27 @@ final class Progress {
             settle(handle, plan, null);
         }
 
+        /**
+         * The named inputs one statement each, by the whole key, sent as one batch: with
+         * "input_id IN (...)" a planner whose statistics say the task has few rows reads every
+         * slot and assignment of the task instead (docs/ARCHITECTURE.md, "Plans that do not
+         * depend on statistics"); by the whole key there is one plan.
+         */
         private void settle(Handle handle, LabelingPlan plan, List<String> inputIds) {
-            if (inputIds != null && inputIds.isEmpty()) {
+            if (inputIds == null) {
+                settled += handle.createUpdate(SETTLE).bind("app", task.appUid()).bind("task", task.id())
+                        .bind("k", plan.labelersPerInput()).execute();
                 return;
             }
-            String onlyThese = inputIds == null ? "" : " AND input_id IN (<inputs>)";
-            var update = handle.createUpdate("""
-                            UPDATE task_inputs SET settled = TRUE, open = FALSE, reoffer = FALSE
-                            WHERE app_uid = :app AND task_id = :task AND NOT settled AND (NOT open OR claimed >= :k)
-                              AND NOT EXISTS (SELECT 1 FROM task_assignments a
-                                              WHERE a.app_uid = task_inputs.app_uid AND a.task_id = task_inputs.task_id
-                                                AND a.input_id = task_inputs.input_id AND a.status IN (<unfinished>))"""
-                            + onlyThese)
-                    .bind("app", task.appUid()).bind("task", task.id())
-                    .bind("k", plan.labelersPerInput())
-                    .bindList("unfinished", Arrays.stream(UNFINISHED).boxed().toList());
-            if (inputIds != null) {
-                update.bindList("inputs", List.copyOf(new TreeSet<>(inputIds)));
+            if (inputIds.isEmpty()) {
+                return;
             }
-            settled += update.execute();
+            var batch = handle.prepareBatch(SETTLE + " AND input_id = :input");
+            for (String inputId : new TreeSet<>(inputIds)) {
+                batch.bind("app", task.appUid()).bind("task", task.id()).bind("k", plan.labelersPerInput())
+                        .bind("input", inputId).add();
+            }
+            settled += sum(batch.execute());
         }
 
         void settleIfDone(Handle handle, LabelingPlan plan, String inputId) {

@@ -72,6 +72,16 @@ public enum SqlDialect {
      * waiting for it: see {@link #rowLock}.
      */
     public static final String FOR_SHARE_SKIP_LOCKED = "forShareSkipLocked";
+    /** The Jdbi attribute ({@code rowLocks}, a Boolean) that says whether the database locks rows at all (not SQLite). */
+    public static final String ROW_LOCKS = "rowLocks";
+
+    /**
+     * Whether the handle's database locks rows: false on SQLite, whose write transactions hold
+     * the whole database, so a statement that only locks rows can be left out there.
+     */
+    public static boolean locksRows(org.jdbi.v3.core.Handle handle) {
+        return Boolean.TRUE.equals(handle.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).getAttribute(ROW_LOCKS));
+    }
 
     /**
      * What a {@code SELECT} ends with to hold the rows it read until its transaction ends
