@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Plans of the labeling scans right after a bulk upload, as PostgreSQL makes them with the
  * statistics it has at that moment (nothing here runs ANALYZE): the statements are copies of
- * SourceScanner's and AssignmentStore's as of this commit, run with EXPLAIN (ANALYZE, BUFFERS)
+ * SourceScanner's, AssignmentStore's and Completion's as of this commit, run with EXPLAIN (ANALYZE, BUFFERS)
  * for the reads (custom plan, literal values) and as a generic prepared plan (what a
  * server-side prepared statement may switch to after five executions).
  */
@@ -65,6 +65,32 @@ final class PlanReport {
                     SELECT * FROM task_assignments
                     WHERE app_uid = $1 AND task_id = 't' AND worker_id = 'w' AND status = $2::int
                     ORDER BY seq LIMIT 10""");
+            // The labeling path without the task-row lock (V10): each goes by a key or a small index.
+            reads.put("completion's look after settling (LABEL_SUBMIT; counters summed, an unsettled input share-locked)", """
+                    SELECT t.status,
+                           (SELECT COALESCE(SUM(p.taken), 0) FROM task_progress p WHERE p.app_uid = t.app_uid AND p.task_id = t.id),
+                           (SELECT COALESCE(SUM(p.settled), 0) FROM task_progress p WHERE p.app_uid = t.app_uid AND p.task_id = t.id),
+                           (SELECT i.input_id FROM task_inputs i WHERE i.app_uid = t.app_uid AND i.task_id = t.id AND NOT i.settled
+                            LIMIT 1 FOR SHARE SKIP LOCKED)
+                    FROM tasks t WHERE t.app_uid = $1 AND t.id = 't' AND $2::bigint >= 0""");
+            // Ten inputs of the seeded task, as the server binds them: a list of values.
+            String ten = ids.stream().limit(10).map(id -> "'" + id + "'").collect(java.util.stream.Collectors.joining(","));
+            String values = ids.stream().limit(10).map(id -> "('" + id + "')").collect(java.util.stream.Collectors.joining(","));
+            reads.put("slot rows of a submission locked, one lookup per input (LABEL_SUBMIT)", """
+                    SELECT l.input_id FROM (VALUES VALS) AS v (input_id)
+                    CROSS JOIN LATERAL (SELECT input_id FROM task_inputs
+                                        WHERE app_uid = $1 AND task_id = 't' AND input_id = v.input_id AND $2::bigint >= 0
+                                        FOR UPDATE) AS l""".replace("VALS", values));
+            reads.put("inputs a worker already held among candidates (LABEL_START; no task_assignments_by_input)", """
+                    SELECT input_id FROM task_assignments
+                    WHERE app_uid = $1 AND task_id = 't' AND worker_id = 'w' AND input_id IN (TEN) AND $2::bigint >= 0"""
+                    .replace("TEN", ten));
+            reads.put("settling's check for unfinished work on one input, by its whole key (no task_assignments_by_input)", """
+                    SELECT COUNT(*) FROM task_inputs ti
+                    WHERE ti.app_uid = $1 AND ti.task_id = 't' AND ti.input_id = ONE
+                      AND NOT EXISTS (SELECT 1 FROM task_assignments a WHERE a.app_uid = ti.app_uid AND a.task_id = ti.task_id
+                                        AND a.input_id = ti.input_id AND a.status IN (54201, 54202, 54203))
+                      AND $2::bigint >= 0""".replace("ONE", "'" + ids.get(0) + "'"));
             int n = 0;
             for (Map.Entry<String, String> read : reads.entrySet()) {
                 String sql = read.getValue();

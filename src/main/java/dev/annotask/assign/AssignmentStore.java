@@ -107,33 +107,50 @@ final class AssignmentStore {
 
     /**
      * Returns expired pending leases of a task to the pool: the assignment goes, its input's
-     * slot frees and is offered again. Returns how many were released.
+     * slot frees and is offered again (counted off in the tally). Returns how many were released.
+     * Reads the expired leases without a lock first, so a LABEL_START with none to release
+     * locks nothing here.
      */
-    static int releaseExpired(Handle handle, String appUid, String taskId, long now) {
-        List<Assignment> expired = handle.createQuery("""
-                        SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending
-                          AND lease_expires_at > 0 AND lease_expires_at <= :now""")
-                .bind("app", appUid).bind("task", taskId).bind("pending", PENDING).bind("now", now)
-                .map((rs, ctx) -> map(rs)).list();
+    static int releaseExpired(Handle handle, StoredTask task, long now, Progress.Tally tally) {
+        List<Assignment> expired = expired(handle, task, now);
+        if (expired.isEmpty()) {
+            return 0;
+        }
+        // Their slot rows first (the lock order), then read again: another LABEL_START may have
+        // released some of them meanwhile, and a LABEL_SUBMIT that came first refused them.
+        Progress.lockInputs(handle, task, expired.stream().map(Assignment::inputId).toList());
+        expired = expired(handle, task, now);
         for (Assignment assignment : expired) {
-            release(handle, assignment);
+            release(handle, assignment, tally);
         }
         return expired.size();
     }
 
-    /** Takes the assignment away from its worker and frees its slot for someone else. */
-    static void release(Handle handle, Assignment assignment) {
-        handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
+    private static List<Assignment> expired(Handle handle, StoredTask task, long now) {
+        return handle.createQuery("""
+                        SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending
+                          AND lease_expires_at > 0 AND lease_expires_at <= :now ORDER BY input_id""")
+                .bind("app", task.appUid()).bind("task", task.id()).bind("pending", PENDING).bind("now", now)
+                .map((rs, ctx) -> map(rs)).list();
+    }
+
+    /**
+     * Takes the assignment away from its worker and frees its slot for someone else; an input
+     * nobody holds any more no longer counts as taken (see Progress).
+     */
+    static void release(Handle handle, Assignment assignment, Progress.Tally tally) {
+        int deleted = handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
                 .bind("app", assignment.appUid()).bind("id", assignment.id()).execute();
+        if (deleted == 0) {
+            return; // released by another transaction meanwhile: its slot is free already
+        }
         int stillHeld = handle.createQuery("""
                         UPDATE task_inputs SET claimed = claimed - 1, reoffer = open
                         WHERE app_uid = :app AND task_id = :task AND input_id = :input RETURNING claimed""")
                 .bind("app", assignment.appUid()).bind("task", assignment.taskId()).bind("input", assignment.inputId())
                 .mapTo(Integer.class).findOne().orElse(1);
         if (stillHeld == 0) {
-            // Nobody holds the input any more: it no longer counts as taken (see Progress).
-            handle.createUpdate("UPDATE tasks SET taken_inputs = taken_inputs - 1 WHERE app_uid = :app AND id = :task")
-                    .bind("app", assignment.appUid()).bind("task", assignment.taskId()).execute();
+            tally.untaken();
         }
     }
 
@@ -182,8 +199,11 @@ final class AssignmentStore {
         if (inputIds.isEmpty()) {
             return Map.of();
         }
+        // In input id order: the rows are locked in the order of the VALUES, and every
+        // transaction locks slot rows in input id order (see Progress#lockInputs).
+        List<String> sorted = List.copyOf(new java.util.TreeSet<>(inputIds));
         StringBuilder rows = new StringBuilder();
-        for (int i = 0; i < inputIds.size(); i++) {
+        for (int i = 0; i < sorted.size(); i++) {
             rows.append(i == 0 ? "" : ", ").append("(:app, :task, :input").append(i).append(", 1, TRUE, FALSE)");
         }
         var upsert = handle.createQuery("INSERT INTO task_inputs (app_uid, task_id, input_id, claimed, open, reoffer) VALUES "
@@ -194,8 +214,8 @@ final class AssignmentStore {
                           WHERE task_inputs.claimed < :k AND task_inputs.open
                         RETURNING input_id, claimed""")
                 .bind("app", appUid).bind("task", taskId).bind("k", k);
-        for (int i = 0; i < inputIds.size(); i++) {
-            upsert.bind("input" + i, inputIds.get(i));
+        for (int i = 0; i < sorted.size(); i++) {
+            upsert.bind("input" + i, sorted.get(i));
         }
         Map<String, Integer> taken = new HashMap<>();
         upsert.map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
@@ -262,11 +282,10 @@ final class AssignmentStore {
                 .bindList("ids", assignments.stream().map(Assignment::id).toList()).execute();
     }
 
+    /** Extends the leases of these assignments, read from the store in this transaction, in one statement. */
     static void extendLeases(Handle handle, List<Assignment> assignments, long expiresAt) {
-        for (Assignment a : assignments) {
-            handle.createUpdate("UPDATE task_assignments SET lease_expires_at = :at WHERE app_uid = :app AND id = :id")
-                    .bind("at", expiresAt).bind("app", a.appUid()).bind("id", a.id()).execute();
-        }
+        handle.createUpdate("UPDATE task_assignments SET lease_expires_at = :at WHERE id IN (<ids>)")
+                .bind("at", expiresAt).bindList("ids", assignments.stream().map(Assignment::id).toList()).execute();
     }
 
     /** Every pending assignment of the task. */

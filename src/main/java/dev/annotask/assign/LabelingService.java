@@ -52,26 +52,28 @@ public final class LabelingService {
         if (task.status() != StatusCode.TASK_IN_PROGRESS.getNumber()) {
             return List.of();
         }
-        Progress.lockTask(handle, task);
         requireStillWorker(handle, task, workerId);
         long now = clock.millis();
+        Progress.Tally tally = new Progress.Tally(task, workerId);
         if (plan.isDynamic()) {
-            AssignmentStore.releaseExpired(handle, task.appUid(), task.id(), now);
+            AssignmentStore.releaseExpired(handle, task, now, tally);
         }
         List<Assignment> pending = AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
         if (!pending.isEmpty()) {
+            tally.flush(handle, now);
             if (plan.isDynamic()) {
                 AssignmentStore.extendLeases(handle, pending, now + lease.toMillis());
                 return AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
             }
             return pending;
         }
-        return takeNew(handle, plan, workerId, now);
+        List<Assignment> taken = takeNew(handle, plan, workerId, now, tally);
+        tally.flush(handle, now);
+        return taken;
     }
 
-    private List<Assignment> takeNew(Handle handle, LabelingPlan plan, String workerId, long now) {
+    private List<Assignment> takeNew(Handle handle, LabelingPlan plan, String workerId, long now, Progress.Tally tally) {
         StoredTask task = plan.task();
-        Progress.Tally tally = new Progress.Tally(task);
         List<Assignment> taken = new ArrayList<>();
         List<String> reoffered = AssignmentStore.reoffered(handle, task.appUid(), task.id(), workerId, BATCH * 5);
         takeAmong(handle, plan, workerId, reoffered, now, taken, tally);
@@ -85,7 +87,6 @@ public final class LabelingService {
             takeAmong(handle, plan, workerId, mine, now, taken, tally);
         }
         scan.save();
-        tally.flush(handle, now);
         return taken;
     }
 
@@ -131,8 +132,13 @@ public final class LabelingService {
                                         String legacyInputId) {
         LabelingPlan plan = LabelingPlan.of(task);
         requireWorker(plan, workerId);
-        Progress.lockTask(handle, task);
+        requireStillWorker(handle, task, workerId);
         long now = clock.millis();
+        // Read, lock the inputs' slot rows (by their ids: a plan that cannot read the whole
+        // task), then read again as the transactions before left them.
+        List<String> inputIds = named(handle, task, workerId, assignmentIds, legacyInputId).stream()
+                .map(Assignment::inputId).toList();
+        Progress.lockInputs(handle, task, inputIds);
         List<Assignment> named = named(handle, task, workerId, assignmentIds, legacyInputId);
         Map<String, Assignment> pending = new LinkedHashMap<>();
         for (Assignment assignment : named) {
@@ -145,7 +151,7 @@ public final class LabelingService {
             }
             pending.put(assignment.id(), assignment);
         }
-        Progress.Tally tally = new Progress.Tally(task);
+        Progress.Tally tally = new Progress.Tally(task, workerId);
         submit(handle, plan, workerId, List.copyOf(pending.values()), now, tally);
         tally.flush(handle, now);
         return AssignmentStore.reread(handle, task.appUid(), named);
@@ -180,6 +186,7 @@ public final class LabelingService {
             return;
         }
         StoredTask task = plan.task();
+        List<String> inputIds = inputIdsOf(assignments);
         TaskReview.TaskReviewStrategy review = plan.review();
         Map<StatusCode, List<Assignment>> byOutcome = new EnumMap<>(StatusCode.class);
         for (Assignment assignment : assignments) {
@@ -190,7 +197,6 @@ public final class LabelingService {
             annotations.setLabelingStatuses(handle, task.appUid(), task.id(), inputIdsOf(group), workerId,
                     annotationStatusOf(outcome).getNumber(), now);
         });
-        List<String> inputIds = inputIdsOf(assignments);
         tally.worked(handle, inputIds);
         if (review == TaskReview.TaskReviewStrategy.CONSENSUS) {
             for (String inputId : inputIds) {
@@ -274,9 +280,14 @@ public final class LabelingService {
         return AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
     }
 
-    /** The definition read before the lock may be older than the one now stored (see TaskStore#isMember). */
+    /**
+     * The definition read at the start may be older than the one now stored: the caller's own
+     * membership row is share-locked for the rest of the call, so a PatchTasks or a removal
+     * that rewrites it waits for this call, and a call after one sees it gone (see
+     * TaskStore#lockMembership).
+     */
     private static void requireStillWorker(Handle handle, StoredTask task, String userId) {
-        if (!TaskStore.isMember(handle, task.appUid(), task.id(), TaskStore.WORKER, userId)) {
+        if (!TaskStore.lockMembership(handle, task.appUid(), task.id(), TaskStore.WORKER, userId)) {
             throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "'" + userId + "' is not a worker of this task");
         }
     }

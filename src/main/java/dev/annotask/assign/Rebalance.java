@@ -4,6 +4,8 @@ import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.proto.api.TaskReview;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
+import dev.annotask.task.TaskStore;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -11,7 +13,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * Brings a task's work in line with its new definition (PatchTasks overwrite, a collaborator's
  * removal; docs/ARCHITECTURE.md, "Changing who works on a task"), inside the transaction that
- * stored it, with the task's row locked:
+ * stored it, with the task's row and its members' rows locked (so no labeling or review call of
+ * the task is running; see TaskStore#lockForRewrite):
  * <ol>
  *   <li>finished work stays; pending work (leases included) that the definition no longer
  *       gives its worker is released, its slot offered again, and every worker's scan starts
@@ -38,20 +41,22 @@ final class Rebalance {
     }
 
     void run(Handle handle, StoredTask task, long now) {
-        Progress.lockTask(handle, task);
+        TaskStore.lock(handle, task.appUid(), task.id());
         LabelingPlan plan = LabelingPlan.of(task);
+        Progress.Tally tally = new Progress.Tally(task, "");
         List<Assignment> pending = AssignmentStore.pendingOfTask(handle, task.appUid(), task.id());
         // A split by bucket decides by the input's place in the source; an input no longer in
         // its source (a dataset member removed since) stays with whoever holds it.
         Map<String, Long> places = plan.buckets() == null ? Map.of() : SourceScanner.places(handle, task.appUid(),
                 task.spec().getInputSource(), pending.stream().map(Assignment::inputId).distinct().toList());
-        for (Assignment assignment : pending) {
+        List<Assignment> released = pending.stream().filter(assignment -> {
             Long place = places.get(assignment.inputId());
             boolean stays = plan.buckets() != null && place == null
                     || plan.mayTake(assignment.workerId(), assignment.inputId(), place == null ? 0 : place);
-            if (!plan.isWorker(assignment.workerId()) || !stays) {
-                AssignmentStore.release(handle, assignment);
-            }
+            return !plan.isWorker(assignment.workerId()) || !stays;
+        }).sorted(Comparator.comparing(Assignment::inputId)).toList();
+        for (Assignment assignment : released) {
+            AssignmentStore.release(handle, assignment, tally);
         }
         AssignmentStore.restartScans(handle, task.appUid(), task.id());
         List<String> reviewers = task.spec().getReview().getUserIdsList();
@@ -74,7 +79,6 @@ final class Rebalance {
                 }
             });
         }
-        Progress.Tally tally = new Progress.Tally(task);
         tally.settleAllIfDone(handle, plan);
         tally.flush(handle, now);
     }

@@ -68,7 +68,6 @@ public final class ReviewService {
     public List<Assignment> reviewStart(Handle handle, StoredTask task, String reviewerId, List<String> workers) {
         requireReviewer(task, reviewerId);
         String key = claimKey(task, reviewerId);
-        Progress.lockTask(handle, task);
         requireStillReviewer(handle, task, reviewerId);
         List<Assignment> held = ReviewStore.held(handle, task.appUid(), task.id(), reviewerId, BATCH);
         if (!held.isEmpty()) {
@@ -99,7 +98,6 @@ public final class ReviewService {
             throw ownWork("workers names '" + reviewerId + "'");
         }
         String key = claimKey(task, reviewerId);
-        Progress.lockTask(handle, task);
         requireStillReviewer(handle, task, reviewerId);
         long now = clock.millis();
         Map<String, Assignment> named = new LinkedHashMap<>();
@@ -110,8 +108,17 @@ public final class ReviewService {
             ReviewStore.open(handle, task.appUid(), task.id(), key, reviewerId, workers, Integer.MAX_VALUE)
                     .forEach(a -> named.put(a.id(), a));
         }
+        // Their inputs' slot rows locked, then the assignments read again as the transactions before left them.
+        Progress.lockInputs(handle, task, named.values().stream().map(Assignment::inputId).toList());
+        Map<String, Assignment> current = AssignmentStore.findAll(handle, task.appUid(), named.keySet());
+        for (String id : named.keySet()) {
+            if (!current.containsKey(id)) {
+                throw ApiException.notFound("task assignment '" + id + "' not found in this task");
+            }
+            named.put(id, current.get(id));
+        }
         LabelingPlan plan = LabelingPlan.of(task);
-        Progress.Tally tally = new Progress.Tally(task);
+        Progress.Tally tally = new Progress.Tally(task, reviewerId);
         for (Assignment assignment : named.values()) {
             settle(handle, plan, reviewerId, key, verdict, assignment, now, tally);
         }
@@ -164,7 +171,7 @@ public final class ReviewService {
                     annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(),
                             assignment.inputId(), assignment.workerId(), StatusCode.ANNOTATION_REVIEW_DENIED.getNumber(),
                             null, now);
-                    AssignmentStore.release(handle, assignment);
+                    AssignmentStore.release(handle, assignment, tally);
                     tally.settleIfDone(handle, plan, assignment.inputId());
                 }
             }
@@ -208,9 +215,12 @@ public final class ReviewService {
                 + "' is in another reviewer's queue");
     }
 
-    /** The definition read before the lock may be older than the one now stored (see TaskStore#isMember). */
+    /**
+     * The definition read at the start may be older than the one now stored: the reviewer's
+     * membership row is share-locked for the rest of the call (see TaskStore#lockMembership).
+     */
     private static void requireStillReviewer(Handle handle, StoredTask task, String userId) {
-        if (!TaskStore.isMember(handle, task.appUid(), task.id(), TaskStore.REVIEWER, userId)) {
+        if (!TaskStore.lockMembership(handle, task.appUid(), task.id(), TaskStore.REVIEWER, userId)) {
             throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "'" + userId + "' is not a reviewer of this task");
         }
     }

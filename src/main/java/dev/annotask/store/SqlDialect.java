@@ -66,6 +66,22 @@ public enum SqlDialect {
     public static final String FOR_SHARE = "forShare";
     /** The Jdbi attribute ({@code <forUpdate>}) that locks the rows a SELECT read exclusively: see {@link #rowLock}. */
     public static final String FOR_UPDATE = "forUpdate";
+    /**
+     * The Jdbi attribute ({@code <forShareSkipLocked>}) that share-locks the rows a SELECT read
+     * and passes over rows another transaction is changing or has locked exclusively, without
+     * waiting for it: see {@link #rowLock}.
+     */
+    public static final String FOR_SHARE_SKIP_LOCKED = "forShareSkipLocked";
+    /** The Jdbi attribute ({@code rowLocks}, a Boolean) that says whether the database locks rows at all (not SQLite). */
+    public static final String ROW_LOCKS = "rowLocks";
+
+    /**
+     * Whether the handle's database locks rows: false on SQLite, whose write transactions hold
+     * the whole database, so a statement that only locks rows can be left out there.
+     */
+    public static boolean locksRows(org.jdbi.v3.core.Handle handle) {
+        return Boolean.TRUE.equals(handle.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).getAttribute(ROW_LOCKS));
+    }
 
     /**
      * What a {@code SELECT} ends with to hold the rows it read until its transaction ends
@@ -80,7 +96,11 @@ public enum SqlDialect {
         if (this == SQLITE) {
             return "";
         }
-        return attribute.equals(FOR_SHARE) ? "FOR SHARE" : "FOR UPDATE";
+        return switch (attribute) {
+            case FOR_SHARE -> "FOR SHARE";
+            case FOR_SHARE_SKIP_LOCKED -> "FOR SHARE SKIP LOCKED";
+            default -> "FOR UPDATE";
+        };
     }
 
     public String migrationLocation() {

@@ -26,6 +26,7 @@ public final class TaskMembership implements CollaboratorsRemoved {
     public void removed(Handle handle, App app, Set<String> userIds, long now) {
         // In id order, the order every transaction that locks several tasks takes them in.
         for (String taskId : tasks.idsNaming(handle, app.uid(), userIds)) {
+            TaskStore.lockMembers(handle, app.uid(), taskId);
             TaskStore.lock(handle, app.uid(), taskId);
             StoredTask current = tasks.find(handle, app.uid(), taskId).orElse(null);
             if (current == null) {

@@ -145,6 +145,8 @@ public final class TaskRpcs {
         // Locked in id order, so two PatchTasks naming the same tasks never wait on each other in a cycle.
         Map<String, StoredTask> current = new HashMap<>();
         for (String id : patches.stream().map(Patch::id).sorted().distinct().toList()) {
+            // Its members' rows first: in-flight labeling and review calls of the task end first.
+            TaskStore.lockMembers(handle, app.uid(), id);
             tasks.findForUpdate(handle, app.uid(), id).ifPresent(task -> current.put(id, task));
         }
         List<String> missingIds = patches.stream().map(Patch::id).filter(id -> !current.containsKey(id)).toList();

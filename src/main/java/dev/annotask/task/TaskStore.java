@@ -46,8 +46,10 @@ public final class TaskStore {
     }
 
     /**
-     * Locks the task's row until the transaction ends (the labeling workflow's lock, see
-     * assign's Progress); false when there is no such task. Lock tasks in id order.
+     * Locks the task's row until the transaction ends; false when there is no such task. Taken
+     * by what rewrites the task (after {@link #lockMembers}) and by the rare labeling
+     * transaction that may complete it (assign's Completion); never by the other labeling and
+     * review calls (docs/ARCHITECTURE.md, "Locks on the labeling path"). Lock tasks in id order.
      */
     public static boolean lock(Handle handle, String appUid, String id) {
         return handle.createUpdate("UPDATE tasks SET taken_inputs = taken_inputs WHERE app_uid = :app AND id = :id")
@@ -64,8 +66,7 @@ public final class TaskStore {
 
     /**
      * True when the task's stored definition names the user in the role ({@link #WORKER} or
-     * {@link #REVIEWER}). Labeling and review calls ask again under the task's lock: the
-     * definition they read before it may have changed since (PatchTasks, a removed collaborator).
+     * {@link #REVIEWER}).
      */
     public static boolean isMember(Handle handle, String appUid, String taskId, String role, String userId) {
         return handle.createQuery("""
@@ -73,6 +74,34 @@ public final class TaskStore {
                         WHERE app_uid = :app AND task_id = :task AND role = :role AND user_id = :user""")
                 .bind("app", appUid).bind("task", taskId).bind("role", role).bind("user", userId)
                 .mapTo(Long.class).one() > 0;
+    }
+
+    /**
+     * {@link #isMember}, and the membership row locked until the transaction ends. Every
+     * labeling and review call asks this first. The definition it read may have changed since
+     * (PatchTasks, a removed collaborator): what rewrites a task locks its membership rows
+     * first ({@link #lockMembers}), so it waits for the calls in flight, and a call that waited
+     * for it reads the rows it left (a member removed is gone, one kept is found again). The
+     * lock is exclusive so that one user's calls on a task run one at a time (two LABEL_STARTs
+     * of one worker would otherwise both take the same input), while different users' calls do
+     * not wait for each other.
+     */
+    public static boolean lockMembership(Handle handle, String appUid, String taskId, String role, String userId) {
+        return handle.createQuery("""
+                        SELECT user_id FROM task_members
+                        WHERE app_uid = :app AND task_id = :task AND role = :role AND user_id = :user <forUpdate>""")
+                .bind("app", appUid).bind("task", taskId).bind("role", role).bind("user", userId)
+                .mapTo(String.class).findOne().isPresent();
+    }
+
+    /**
+     * Locks every membership row of the task until the transaction ends, waiting for the
+     * labeling and review calls of the task in flight ({@link #lockMembership}) and making new
+     * ones wait. Before the task's row: the order every transaction takes the two in.
+     */
+    public static void lockMembers(Handle handle, String appUid, String taskId) {
+        handle.createUpdate("UPDATE task_members SET role = role WHERE app_uid = :app AND task_id = :task")
+                .bind("app", appUid).bind("task", taskId).execute();
     }
 
     /** The task, or TASK_MISSING (54102) naming it. */
@@ -151,8 +180,16 @@ public final class TaskStore {
                                status = :status, modified_at = :modifiedAt""" + (statusSet ? ", auto_done = FALSE" : "")
                         + " WHERE app_uid = :app AND id = :id")
                 .bindMap(columns(task)).execute();
-        handle.createUpdate("DELETE FROM task_members WHERE app_uid = :app AND task_id = :id")
-                .bind("app", task.appUid()).bind("id", task.id()).execute();
+        // Rows of members who stay are kept (a call waiting for them finds them again), the
+        // others deleted, new ones added; the caller locked them all first (lockMembers).
+        List<String> kept = new ArrayList<>();
+        task.spec().getWorker().getUserIdsList().forEach(u -> kept.add(WORKER + "/" + u));
+        task.spec().getReview().getUserIdsList().forEach(u -> kept.add(REVIEWER + "/" + u));
+        handle.createUpdate("""
+                        DELETE FROM task_members WHERE app_uid = :app AND task_id = :id
+                          AND role || '/' || user_id NOT IN (<kept>)""")
+                .bind("app", task.appUid()).bind("id", task.id())
+                .bindList("kept", kept.isEmpty() ? List.of("") : kept).execute();
         insertMembers(handle, task);
     }
 
@@ -180,9 +217,11 @@ public final class TaskStore {
     public record Counters(long taken, long worked, long settled) {
     }
 
+    /** The progress counters of a task: the sum of its per-worker rows (see assign's Progress). */
     public Counters counters(Handle handle, String appUid, String id) {
-        return handle.createQuery(
-                        "SELECT taken_inputs, worked_inputs, settled_inputs FROM tasks WHERE app_uid = :app AND id = :id")
+        return handle.createQuery("""
+                        SELECT COALESCE(SUM(taken), 0), COALESCE(SUM(worked), 0), COALESCE(SUM(settled), 0)
+                        FROM task_progress WHERE app_uid = :app AND task_id = :id""")
                 .bind("app", appUid).bind("id", id)
                 .map((rs, ctx) -> new Counters(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
                 .findOne().orElse(new Counters(0, 0, 0));
@@ -192,6 +231,8 @@ public final class TaskStore {
     public List<String> deleteAll(Handle handle, String appUid, Collection<String> ids) {
         List<String> missing = ids.stream().filter(id -> !exists(handle, appUid, id)).distinct().toList();
         if (missing.isEmpty()) {
+            // Members' rows first, as every writer of a task takes them: labeling calls in flight end first.
+            ids.stream().sorted().distinct().forEach(id -> lockMembers(handle, appUid, id));
             handle.createUpdate("DELETE FROM tasks WHERE app_uid = :app AND id IN (<ids>)")
                     .bind("app", appUid).bindList("ids", List.copyOf(ids)).execute();
         }
@@ -216,7 +257,9 @@ public final class TaskStore {
 
     private static void insertMembers(Handle handle, StoredTask task, String role, Set<String> userIds) {
         for (String userId : userIds) {
-            handle.createUpdate("INSERT INTO task_members (app_uid, task_id, role, user_id) VALUES (:app, :task, :role, :user)")
+            handle.createUpdate("""
+                            INSERT INTO task_members (app_uid, task_id, role, user_id) VALUES (:app, :task, :role, :user)
+                            ON CONFLICT (app_uid, task_id, role, user_id) DO NOTHING""")
                     .bind("app", task.appUid()).bind("task", task.id()).bind("role", role).bind("user", userId).execute();
         }
     }
