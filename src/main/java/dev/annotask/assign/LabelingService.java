@@ -133,6 +133,13 @@ public final class LabelingService {
         LabelingPlan plan = LabelingPlan.of(task);
         requireWorker(plan, workerId);
         requireStillWorker(handle, task, workerId);
+        if (plan.review() == TaskReview.TaskReviewStrategy.CONSENSUS) {
+            // Judging consensus rewrites the other labelers' work on these inputs, and their
+            // count rows, in no order another submission could share: side by side such
+            // submissions deadlocked on the count rows and ran three times slower on
+            // PostgreSQL. One consensus submission at a time per task, as before.
+            TaskStore.lock(handle, task.appUid(), task.id());
+        }
         long now = clock.millis();
         // Read, lock the inputs' slot rows (by their ids: a plan that cannot read the whole
         // task), then read again as the transactions before left them.
