@@ -122,11 +122,11 @@ public final class AnnotationRpcs {
             taskOf.add(task);
         }
         Validation.requireUniqueNewIds("annotations[].id", created.stream().map(Annotation::id).toList());
-        Set<String> open = openAssignments(handle, created, taskOf);
+        Set<Integer> open = openAssignments(handle, created, taskOf);
         Set<String> taken = annotations.existingIds(handle, appUid, created.stream().map(Annotation::id).toList());
         for (int i = 0; i < created.size(); i++) {
             Annotation a = created.get(i);
-            if (taskOf.get(i) != null && !open.contains(labeling(a))) {
+            if (taskOf.get(i) != null && !open.contains(i)) {
                 throw new ApiException(StatusCode.TASK_PERMISSION_DENIED, "annotations[" + i + "]: input '"
                         + a.inputId() + "' is not assigned to '" + a.userId() + "' in task '" + a.taskId()
                         + "' (or its work was already turned in)");
@@ -140,10 +140,11 @@ public final class AnnotationRpcs {
     }
 
     /**
-     * The labelings (task, labeler, input) of these annotations whose assignment is open, each
-     * assignment locked until the transaction ends: one statement per task and labeler.
+     * The indexes of those of these annotations in a task whose labeler's assignment on the
+     * input is open, each such assignment locked until the transaction ends: one statement per
+     * task and labeler, in a fixed order.
      */
-    private Set<String> openAssignments(Handle handle, List<Annotation> created, List<StoredTask> taskOf) {
+    private Set<Integer> openAssignments(Handle handle, List<Annotation> created, List<StoredTask> taskOf) {
         Map<String, List<Integer>> byTaskAndUser = new TreeMap<>();
         for (int i = 0; i < created.size(); i++) {
             if (taskOf.get(i) != null) {
@@ -151,18 +152,14 @@ public final class AnnotationRpcs {
                         key -> new ArrayList<>()).add(i);
             }
         }
-        Set<String> open = new HashSet<>();
+        Set<Integer> open = new HashSet<>();
         byTaskAndUser.values().forEach(indexes -> {
-            Annotation first = created.get(indexes.get(0));
             Set<String> inputIds = indexes.stream().map(i -> created.get(i).inputId()).collect(Collectors.toSet());
-            labeling.lockOpenAssignments(handle, taskOf.get(indexes.get(0)), inputIds, first.userId())
-                    .forEach(inputId -> open.add(first.taskId() + "\n" + first.userId() + "\n" + inputId));
+            Set<String> openInputs = labeling.lockOpenAssignments(handle, taskOf.get(indexes.get(0)), inputIds,
+                    created.get(indexes.get(0)).userId());
+            indexes.stream().filter(i -> openInputs.contains(created.get(i).inputId())).forEach(open::add);
         });
         return open;
-    }
-
-    private static String labeling(Annotation a) {
-        return a.taskId() + "\n" + a.userId() + "\n" + a.inputId();
     }
 
     private static String author(Caller caller, String field, dev.annotask.proto.api.Annotation wire) {

@@ -189,7 +189,8 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private static void rollBackQuietly(Handle h) {
+    /** Ends a transaction begun by hand, if SQLite has not ended it by itself (it does on some errors). */
+    static void rollBackQuietly(Handle h) {
         try {
             h.execute("ROLLBACK");
         } catch (RuntimeException ignored) {

@@ -1,6 +1,5 @@
 package dev.annotask.store;
 
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -31,7 +30,7 @@ final class SqliteUnits implements UnitOfWork {
                 return result;
             } finally {
                 if (!done) {
-                    rollbackQuietly(handle);
+                    GroupCommit.rollBackQuietly(handle);
                 }
             }
         });
@@ -40,13 +39,5 @@ final class SqliteUnits implements UnitOfWork {
     @Override
     public <R> R write(Work<R> work) {
         return writer.run(work);
-    }
-
-    private static void rollbackQuietly(Handle handle) {
-        try {
-            handle.execute("ROLLBACK");
-        } catch (RuntimeException ignored) {
-            // The transaction is already gone (SQLite rolls back by itself on some errors).
-        }
     }
 }
