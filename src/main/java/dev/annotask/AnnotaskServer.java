@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.annotask.annotation.AnnotationRpcs;
 import dev.annotask.annotation.AnnotationStore;
+import dev.annotask.annotation.AnnotationWorkerRpcs;
 import dev.annotask.api.Dispatcher;
 import dev.annotask.api.MemoryBudget;
 import dev.annotask.api.TransportLimits;
@@ -182,6 +183,7 @@ public final class AnnotaskServer implements AutoCloseable {
         ReviewService reviews = new ReviewService(annotations, clock);
         new AssignmentRpcs(tasks, inputs, labeling, reviews).register(registry);
         new AnnotationRpcs(annotations, tasks, labeling, reviews, clock).register(registry);
+        new AnnotationWorkerRpcs(annotations, users).register(registry);
         new CountRpcs(tasks, inputs, annotations).register(registry);
         MediaUrlSigner mediaUrls = new MediaUrlSigner(new SigningKeyStore(database.jdbi()).mediaUrlKey(), clock);
         new MediaRpcs(inputs, mediaUrls).register(registry);
