@@ -55,12 +55,13 @@ public final class RestIntake extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         String verb = request.getMethod();
+        // Refused before their bodies are read, like a body without a known key below.
         if (!API_VERBS.contains(verb)) {
-            write(response, gateway.verbNotAllowed(verb, path), callback);
+            refuseUnread(response, gateway.verbNotAllowed(verb, path), callback);
             return true;
         }
         if (request.getHeaders().contains("X-HTTP-Method-Override")) {
-            write(response, gateway.baseResponse(StatusCode.CONN_INVALID_REQUEST,
+            refuseUnread(response, gateway.baseResponse(StatusCode.CONN_INVALID_REQUEST,
                     "X-HTTP-Method-Override is not supported; send the verb itself"), callback);
             return true;
         }
