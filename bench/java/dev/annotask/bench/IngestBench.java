@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Measures bulk PostInputs.")
 public final class IngestBench implements Callable<Integer> {
-    static final String ADMIN_TOKEN = "bench-admin-token";
+    static final String ADMIN_TOKEN = EnvelopeBench.ADMIN_TOKEN;
 
     @Option(names = "--databases", split = ",", description = "sqlite, postgresql (default: both)")
     List<String> databases = List.of("sqlite", "postgresql");
