@@ -9,6 +9,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.annotask.json.WireJsonPrinter;
 import dev.annotask.proto.auth.ExtensionProto;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -50,7 +51,7 @@ final class ProtoJson {
                 .printingEnumsAsInts()
                 .omittingInsignificantWhitespace()
                 .includingDefaultValueFields(alwaysPrinted);
-        this.wirePrinter = new WireJsonPrinter(alwaysPrinted);
+        this.wirePrinter = WireJsonPrinter.forRest(alwaysPrinted);
     }
 
     private static void collect(List<Descriptor> types, Set<FieldDescriptor> alwaysPrinted, Set<Descriptor> seen) {

@@ -13,6 +13,7 @@ import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
+import dev.annotask.json.WireJsonPrinter;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.Concept;
 import dev.annotask.proto.api.Data;
@@ -22,6 +23,7 @@ import dev.annotask.proto.api.ServiceProto;
 import dev.annotask.proto.api.Text;
 import dev.annotask.proto.api.status.Status;
 import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.store.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,15 +33,17 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The wire printer prints exactly what JsonFormat (with ProtoJson's rules) prints: compared on
- * random messages of every message type of the schema, strings with every character JsonFormat
- * escapes, numbers at their limits, unknown enum numbers, Structs and Timestamps.
+ * The wire printer prints exactly what JsonFormat prints, in the REST gateway's form (with
+ * ProtoJson's rules) and in the stored form: compared on random messages of every message type
+ * of the schema, strings with every character JsonFormat escapes, numbers at their limits,
+ * unknown enum numbers, Structs and Timestamps.
  */
 class WireJsonPrinterTest {
     private static final List<FileDescriptor> FILES = List.of(ServiceProto.getDescriptor(), AdminProto.getDescriptor());
     private static final ProtoJson JSON = new ProtoJson(FILES);
-    private static final WireJsonPrinter PRINTER = new WireJsonPrinter(alwaysPrinted());
-    private static final int MESSAGES_PER_TYPE = 8;
+    private static final WireJsonPrinter PRINTER = WireJsonPrinter.forRest(alwaysPrinted());
+    private static final WireJsonPrinter STORAGE = WireJsonPrinter.forStorage();
+    private static final int MESSAGES_PER_TYPE = 5;
 
     private static final String[] STRINGS = {"", "a", "cat on a mat", "<script>alert('x')</script>", "a=b&c",
         "quote \" backslash \\ slash /", "tab\tnew\nline\rcr\bback\fform", "\u0000\u0001\u001f\u007f", "é ü ß ñ",
@@ -62,6 +66,9 @@ class WireJsonPrinterTest {
                 String actual = new String(PRINTER.print(message), StandardCharsets.UTF_8);
                 assertThat(actual).as(type.getFullName() + " " + message).isEqualTo(expected);
                 assertThat(JSON.print(message)).isEqualTo(expected);
+                String stored = new String(STORAGE.print(message), StandardCharsets.UTF_8);
+                assertThat(stored).as("stored " + type.getFullName()).isEqualTo(Json.writeWithJsonFormat(message));
+                assertThat(Json.write(message)).isEqualTo(stored);
                 compared++;
             }
         }

@@ -1,4 +1,4 @@
-package dev.annotask.api.rest;
+package dev.annotask.json;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -10,30 +10,35 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Prints a message as {@link ProtoJson} does, byte for byte, but from the message's binary
- * form: the generated code serializes it (fast, no reflection), and this walks the bytes with
- * the message's descriptor, writing UTF-8 JSON as it goes. JsonFormat instead reads every field
+ * Prints a message as JsonFormat prints it, byte for byte, but from the message's binary form:
+ * the generated code serializes it (fast, no reflection), and this walks the bytes with the
+ * message's descriptor, writing UTF-8 JSON as it goes. JsonFormat instead reads every field
  * through protobuf's reflection and formats each Timestamp with a date formatter and
- * {@code String.format}; for a response of 128 inputs that was a quarter of the server's CPU.
+ * {@code String.format}; for the answer to an upload of 128 inputs that was a quarter of the
+ * server's CPU.
+ *
+ * <p>Two forms: {@link #forRest} is the REST gateway's (docs/COMPATIBILITY.md, "Wire
+ * behaviour": enums as numbers, Clarifai's always-printed fields), {@link #forStorage} that of
+ * messages stored as JSON text (enums by name, nothing printed that is not set).
  *
  * <p>What it does not know how to print exactly it refuses with {@link Unsupported}, and the
  * caller prints that message with JsonFormat instead: {@code Any}, {@code Duration},
  * {@code FieldMask}, groups, a Timestamp out of range, and bytes not laid out as generated code
  * writes them (fields out of number order, a repeated field split, a singular one repeated).
- * ProtoJsonTest compares both printers on random messages of every type of the schema.
+ * WireJsonPrinterTest compares both printers on random messages of every type of the schema.
  *
- * <p>The rules it follows are JsonFormat's with ProtoJson's settings: fields in number order,
- * proto names, enums as numbers, no whitespace, 64-bit integers quoted, floats as Java prints
- * them ({@code "NaN"}, {@code "Infinity"} quoted), bytes as base64, strings escaped as
- * JsonFormat escapes them (control characters, {@code "} and {@code \}, and {@code <>&='}
- * and U+2028/U+2029 as {@code \}{@code uXXXX}); the fields of {@code alwaysPrinted} present when
- * empty; and ProtoJson's own rule, an unset optional scalar marked {@code cl_show_if_empty}
- * printed with its zero value, except inside map values and well-known types (which that rule
- * never reaches). Thread-safe.
+ * <p>JsonFormat's rules, with proto field names and no whitespace: fields in number order,
+ * 64-bit integers quoted, floats as Java prints them ({@code "NaN"}, {@code "Infinity"}
+ * quoted), bytes as base64, strings escaped as JsonFormat escapes them (control characters,
+ * {@code "} and {@code \}, and {@code <>&='} and U+2028/U+2029 as {@code \}{@code uXXXX}).
+ * In the REST form, the fields of {@code alwaysPrinted} are present when empty, and an unset
+ * optional scalar marked {@code cl_show_if_empty} is printed with its zero value except inside
+ * map values and well-known types (the gateway's own rule, which never reached those).
+ * Thread-safe.
  */
-final class WireJsonPrinter {
+public final class WireJsonPrinter {
     /** The message holds something this printer leaves to JsonFormat. */
-    static final class Unsupported extends RuntimeException {
+    public static final class Unsupported extends RuntimeException {
         Unsupported(String what) {
             super(what, null, false, false);
         }
@@ -79,17 +84,34 @@ final class WireJsonPrinter {
     }
 
     private final Set<FieldDescriptor> alwaysPrinted;
+    private final boolean enumsAsNumbers;
+    private final boolean showIfEmpty;
     private final ConcurrentHashMap<Descriptor, Plan> plans = new ConcurrentHashMap<>();
 
-    WireJsonPrinter(Set<FieldDescriptor> alwaysPrinted) {
+    private WireJsonPrinter(Set<FieldDescriptor> alwaysPrinted, boolean enumsAsNumbers, boolean showIfEmpty) {
         this.alwaysPrinted = Set.copyOf(alwaysPrinted);
+        this.enumsAsNumbers = enumsAsNumbers;
+        this.showIfEmpty = showIfEmpty;
+    }
+
+    /**
+     * The REST gateway's form: JsonFormat's {@code printingEnumsAsInts()} and
+     * {@code includingDefaultValueFields(alwaysPrinted)}, plus the show-if-empty optionals.
+     */
+    public static WireJsonPrinter forRest(Set<FieldDescriptor> alwaysPrinted) {
+        return new WireJsonPrinter(alwaysPrinted, true, true);
+    }
+
+    /** Stored JSON: JsonFormat's {@code preservingProtoFieldNames().omittingInsignificantWhitespace()} alone. */
+    public static WireJsonPrinter forStorage() {
+        return new WireJsonPrinter(Set.of(), false, false);
     }
 
     /** The message as UTF-8 JSON. @throws Unsupported when JsonFormat must print it */
-    byte[] print(Message message) {
+    public byte[] print(Message message) {
         byte[] wire = message.toByteArray();
         Out out = new Out(Math.max(64, wire.length + wire.length / 2));
-        new Walk(wire, out).message(plan(message.getDescriptorForType()), 0, wire.length, true, 0);
+        new Walk(wire, out).message(plan(message.getDescriptorForType()), 0, wire.length, showIfEmpty, 0);
         return out.toByteArray();
     }
 
@@ -393,8 +415,13 @@ final class WireJsonPrinter {
         private void enumValue(FieldDescriptor field, int number, boolean quoted) {
             if (field.getEnumType().getFullName().equals("google.protobuf.NullValue")) {
                 out.ascii(quoted ? "\"NULL_VALUE\"" : "null");
+                return;
+            }
+            var value = enumsAsNumbers ? null : field.getEnumType().findValueByNumber(number);
+            if (value == null) {
+                number(Integer.toString(number), quoted); // a number the schema does not define prints as one
             } else {
-                number(Integer.toString(number), quoted);
+                out.put('"').ascii(value.getName()).put('"');
             }
         }
 
