@@ -77,9 +77,11 @@ public final class InputRpcs {
         // response is built without parsing back the JSON just written.
         Map<String, Data> dataByJson = new java.util.HashMap<>();
         for (int i = 0; i < request.getInputsCount(); i++) {
-            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", request.getInputs(i), now);
+            dev.annotask.proto.api.Input wire = request.getInputs(i);
+            Data stored = InputData.withoutBytes(wire.getData());
+            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", wire, stored, now);
             accepted.add(next);
-            dataByJson.put(next.input().dataJson(), InputData.withoutBytes(request.getInputs(i).getData()));
+            dataByJson.put(next.input().dataJson(), stored);
         }
         Set<String> datasetIds = new HashSet<>();
         accepted.forEach(n -> datasetIds.addAll(n.datasetIds()));
@@ -117,7 +119,8 @@ public final class InputRpcs {
         return response.build();
     }
 
-    private static InputStore.NewInput accept(String appUid, String field, dev.annotask.proto.api.Input wire, long now) {
+    private static InputStore.NewInput accept(String appUid, String field, dev.annotask.proto.api.Input wire, Data stored,
+                                              long now) {
         String id = wire.getId().isEmpty() ? Ids.newId() : wire.getId();
         try {
             Validation.requireId(field + ".id", id);
@@ -131,7 +134,7 @@ public final class InputRpcs {
                     + " bytes; an input may hold at most " + MAX_BYTES + " bytes (20 MB)");
         }
         Validation.requireDistinct(field + ".dataset_ids", wire.getDatasetIdsList());
-        Input input = new Input(appUid, id, Json.write(InputData.withoutBytes(data)), bytes.size(),
+        Input input = new Input(appUid, id, Json.write(stored), bytes.size(),
                 StatusCode.INPUT_SUCCESS.getNumber(), now, now);
         return new InputStore.NewInput(input, bytes.isEmpty() ? null : InputData.array(bytes), wire.getDatasetIdsList());
     }
