@@ -27,14 +27,16 @@ import java.util.function.Function;
  * enum names or numbers, unknown fields ignored, and {@code cl_default_float} applied to a
  * float the JSON left out (so a concept without {@code value} means 1.0, as in Clarifai).
  *
- * <p>JsonFormat defines the printed form; {@link WireJsonPrinter} produces the same bytes
- * without protobuf's reflection, and JsonFormat prints what it declines. Immutable and
+ * <p>JsonFormat (with {@link JsonShape} before it when reading) defines both forms;
+ * {@link WireJsonPrinter} and {@link WireJsonReader} produce the same results without
+ * protobuf's reflection or a JSON tree, and JsonFormat handles what they decline. Immutable and
  * thread-safe.
  */
 final class ProtoJson {
     private final JsonFormat.Printer printer;
     private final WireJsonPrinter wirePrinter;
     private final DefaultFloats defaultFloats = new DefaultFloats();
+    private final WireJsonReader reader = new WireJsonReader();
     private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
 
     ProtoJson(Collection<FileDescriptor> files) {
@@ -99,12 +101,23 @@ final class ProtoJson {
     }
 
     /**
-     * Merges the JSON text into the builder, then applies the JSON-only float defaults.
+     * Merges the JSON text into the builder, then applies the JSON-only float defaults. Plain
+     * JSON is read by {@link WireJsonReader}; what it declines, the full way below.
      *
      * @throws InvalidProtocolBufferException when the text is not JSON, or a value does not fit
      *     its field (the message names the path of the value)
      */
     void merge(String json, Message.Builder builder) throws InvalidProtocolBufferException {
+        byte[] wire = reader.read(json, builder.getDescriptorForType());
+        if (wire != null) {
+            builder.mergeFrom(wire);
+            return;
+        }
+        mergeFully(json, builder);
+    }
+
+    /** The full reading, which {@link #merge} equals: Gson's tree checked by JsonShape, then JsonFormat. */
+    void mergeFully(String json, Message.Builder builder) throws InvalidProtocolBufferException {
         JsonElement tree;
         try {
             tree = JsonParser.parseString(json);
