@@ -85,7 +85,7 @@ public final class InputRpcs {
         }
         Set<String> datasetIds = new HashSet<>();
         accepted.forEach(n -> datasetIds.addAll(n.datasetIds()));
-        Set<String> knownDatasets = datasets.existing(appUid, datasetIds);
+        Set<String> knownDatasets = datasetIds.isEmpty() ? Set.of() : datasets.existing(appUid, datasetIds);
         for (int i = 0; i < accepted.size(); i++) {
             for (String datasetId : accepted.get(i).datasetIds()) {
                 if (!knownDatasets.contains(datasetId)) {

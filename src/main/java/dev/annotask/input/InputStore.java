@@ -91,23 +91,26 @@ public final class InputStore {
      */
     public List<NewInput> insertAll(String appUid, List<NewInput> inputs,
                                     java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
-        return jdbi.inTransaction(handle -> {
-            List<NewInput> resolved = resolveIds.apply(inputs, Set.of());
+        List<NewInput> resolved = resolveIds.apply(inputs, Set.of());
+        return jdbi.withHandle(handle -> {
+            // Prepared and bound before the transaction: on SQLite a write transaction waits for
+            // the one writer and holds it, and on PostgreSQL it holds the app's lock (below);
+            // binding 128 rows is CPU work neither needs to wait for.
             try (InputRows rows = InputRows.bind(handle, appUid, resolved)) {
-                // One app's inputs get their seq and commit one transaction at a time (its row is
-                // locked before any seq is drawn). Tasks scan their source by seq, so an input whose
-                // lower seq committed after a higher one (two nodes posting at once on PostgreSQL)
-                // would sit behind a labeler's scan position for good. SQLite's one writer orders
-                // them anyway. The lock is the counter's update, and everything the upload can do
-                // before it (binding the rows) is done before it: every upload to the app waits.
-                addToCount(handle, appUid, resolved.size());
-                Set<String> inserted = rows.insert();
-                if (inserted.size() < resolved.size()) {
-                    resolved = settleTakenIds(handle, appUid, inputs, resolved, inserted, resolveIds);
-                }
+                return handle.inTransaction(transaction -> {
+                    // One app's inputs get their seq and commit one transaction at a time (its row
+                    // is locked before any seq is drawn). Tasks scan their source by seq, so an
+                    // input whose lower seq committed after a higher one (two nodes posting at once
+                    // on PostgreSQL) would sit behind a labeler's scan position for good. SQLite's
+                    // one writer orders them anyway. The lock is the counter's update.
+                    addToCount(transaction, appUid, resolved.size());
+                    Set<String> inserted = rows.insert();
+                    List<NewInput> stored = inserted.size() < resolved.size()
+                            ? settleTakenIds(transaction, appUid, inputs, resolved, inserted, resolveIds) : resolved;
+                    storeBytesAndJoin(transaction, appUid, stored);
+                    return stored;
+                });
             }
-            storeBytesAndJoin(handle, appUid, resolved);
-            return resolved;
         });
     }
 
