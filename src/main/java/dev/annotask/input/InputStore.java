@@ -16,6 +16,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class InputStore {
     private final Jdbi jdbi;
+    private volatile Boolean postgres;
 
     public InputStore(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -93,6 +94,13 @@ public final class InputStore {
                                     java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
         List<NewInput> resolved = resolveIds.apply(inputs, Set.of());
         return jdbi.withHandle(handle -> {
+            if (canCommitAlone(handle, resolved)) {
+                try (InputRows rows = InputRows.bindCommittingAlone(handle, appUid, resolved)) {
+                    if (rows.insertCommitting()) {
+                        return resolved;
+                    }
+                } // an id was taken: nothing was written, and the transaction below settles it
+            }
             // Prepared and bound before the transaction: on SQLite a write transaction waits for
             // the one writer and holds it, and on PostgreSQL it holds the app's lock (below);
             // binding 128 rows is CPU work neither needs to wait for.
@@ -112,6 +120,32 @@ public final class InputStore {
                 });
             }
         });
+    }
+
+    /**
+     * Whether the upload can be one statement committing on its own ({@link InputRows#bindCommittingAlone}):
+     * on PostgreSQL, where the app's lock is what serialises uploads, when it has neither bytes
+     * nor datasets to join (those are statements of their own). SQLite's uploads wait for its
+     * one writer whatever they do, and its CTEs take no UPDATE.
+     */
+    private boolean canCommitAlone(Handle handle, List<NewInput> rows) {
+        if (rows.isEmpty() || !isPostgres(handle)) {
+            return false;
+        }
+        return rows.stream().allMatch(n -> n.bytes() == null && n.datasetIds().isEmpty());
+    }
+
+    private boolean isPostgres(Handle handle) {
+        Boolean known = postgres;
+        if (known == null) {
+            try {
+                known = handle.getConnection().getMetaData().getDatabaseProductName().equals("PostgreSQL");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("the database does not say what it is", e);
+            }
+            postgres = known;
+        }
+        return known;
     }
 
     /**
