@@ -113,8 +113,8 @@ public final class InputRpcs {
             inputs.find(appUid, next.input().id()).ifPresent(existing -> response.addInputs(toWire(existing)));
         }
         for (InputStore.NewInput created : stored) {
-            response.addInputs(toWire(created.input(), dataByJson.get(created.input().dataJson()))
-                    .toBuilder().addAllDatasetIds(created.datasetIds()));
+            response.addInputs(wireBuilder(created.input(), dataByJson.get(created.input().dataJson()))
+                    .addAllDatasetIds(created.datasetIds()));
         }
         return response.build();
     }
@@ -210,12 +210,15 @@ public final class InputRpcs {
     }
 
     private static dev.annotask.proto.api.Input toWire(Input input, Data data) {
+        return wireBuilder(input, data).build();
+    }
+
+    private static dev.annotask.proto.api.Input.Builder wireBuilder(Input input, Data data) {
         return dev.annotask.proto.api.Input.newBuilder()
                 .setId(input.id())
                 .setData(data)
                 .setCreatedAt(Timestamps.fromMillis(input.createdAt()))
                 .setModifiedAt(Timestamps.fromMillis(input.modifiedAt()))
-                .setStatus(StatusCodes.status(StatusCode.forNumber(input.status()), null))
-                .build();
+                .setStatus(StatusCodes.status(StatusCode.forNumber(input.status()), null));
     }
 }

@@ -173,6 +173,11 @@ public final class WireJsonPrinter {
         private final byte[] in;
         private final Out out;
         private int pos;
+        /** The last Timestamp printed: a list's items often share theirs (an upload's inputs do). */
+        private long lastSeconds;
+        private int lastNanos;
+        private int lastFrom = -1;
+        private int lastLength;
 
         Walk(byte[] in, Out out) {
             this.in = in;
@@ -469,7 +474,16 @@ public final class WireJsonPrinter {
                     skip(wire);
                 }
             }
-            Timestamps.print(seconds, nanos, out);
+            if (lastFrom >= 0 && seconds == lastSeconds && nanos == lastNanos) {
+                out.copyOf(lastFrom, lastLength);
+            } else {
+                int start = out.length();
+                Timestamps.print(seconds, nanos, out);
+                lastSeconds = seconds;
+                lastNanos = nanos;
+                lastFrom = start;
+                lastLength = out.length() - start;
+            }
             pos = to;
         }
 
@@ -740,6 +754,17 @@ public final class WireJsonPrinter {
             if (length + more > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
             }
+        }
+
+        int length() {
+            return length;
+        }
+
+        /** Appends a copy of what was written at {@code from}. */
+        void copyOf(int from, int count) {
+            ensure(count);
+            System.arraycopy(bytes, from, bytes, length, count);
+            length += count;
         }
 
         byte[] toByteArray() {

@@ -71,12 +71,14 @@ class WireJsonPrinterTest {
                             .addConcepts(Concept.newBuilder().setId("c")) // no value: ProtoJson prints 0.0
                             .setMetadata(Struct.newBuilder().putFields("k", Value.newBuilder().setNumberValue(i).build())))
                     .setCreatedAt(Timestamp.newBuilder().setSeconds(1_764_500_000L + i).setNanos(i * 1_000_000))
+                    .setModifiedAt(Timestamp.newBuilder().setSeconds(1_764_500_000L + i / 2).setNanos(i / 2 * 1_000_000))
                     .setStatus(Status.newBuilder().setCode(StatusCode.INPUT_SUCCESS)));
         }
         String printed = JSON.print(response.build());
 
         assertThat(printed).isEqualTo(JSON.printWithJsonFormat(response.build()));
         assertThat(printed).contains("\"created_at\":\"2025-11-30T10:53:21.001Z\"", "\"value\":0.0",
+                "\"modified_at\":\"2025-11-30T10:53:21.001Z\"",
                 "\\u003cb\\u003e", "\"metadata\":{\"k\":1.0}");
     }
 
