@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.annotask.wire.WireCursor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,182 +75,153 @@ public final class RequestChecks {
 
     /** The walk over one request's bytes. */
     private static final class WireReader {
-        private final byte[] in;
-        private int pos;
+        private final WireCursor in;
 
-        WireReader(byte[] in) {
-            this.in = in;
+        WireReader(byte[] wire) {
+            this.in = new WireCursor(wire);
         }
 
         void message(Descriptor type, int from, int to, Path at) {
-            pos = from;
-            while (pos < to) {
-                long tag = varint();
-                int number = (int) (tag >>> 3);
+            in.seek(from);
+            while (in.position() < to) {
+                long tag = in.varint();
                 int wire = (int) tag & 7;
-                FieldDescriptor field = type.findFieldByNumber(number);
+                FieldDescriptor field = type.findFieldByNumber((int) (tag >>> 3));
                 if (field == null) {
-                    skip(wire); // unknown to this schema: kept by protobuf, read by no handler
-                    continue;
-                }
-                Path path = Path.field(at, field);
-                if (field.isRepeated()) {
-                    repeated(field, wire, to, path);
+                    in.skip(wire); // unknown to this schema: kept by protobuf, read by no handler
+                } else if (field.isRepeated()) {
+                    repeated(field, wire, to, Path.field(at, field));
                 } else {
-                    value(field, wire, path);
+                    value(field, wire, Path.field(at, field));
                 }
             }
         }
 
-        /** All consecutive entries of the repeated field from pos, the first tag read. */
+        /** All consecutive entries of the repeated field from the cursor, the first tag read. */
         private void repeated(FieldDescriptor field, int wire, int to, Path path) {
-            int first = pos;
-            int items = countItems(field, wire, to);
+            int first = in.position();
+            int items = items(field, wire, to, null);
             if (items > RequestLimits.LIST_ITEMS && !field.isMapField()) {
                 throw ApiException.invalid(path + ": " + items + " items; at most "
                         + RequestLimits.LIST_ITEMS + " are allowed in one list");
             }
-            pos = first;
+            in.seek(first);
+            items(field, wire, to, path);
+        }
+
+        /**
+         * Goes over the field's consecutive entries (packed ones item by item), checking each
+         * when {@code path} is given, only counting them when it is null; how many there are.
+         */
+        private int items(FieldDescriptor field, int wire, int to, Path path) {
             int index = 0;
             int itemWire = wire;
             while (true) {
-                if (itemWire == 2 && isPackable(field)) {
-                    int end = end();
-                    while (pos < end) {
-                        value(field, expectedWire(field), path.item(index++));
+                if (itemWire == WireCursor.LENGTH_DELIMITED && isPackable(field)) {
+                    int end = in.end();
+                    while (in.position() < end) {
+                        item(field, expectedWire(field), path, index++);
                     }
-                } else if (field.isMapField()) {
+                } else if (field.isMapField() && path != null) {
                     mapEntry(field, path);
+                    index++;
                 } else {
-                    value(field, itemWire, path.item(index++));
+                    item(field, itemWire, path, index++);
                 }
-                if (!atField(field.getNumber(), to)) {
-                    return;
+                if (!in.atField(field.getNumber(), to)) {
+                    return index;
                 }
-                itemWire = (int) varint() & 7;
+                itemWire = (int) in.varint() & 7;
             }
         }
 
-        /** How many items the field's consecutive entries from pos hold (packed ones counted one by one). */
-        private int countItems(FieldDescriptor field, int wire, int to) {
-            int items = 0;
-            int itemWire = wire;
-            while (true) {
-                if (itemWire == 2 && isPackable(field)) {
-                    int end = end();
-                    int expected = expectedWire(field);
-                    while (pos < end) {
-                        skip(expected);
-                        items++;
-                    }
-                } else {
-                    skip(itemWire);
-                    items++;
-                }
-                if (!atField(field.getNumber(), to)) {
-                    return items;
-                }
-                itemWire = (int) varint() & 7;
+        private void item(FieldDescriptor field, int wire, Path path, int index) {
+            if (path == null) {
+                in.skip(wire);
+            } else {
+                value(field, wire, path.item(index));
             }
         }
 
-        private boolean atField(int number, int to) {
-            if (pos >= to) {
-                return false;
-            }
-            int start = pos;
-            long tag = varint();
-            pos = start;
-            return (int) (tag >>> 3) == number;
-        }
-
-        /** One value of the field at pos, its tag read. */
+        /** One value of the field at the cursor, its tag read. */
         private void value(FieldDescriptor field, int wire, Path path) {
             switch (field.getJavaType()) {
                 case ENUM -> {
-                    int number = (int) varint();
+                    int number = (int) in.varint();
                     if (field.getEnumType().findValueByNumber(number) == null) {
                         throw unknownEnum(field.getEnumType(), number, path);
                     }
                 }
                 case STRING -> {
-                    int end = end();
-                    string(field, pos, end, path);
-                    pos = end;
+                    int end = in.end();
+                    string(field, in.position(), end, path);
+                    in.seek(end);
                 }
                 case MESSAGE -> {
-                    int end = end();
+                    int end = in.end();
                     Descriptor type = field.getMessageType();
                     if (type.getFullName().equals("google.protobuf.Struct")) {
-                        struct(pos, end, path);
+                        struct(in.position(), end, path);
                     } else if (!type.getFile().getPackage().equals("google.protobuf")) {
-                        message(type, pos, end, path);
+                        message(type, in.position(), end, path);
                     }
-                    pos = end;
+                    in.seek(end);
                 }
-                default -> skip(wire); // numbers, booleans and bytes have no range of their own here
+                default -> in.skip(wire); // numbers, booleans and bytes have no range of their own here
             }
         }
 
+        /** A map entry: its key (1) checked as a string, then its value (2) at {@code path[key]}. */
         private void mapEntry(FieldDescriptor field, Path path) {
-            int end = end();
+            int end = in.end();
             FieldDescriptor keyField = field.getMessageType().findFieldByNumber(1);
             FieldDescriptor valueField = field.getMessageType().findFieldByNumber(2);
             String key = keyField.getJavaType() == FieldDescriptor.JavaType.STRING ? "" : "0";
             int valueAt = -1;
             int valueWire = 0;
-            while (pos < end) {
-                long tag = varint();
-                int number = (int) (tag >>> 3);
+            while (in.position() < end) {
+                long tag = in.varint();
                 int wire = (int) tag & 7;
-                if (number == 1 && keyField.getJavaType() == FieldDescriptor.JavaType.STRING) {
-                    int keyEnd = end();
-                    string(keyField, pos, keyEnd, new Path(path.parent(), path.field(), -1, null, true));
-                    key = new String(in, pos, keyEnd - pos, StandardCharsets.UTF_8);
-                    pos = keyEnd;
-                } else if (number == 1) {
-                    int start = pos;
-                    skip(wire);
-                    key = keyText(keyField, start);
-                } else if (number == 2) {
-                    valueAt = pos;
-                    valueWire = wire;
-                    skip(wire);
+                if (tag >>> 3 == 1 && keyField.getJavaType() == FieldDescriptor.JavaType.STRING) {
+                    int keyEnd = in.end();
+                    string(keyField, in.position(), keyEnd, new Path(path.parent(), path.field(), -1, null, true));
+                    key = new String(in.bytes(), in.position(), keyEnd - in.position(), StandardCharsets.UTF_8);
+                    in.seek(keyEnd);
+                } else if (tag >>> 3 == 1) {
+                    key = keyText(keyField);
                 } else {
-                    skip(wire);
+                    if (tag >>> 3 == 2) {
+                        valueAt = in.position();
+                        valueWire = wire;
+                    }
+                    in.skip(wire);
                 }
             }
             if (valueAt >= 0) {
-                pos = valueAt;
+                in.seek(valueAt);
                 value(valueField, valueWire, new Path(path.parent(), path.field(), -1, key, false));
             }
-            pos = end;
+            in.seek(end);
         }
 
-        /** A non-string map key as Java prints it. */
-        private String keyText(FieldDescriptor keyField, int start) {
-            int saved = pos;
-            pos = start;
-            String text = switch (keyField.getType()) {
-                case INT32 -> Integer.toString((int) varint());
-                case INT64 -> Long.toString(varint());
-                case UINT32 -> Integer.toString((int) varint());
-                case UINT64 -> Long.toString(varint());
+        /** A non-string map key at the cursor, as Java prints it. */
+        private String keyText(FieldDescriptor keyField) {
+            return switch (keyField.getType()) {
+                case INT32, UINT32 -> Integer.toString((int) in.varint());
+                case INT64, UINT64 -> Long.toString(in.varint());
                 case SINT32 -> {
-                    int raw = (int) varint();
+                    int raw = (int) in.varint();
                     yield Integer.toString((raw >>> 1) ^ -(raw & 1));
                 }
                 case SINT64 -> {
-                    long raw = varint();
+                    long raw = in.varint();
                     yield Long.toString((raw >>> 1) ^ -(raw & 1));
                 }
-                case BOOL -> Boolean.toString(varint() != 0);
-                case FIXED32, SFIXED32 -> Integer.toString(fixed32());
-                case FIXED64, SFIXED64 -> Long.toString(fixed64());
-                default -> "?";
+                case BOOL -> Boolean.toString(in.varint() != 0);
+                case FIXED32, SFIXED32 -> Integer.toString(in.fixed32());
+                case FIXED64, SFIXED64 -> Long.toString(in.fixed64());
+                default -> throw new IllegalStateException("a map key of type " + keyField.getType());
             };
-            pos = saved;
-            return text;
         }
 
         /**
@@ -274,9 +246,10 @@ public final class RequestChecks {
 
         /** UTF-16 code units of UTF-8 text: one per sequence, two for a 4-byte one (a surrogate pair). */
         private int utf16Length(int from, int to) {
+            byte[] bytes = in.bytes();
             int units = 0;
             for (int i = from; i < to; i++) {
-                int b = in[i] & 0xff;
+                int b = bytes[i] & 0xff;
                 if ((b & 0xc0) != 0x80) {
                     units += b >= 0xf0 ? 2 : 1;
                 }
@@ -296,112 +269,69 @@ public final class RequestChecks {
             structText(from, to, path);
         }
 
-        /** A Struct's keys (1: entries, each 1: key, 2: Value) and values are free of NUL. */
+        /** A Struct's entries (1), each a key (1) and a Value (2): the strings in them are free of NUL. */
         private void structText(int from, int to, Path path) {
-            pos = from;
-            while (pos < to) {
-                long tag = varint();
-                if (tag >>> 3 != 1 || (tag & 7) != 2) {
-                    skip((int) tag & 7);
+            in.seek(from);
+            while (in.position() < to) {
+                long tag = in.varint();
+                if (tag != (1 << 3 | WireCursor.LENGTH_DELIMITED)) {
+                    in.skip((int) tag & 7);
                     continue;
                 }
-                int entryEnd = end();
-                while (pos < entryEnd) {
-                    long entryTag = varint();
-                    if ((entryTag & 7) != 2) {
-                        skip((int) entryTag & 7);
-                    } else if (entryTag >>> 3 == 1) {
-                        int end = end();
-                        requireNoNul(pos, end, path);
-                        pos = end;
-                    } else if (entryTag >>> 3 == 2) {
-                        int end = end();
-                        valueText(pos, end, path);
-                        pos = end;
+                int entryEnd = in.end();
+                while (in.position() < entryEnd) {
+                    long entryTag = in.varint();
+                    if (entryTag == (1 << 3 | WireCursor.LENGTH_DELIMITED)) {
+                        int end = in.end();
+                        requireNoNul(in.position(), end, path);
+                        in.seek(end);
+                    } else if (entryTag == (2 << 3 | WireCursor.LENGTH_DELIMITED)) {
+                        int end = in.end();
+                        valueText(in.position(), end, path);
+                        in.seek(end);
                     } else {
-                        skip(2);
+                        in.skip((int) entryTag & 7);
                     }
                 }
             }
         }
 
-        /** A Value: its string (3), struct (5) or list (6; 1: values). */
+        /** A Value: its string (3), struct (5) or list (6, of values 1). */
         private void valueText(int from, int to, Path path) {
-            pos = from;
-            while (pos < to) {
-                long tag = varint();
-                int number = (int) (tag >>> 3);
-                if ((tag & 7) != 2) {
-                    skip((int) tag & 7);
+            in.seek(from);
+            while (in.position() < to) {
+                long tag = in.varint();
+                if ((tag & 7) != WireCursor.LENGTH_DELIMITED) {
+                    in.skip((int) tag & 7);
                     continue;
                 }
-                int end = end();
-                if (number == 3) {
-                    requireNoNul(pos, end, path);
-                } else if (number == 5) {
-                    structText(pos, end, path);
-                } else if (number == 6) {
-                    while (pos < end) {
-                        long itemTag = varint();
-                        if (itemTag >>> 3 == 1 && (itemTag & 7) == 2) {
-                            int itemEnd = end();
-                            valueText(pos, itemEnd, path);
-                            pos = itemEnd;
+                int end = in.end();
+                if (tag >>> 3 == 3) {
+                    requireNoNul(in.position(), end, path);
+                } else if (tag >>> 3 == 5) {
+                    structText(in.position(), end, path);
+                } else if (tag >>> 3 == 6) {
+                    while (in.position() < end) {
+                        long itemTag = in.varint();
+                        if (itemTag == (1 << 3 | WireCursor.LENGTH_DELIMITED)) {
+                            int itemEnd = in.end();
+                            valueText(in.position(), itemEnd, path);
+                            in.seek(itemEnd);
                         } else {
-                            skip((int) itemTag & 7);
+                            in.skip((int) itemTag & 7);
                         }
                     }
                 }
-                pos = end;
+                in.seek(end);
             }
         }
 
         private void requireNoNul(int from, int to, Path path) {
+            byte[] bytes = in.bytes();
             for (int i = from; i < to; i++) {
-                if (in[i] == 0) {
+                if (bytes[i] == 0) {
                     throw ApiException.invalid(path + ": contains the NUL character (U+0000), which cannot be stored");
                 }
-            }
-        }
-
-        private int end() {
-            long length = varint();
-            if (length < 0 || pos + length > in.length) {
-                throw new IllegalStateException("a request's own serialization is malformed");
-            }
-            return pos + (int) length;
-        }
-
-        private long varint() {
-            long value = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                byte b = in[pos++];
-                value |= (long) (b & 0x7f) << shift;
-                if (b >= 0) {
-                    return value;
-                }
-            }
-            throw new IllegalStateException("a request's own serialization is malformed");
-        }
-
-        private int fixed32() {
-            int value = (in[pos] & 0xff) | (in[pos + 1] & 0xff) << 8 | (in[pos + 2] & 0xff) << 16 | (in[pos + 3] & 0xff) << 24;
-            pos += 4;
-            return value;
-        }
-
-        private long fixed64() {
-            long low = fixed32() & 0xffffffffL;
-            return low | (fixed32() & 0xffffffffL) << 32;
-        }
-
-        private void skip(int wire) {
-            switch (wire) {
-                case 0 -> varint();
-                case 1 -> pos += 8;
-                case 2 -> pos = end();
-                case 5 -> pos += 4;
-                default -> throw new IllegalStateException("wire type " + wire + " in a request");
             }
         }
     }
@@ -422,9 +352,9 @@ public final class RequestChecks {
 
     private static int expectedWire(FieldDescriptor field) {
         return switch (field.getType()) {
-            case FIXED64, SFIXED64, DOUBLE -> 1;
-            case FIXED32, SFIXED32, FLOAT -> 5;
-            default -> 0;
+            case FIXED64, SFIXED64, DOUBLE -> WireCursor.FIXED64;
+            case FIXED32, SFIXED32, FLOAT -> WireCursor.FIXED32;
+            default -> WireCursor.VARINT;
         };
     }
 }

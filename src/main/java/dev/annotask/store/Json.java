@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
-import dev.annotask.json.WireJsonPrinter;
+import dev.annotask.wire.WireJsonPrinter;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -9,7 +9,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
-import dev.annotask.json.WireJsonPrinter;
+import dev.annotask.wire.WireJsonPrinter;
 import dev.annotask.proto.auth.ExtensionProto;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;

@@ -9,7 +9,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
-import dev.annotask.json.WireJsonPrinter;
+import dev.annotask.wire.WireJsonPrinter;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.Concept;
 import dev.annotask.proto.api.Data;
