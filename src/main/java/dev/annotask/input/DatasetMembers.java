@@ -40,13 +40,15 @@ public final class DatasetMembers {
      * dataset, in the given order, with one statement whatever their number: places follow
      * the dataset's last one as in {@link #add}. The statement reads no table but the
      * dataset's highest place (an index's last entry), so its plan cannot depend on what the
-     * planner believes about the tables' sizes.
+     * planner believes about the tables' sizes. Every input joins, so the count is raised by
+     * their number first, and that update is the dataset's lock: one statement fewer under the
+     * app's lock than locking and counting apart.
      */
     static void addNew(Handle handle, String appUid, String datasetId, List<String> inputIds, long now) {
         if (inputIds.isEmpty()) {
             return;
         }
-        lock(handle, appUid, datasetId);
+        count(handle, appUid, datasetId, inputIds.size());
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < inputIds.size(); i++) {
             rows.append(i == 0 ? "" : ", ").append("(:input").append(i).append(", ").append(i + 1).append(')');
@@ -63,7 +65,10 @@ public final class DatasetMembers {
         for (int i = 0; i < inputIds.size(); i++) {
             insert.bind("input" + i, inputIds.get(i));
         }
-        count(handle, appUid, datasetId, insert.execute());
+        int joined = insert.execute();
+        if (joined != inputIds.size()) {
+            throw new IllegalStateException(joined + " of " + inputIds.size() + " new inputs joined dataset " + datasetId);
+        }
     }
 
     /** Joins to one dataset go one transaction at a time: its row is locked first. */

@@ -78,13 +78,15 @@ public final class InputRpcs {
         // response is built without parsing back the JSON just written.
         Map<String, Data> dataByJson = new java.util.HashMap<>();
         for (int i = 0; i < request.getInputsCount(); i++) {
-            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", request.getInputs(i), now);
+            dev.annotask.proto.api.Input wire = request.getInputs(i);
+            Data stored = InputData.withoutBytes(wire.getData());
+            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", wire, stored, now);
             accepted.add(next);
-            dataByJson.put(next.input().dataJson(), InputData.withoutBytes(request.getInputs(i).getData()));
+            dataByJson.put(next.input().dataJson(), stored);
         }
         Set<String> datasetIds = new HashSet<>();
         accepted.forEach(n -> datasetIds.addAll(n.datasetIds()));
-        Set<String> knownDatasets = datasets.existing(handle, appUid, datasetIds);
+        Set<String> knownDatasets = datasetIds.isEmpty() ? Set.of() : datasets.existing(handle, appUid, datasetIds);
         for (int i = 0; i < accepted.size(); i++) {
             for (String datasetId : accepted.get(i).datasetIds()) {
                 if (!knownDatasets.contains(datasetId)) {
@@ -112,13 +114,14 @@ public final class InputRpcs {
             inputs.find(handle, appUid, next.input().id()).ifPresent(existing -> response.addInputs(toWire(existing)));
         }
         for (InputStore.NewInput created : stored) {
-            response.addInputs(toWire(created.input(), dataByJson.get(created.input().dataJson()))
-                    .toBuilder().addAllDatasetIds(created.datasetIds()));
+            response.addInputs(wireBuilder(created.input(), dataByJson.get(created.input().dataJson()))
+                    .addAllDatasetIds(created.datasetIds()));
         }
         return response.build();
     }
 
-    private static InputStore.NewInput accept(String appUid, String field, dev.annotask.proto.api.Input wire, long now) {
+    private static InputStore.NewInput accept(String appUid, String field, dev.annotask.proto.api.Input wire, Data stored,
+                                              long now) {
         String id = wire.getId().isEmpty() ? Ids.newId() : wire.getId();
         try {
             Validation.requireId(field + ".id", id);
@@ -132,7 +135,7 @@ public final class InputRpcs {
                     + " bytes; an input may hold at most " + MAX_BYTES + " bytes (20 MB)");
         }
         Validation.requireDistinct(field + ".dataset_ids", wire.getDatasetIdsList());
-        Input input = new Input(appUid, id, Json.write(InputData.withoutBytes(data)), bytes.size(),
+        Input input = new Input(appUid, id, Json.write(stored), bytes.size(),
                 StatusCode.INPUT_SUCCESS.getNumber(), now, now);
         return new InputStore.NewInput(input, bytes.isEmpty() ? null : InputData.array(bytes), wire.getDatasetIdsList());
     }
@@ -208,12 +211,15 @@ public final class InputRpcs {
     }
 
     private static dev.annotask.proto.api.Input toWire(Input input, Data data) {
+        return wireBuilder(input, data).build();
+    }
+
+    private static dev.annotask.proto.api.Input.Builder wireBuilder(Input input, Data data) {
         return dev.annotask.proto.api.Input.newBuilder()
                 .setId(input.id())
                 .setData(data)
                 .setCreatedAt(Timestamps.fromMillis(input.createdAt()))
                 .setModifiedAt(Timestamps.fromMillis(input.modifiedAt()))
-                .setStatus(StatusCodes.status(StatusCode.forNumber(input.status()), null))
-                .build();
+                .setStatus(StatusCodes.status(StatusCode.forNumber(input.status()), null));
     }
 }

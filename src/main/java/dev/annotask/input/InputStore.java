@@ -80,72 +80,57 @@ public final class InputStore {
      */
     public List<NewInput> insertAll(Handle handle, String appUid, List<NewInput> inputs,
                                     java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
-        // One app's inputs get their seq and commit one transaction at a time (its row is
-        // locked before any seq is drawn). Tasks scan their source by seq, so an input whose
-        // lower seq committed after a higher one (two nodes posting at once on PostgreSQL)
-        // would sit behind a labeler's scan position for good. SQLite's one writer orders
-        // them anyway.
-        handle.createUpdate("UPDATE apps SET input_count = input_count WHERE uid = :app").bind("app", appUid).execute();
-        // Ids taken already are found by the insert itself (its conflicts, settled by the
-        // unique index), not by a query first: a query over a list of ids is a plan the
-        // planner chooses, and on freshly loaded tables it chose to read every row of the
-        // app, under this lock (docs/BENCHMARKS.md, "Ingest"). Only when some are taken
-        // are the rows undone and the ids settled as the request asks.
+        // Bound before the lock below: binding 128 rows is CPU work the lock need not wait for.
         List<NewInput> resolved = resolveIds.apply(inputs, Set.of());
-        Set<String> inserted = insertInputs(handle, appUid, resolved);
-        if (inserted.size() < resolved.size()) {
-            if (!inserted.isEmpty()) {
-                handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
-                        .bind("app", appUid).bindList("ids", List.copyOf(inserted)).execute();
-            }
-            Set<String> taken = existing(handle, appUid, inputs.stream().map(n -> n.input().id()).toList());
-            resolved = resolveIds.apply(inputs, taken);
-            Set<String> stored = insertInputs(handle, appUid, resolved);
-            resolved.stream().filter(n -> !stored.contains(n.input().id())).findFirst().ifPresent(n -> {
-                throw new dev.annotask.api.ApiException(dev.annotask.proto.api.status.StatusCode.DATABASE_DUPLICATE_KEY,
-                        "input id '" + n.input().id() + "' already exists");
-            });
+        try (InputRows rows = InputRows.bind(handle, appUid, resolved)) {
+            // One app's inputs get their seq and commit one transaction at a time (its row is
+            // locked before any seq is drawn). Tasks scan their source by seq, so an input whose
+            // lower seq committed after a higher one (two nodes posting at once on PostgreSQL)
+            // would sit behind a labeler's scan position for good. SQLite's one writer orders
+            // them anyway. The lock is the counter's update.
+            addToCount(handle, appUid, resolved.size());
+            Set<String> inserted = rows.insert();
+            List<NewInput> stored = inserted.size() < resolved.size()
+                    ? settleTakenIds(handle, appUid, inputs, resolved, inserted, resolveIds) : resolved;
+            storeBytesAndJoin(handle, appUid, stored);
+            return stored;
         }
-        storeBytesAndJoin(handle, appUid, resolved);
-        handle.createUpdate("UPDATE apps SET input_count = input_count + :n WHERE uid = :app")
-                .bind("n", resolved.size()).bind("app", appUid).execute();
+    }
+
+    /**
+     * Some ids were taken already: undoes the rows inserted, settles the ids as the request
+     * asks ({@code resolveIds} sees the taken ones) and inserts again. Rare, so not hurried.
+     */
+    private static List<NewInput> settleTakenIds(Handle handle, String appUid, List<NewInput> inputs,
+                                                 List<NewInput> first, Set<String> inserted,
+                                                 java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
+        if (!inserted.isEmpty()) {
+            handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
+                    .bind("app", appUid).bindList("ids", List.copyOf(inserted)).execute();
+        }
+        Set<String> taken = existing(handle, appUid, inputs.stream().map(n -> n.input().id()).toList());
+        List<NewInput> resolved = resolveIds.apply(inputs, taken);
+        Set<String> stored;
+        try (InputRows rows = InputRows.bind(handle, appUid, resolved)) {
+            stored = rows.insert();
+        }
+        resolved.stream().filter(n -> !stored.contains(n.input().id())).findFirst().ifPresent(n -> {
+            throw new dev.annotask.api.ApiException(dev.annotask.proto.api.status.StatusCode.DATABASE_DUPLICATE_KEY,
+                    "input id '" + n.input().id() + "' already exists");
+        });
+        addToCount(handle, appUid, resolved.size() - first.size());
         return resolved;
     }
 
-    /** Rows per multi-row INSERT: 7 parameters each stays far below both databases' limits. */
-    private static final int ROWS_PER_INSERT = 256;
-
-    /**
-     * Inserts the rows in request order with one multi-row statement per chunk (their seqs
-     * rise in that order) and returns the ids inserted: not those taken already. With
-     * {@link #storeBytesAndJoin} a fixed number of statements per upload instead of a few per
-     * input, each of which is a round trip (and on PostgreSQL a plan) under the app's lock.
-     */
-    private static Set<String> insertInputs(Handle handle, String appUid, List<NewInput> rows) {
-        Set<String> inserted = new java.util.HashSet<>();
-        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-            List<NewInput> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-            StringBuilder sql = new StringBuilder(
-                    "INSERT INTO inputs (app_uid, id, data, byte_size, status, created_at, modified_at) VALUES ");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("(:app, :id").append(i).append(", :data").append(i)
-                        .append(", :size").append(i).append(", :status").append(i).append(", :created").append(i)
-                        .append(", :modified").append(i).append(')');
-            }
-            sql.append(" ON CONFLICT (app_uid, id) DO NOTHING RETURNING id");
-            var insert = handle.createQuery(sql.toString()).bind("app", appUid);
-            for (int i = 0; i < chunk.size(); i++) {
-                Input input = chunk.get(i).input();
-                insert.bind("id" + i, input.id()).bind("data" + i, input.dataJson()).bind("size" + i, input.byteSize())
-                        .bind("status" + i, input.status()).bind("created" + i, input.createdAt())
-                        .bind("modified" + i, input.modifiedAt());
-            }
-            inserted.addAll(insert.mapTo(String.class).list());
-        }
-        return inserted;
+    private static void addToCount(Handle handle, String appUid, int delta) {
+        handle.createUpdate("UPDATE apps SET input_count = input_count + :n WHERE uid = :app")
+                .bind("n", delta).bind("app", appUid).execute();
     }
 
-    /** The bytes of the rows just inserted, and their dataset joins (see {@link #insertInputs}). */
+    /**
+     * The bytes of the rows just inserted (one batch), and their dataset joins (one statement
+     * per dataset): a fixed number of statements per upload, each a round trip under the lock.
+     */
     private static void storeBytesAndJoin(Handle handle, String appUid, List<NewInput> rows) {
         List<NewInput> withBytes = rows.stream().filter(n -> n.bytes() != null).toList();
         if (!withBytes.isEmpty()) {
