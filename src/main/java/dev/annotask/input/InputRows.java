@@ -1,178 +1,94 @@
 package dev.annotask.input;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.annotask.store.SqlBatch;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.SqlStatements;
-import dev.annotask.store.StoreFailures;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * An upload's input rows as multi-row INSERTs, prepared and bound before they run.
+ * An upload's statements, laid out before its transaction (docs/ARCHITECTURE.md, "Uploads").
  *
  * <p>Why apart from running them: an upload holds its app's row lock from the moment it draws
- * arrival numbers to its commit (InputStore#insertAll says why), and every upload to the app
- * waits for it. Binding 128 rows of seven values is CPU work, a few milliseconds through Jdbi's
- * named parameters and more on a busy machine, so it is done here, before the lock, in plain
- * JDBC, and the lock covers only the statement's execution. Not thread-safe; close it.
+ * arrival numbers to its commit ({@link InputStore#upload} says why), and every upload to the
+ * app waits for it; on SQLite the whole write unit holds the one writer. So the SQL text and
+ * its values (128 rows of seven) are made on the request's thread, before the unit starts, and
+ * the lock covers only running them: on PostgreSQL one exchange with the server
+ * ({@link SqlBatch}), whatever the upload holds. Stateless.
  */
-final class InputRows implements AutoCloseable {
-    /** Rows per statement: seven parameters each stays far below both databases' limits. */
+final class InputRows {
+    /** What {@link InputStore#upload} rolls back to when a constraint stops the statements. */
+    static final String SAVEPOINT = "upload";
+    /** Rows per INSERT: seven parameters each, three for bytes, far below both databases' limits. */
     private static final int ROWS_PER_INSERT = 256;
-
-    private final List<PreparedStatement> statements = new ArrayList<>();
-    private int expectedRows;
 
     private InputRows() {
     }
 
-    /** The rows' statements, in request order (their seqs rise in that order), bound and ready. */
-    static InputRows bind(Handle handle, String appUid, List<InputStore.NewInput> rows) {
-        InputRows prepared = new InputRows();
-        try {
-            for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-                List<InputStore.NewInput> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-                PreparedStatement statement = prepared.prepare(handle, sql(chunk.size()));
-                bindRows(statement, 1, appUid, chunk);
-            }
-            return prepared;
-        } catch (SQLException e) {
-            prepared.close();
-            throw failed(e);
-        }
-    }
-
     /**
-     * PostgreSQL, an upload without bytes or datasets: one statement that takes the app's lock
-     * (the counter's update, in a CTE) and inserts every row, run on its own so that it commits
-     * as it ends. The lock is then held for the statement alone: no round trip to the server,
-     * waiting for a core on a busy machine, falls inside it. The rows are selected from a join
-     * with the CTE's row, sorted, and only then given their seq by the insert, so no seq is drawn
-     * before the lock is held (with the CTE read inside a VALUES row instead, a single-row insert
-     * evaluated the seq column's default first: UploadOrderTest). A plain INSERT: an id taken
-     * already fails the whole statement, and {@link #insertCommitting} says so, having written
-     * nothing.
+     * The statements that store the rows, in this order: a savepoint; the app's counter raised
+     * by their number, which is the app's lock; the rows in request order, so their seqs (drawn
+     * as they are inserted, after the lock) follow it; their bytes; per dataset, in id order
+     * (one order of dataset locks for every upload), its counter (its lock) and its new members;
+     * then {@code reaction}, the statement that reacts to inputs joining (null for none).
+     *
+     * <p>Plain inserts: an id taken already, or a dataset that does not exist, fails them,
+     * and {@link InputStore#upload} settles that the slow way.
      */
-    static InputRows bindCommittingAlone(Handle handle, String appUid, List<InputStore.NewInput> rows) {
-        InputRows prepared = new InputRows();
-        try {
-            StringBuilder sql = new StringBuilder("WITH app AS (UPDATE apps SET input_count = input_count + ? WHERE uid = ?"
-                    + " RETURNING uid) INSERT INTO inputs (app_uid, id, data, byte_size, status, created_at, modified_at)"
-                    + " SELECT app.uid, v.id, CAST(v.data AS jsonb), v.byte_size, v.status, v.created_at, v.modified_at"
-                    + " FROM app CROSS JOIN (VALUES ");
-            for (int i = 0; i < rows.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append('(').append(i).append(", ?, ?, ?, ?, ?, ?)");
-            }
-            sql.append(") AS v (n, id, data, byte_size, status, created_at, modified_at) ORDER BY v.n");
-            PreparedStatement statement = prepared.prepare(handle, sql.toString());
-            statement.setInt(1, rows.size());
-            statement.setString(2, appUid);
-            int parameter = 3;
-            for (InputStore.NewInput next : rows) {
-                Input input = next.input();
-                statement.setString(parameter++, input.id());
-                statement.setString(parameter++, input.dataJson());
-                statement.setLong(parameter++, input.byteSize());
-                statement.setInt(parameter++, input.status());
-                statement.setLong(parameter++, input.createdAt());
-                statement.setLong(parameter++, input.modifiedAt());
-            }
-            prepared.expectedRows = rows.size();
-            return prepared;
-        } catch (SQLException e) {
-            prepared.close();
-            throw failed(e);
+    static SqlBatch statements(String appUid, List<InputStore.NewInput> rows, SqlBatch.Statement reaction) {
+        SqlBatch batch = new SqlBatch().add("SAVEPOINT " + SAVEPOINT);
+        batch.add("UPDATE apps SET input_count = input_count + ? WHERE uid = ?", (long) rows.size(), appUid);
+        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+            batch.add(insertInputs(appUid, rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT))));
         }
-    }
-
-    /**
-     * Runs the statement of {@link #bindCommittingAlone}: true when every row went in, false
-     * when nothing did (an id was taken, or the app is gone) and the caller's transaction must
-     * settle it.
-     */
-    boolean insertCommitting() {
-        try {
-            return statements.get(0).executeUpdate() == expectedRows;
-        } catch (SQLException e) {
-            if (StoreFailures.isUniqueViolation(e)) {
-                return false;
-            }
-            throw failed(e);
+        List<InputStore.NewInput> withBytes = rows.stream().filter(n -> n.bytes() != null).toList();
+        for (int from = 0; from < withBytes.size(); from += ROWS_PER_INSERT) {
+            batch.add(insertBytes(appUid, withBytes.subList(from, Math.min(withBytes.size(), from + ROWS_PER_INSERT))));
         }
-    }
-
-    private PreparedStatement prepare(Handle handle, String sql) throws SQLException {
-        PreparedStatement statement = handle.getConnection().prepareStatement(sql);
-        statements.add(statement);
-        Integer timeout = handle.getConfig(SqlStatements.class).getQueryTimeout();
-        if (timeout != null) {
-            statement.setQueryTimeout(timeout); // as Jdbi sets it on its own statements
-        }
-        return statement;
-    }
-
-    private static void bindRows(PreparedStatement statement, int firstParameter, String appUid,
-                                 List<InputStore.NewInput> rows) throws SQLException {
-        int parameter = firstParameter;
+        Map<String, List<String>> joining = new TreeMap<>();
         for (InputStore.NewInput next : rows) {
-            Input input = next.input();
-            statement.setString(parameter++, appUid);
-            statement.setString(parameter++, input.id());
-            statement.setString(parameter++, input.dataJson());
-            statement.setLong(parameter++, input.byteSize());
-            statement.setInt(parameter++, input.status());
-            statement.setLong(parameter++, input.createdAt());
-            statement.setLong(parameter++, input.modifiedAt());
+            next.datasetIds().forEach(d -> joining.computeIfAbsent(d, k -> new ArrayList<>()).add(next.input().id()));
         }
+        long now = rows.isEmpty() ? 0 : rows.get(0).input().createdAt();
+        joining.forEach((datasetId, inputIds) -> DatasetMembers.addNew(batch, appUid, datasetId, inputIds, now));
+        if (reaction != null) {
+            batch.add(reaction);
+        }
+        return batch;
     }
 
-    /** Runs the inserts; the ids inserted, which leaves out those the app had already. */
-    Set<String> insert() {
-        Set<String> inserted = new HashSet<>();
-        try {
-            for (PreparedStatement statement : statements) {
-                statement.execute();
-                try (ResultSet ids = statement.getResultSet()) {
-                    while (ids.next()) {
-                        inserted.add(ids.getString(1));
-                    }
-                }
-            }
-            return inserted;
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public void close() {
-        for (PreparedStatement statement : statements) {
-            try {
-                statement.close();
-            } catch (SQLException e) {
-                // closing a statement of a connection that goes back to the pool anyway
-            }
-        }
-    }
-
-    private static String sql(int rows) {
+    private static SqlBatch.Statement insertInputs(String appUid, List<InputStore.NewInput> rows) {
         StringBuilder sql = new StringBuilder(
                 "INSERT INTO inputs (app_uid, id, data, byte_size, status, created_at, modified_at) VALUES ");
-        for (int i = 0; i < rows; i++) {
+        Object[] values = new Object[rows.size() * 7];
+        int at = 0;
+        for (int i = 0; i < rows.size(); i++) {
             sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)");
+            Input input = rows.get(i).input();
+            values[at++] = appUid;
+            values[at++] = input.id();
+            values[at++] = input.dataJson();
+            values[at++] = input.byteSize();
+            values[at++] = input.status();
+            values[at++] = input.createdAt();
+            values[at++] = input.modifiedAt();
         }
-        // Taken ids are found by the unique index the insert uses anyway, not by a query first:
-        // a query over a list of ids is a plan the planner chooses, and on freshly loaded tables
-        // it chose to read every row of the app, under the lock (docs/BENCHMARKS.md, "Ingest").
-        return sql.append(" ON CONFLICT (app_uid, id) DO NOTHING RETURNING id").toString();
+        // No query for taken ids first: the unique index the insert uses anyway finds them. A
+        // query over a list of ids is a plan the planner chooses, and on freshly loaded tables
+        // it chose to read every row of the app, under the lock (docs/ARCHITECTURE.md, "Uploads").
+        return new SqlBatch.Statement(sql.toString(), values);
     }
 
-    /** Unchecked, with the SQLException as its cause, which is what StoreFailures classifies by. */
-    private static IllegalStateException failed(SQLException e) {
-        return new IllegalStateException("inserting inputs failed: " + e.getMessage(), e);
+    private static SqlBatch.Statement insertBytes(String appUid, List<InputStore.NewInput> rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO input_bytes (app_uid, input_id, content) VALUES ");
+        Object[] values = new Object[rows.size() * 3];
+        int at = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
+            values[at++] = appUid;
+            values[at++] = rows.get(i).input().id();
+            values[at++] = rows.get(i).bytes();
+        }
+        return new SqlBatch.Statement(sql.toString(), values);
     }
 }

@@ -1,5 +1,7 @@
 package dev.annotask.input;
 
+import dev.annotask.store.SqlBatch;
+import dev.annotask.store.StoreFailures;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -75,77 +77,39 @@ public final class InputStore {
     }
 
     /**
-     * Inserts the inputs in the caller's transaction, after {@code resolveIds} has chosen their final ids
-     * against those already taken (it sees the taken ones and may throw to refuse).
+     * Stores an upload in the caller's transaction by running its statements
+     * ({@link InputRows#statements}), and answers true. When a constraint stops them (an id
+     * taken already, a dataset that does not exist) it rolls back to the savepoint they begin
+     * with, so nothing of them is left and the app's lock is let go, and answers false: the
+     * caller then finds out why ({@link #lockAndFindTaken}) and runs the statements of what it
+     * settled on, which fail the request if they fail again.
+     *
+     * <p>One app's inputs get their seq and commit one transaction at a time: the app's row is
+     * locked (its counter's update) before any seq is drawn, and held to the commit. Tasks scan
+     * their source by seq, so an input whose lower seq committed after a higher one (two nodes
+     * posting at once on PostgreSQL) would sit behind a labeler's scan position for good.
+     * SQLite's one writer orders them anyway.
      */
-    public List<NewInput> insertAll(Handle handle, String appUid, List<NewInput> inputs,
-                                    java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
-        // Bound before the lock below: binding 128 rows is CPU work the lock need not wait for.
-        List<NewInput> resolved = resolveIds.apply(inputs, Set.of());
-        try (InputRows rows = InputRows.bind(handle, appUid, resolved)) {
-            // One app's inputs get their seq and commit one transaction at a time (its row is
-            // locked before any seq is drawn). Tasks scan their source by seq, so an input whose
-            // lower seq committed after a higher one (two nodes posting at once on PostgreSQL)
-            // would sit behind a labeler's scan position for good. SQLite's one writer orders
-            // them anyway. The lock is the counter's update.
-            addToCount(handle, appUid, resolved.size());
-            Set<String> inserted = rows.insert();
-            List<NewInput> stored = inserted.size() < resolved.size()
-                    ? settleTakenIds(handle, appUid, inputs, resolved, inserted, resolveIds) : resolved;
-            storeBytesAndJoin(handle, appUid, stored);
-            return stored;
-        }
-    }
-
-    /**
-     * Some ids were taken already: undoes the rows inserted, settles the ids as the request
-     * asks ({@code resolveIds} sees the taken ones) and inserts again. Rare, so not hurried.
-     */
-    private static List<NewInput> settleTakenIds(Handle handle, String appUid, List<NewInput> inputs,
-                                                 List<NewInput> first, Set<String> inserted,
-                                                 java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
-        if (!inserted.isEmpty()) {
-            handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
-                    .bind("app", appUid).bindList("ids", List.copyOf(inserted)).execute();
-        }
-        Set<String> taken = existing(handle, appUid, inputs.stream().map(n -> n.input().id()).toList());
-        List<NewInput> resolved = resolveIds.apply(inputs, taken);
-        Set<String> stored;
-        try (InputRows rows = InputRows.bind(handle, appUid, resolved)) {
-            stored = rows.insert();
-        }
-        resolved.stream().filter(n -> !stored.contains(n.input().id())).findFirst().ifPresent(n -> {
-            throw new dev.annotask.api.ApiException(dev.annotask.proto.api.status.StatusCode.DATABASE_DUPLICATE_KEY,
-                    "input id '" + n.input().id() + "' already exists");
-        });
-        addToCount(handle, appUid, resolved.size() - first.size());
-        return resolved;
-    }
-
-    private static void addToCount(Handle handle, String appUid, int delta) {
-        handle.createUpdate("UPDATE apps SET input_count = input_count + :n WHERE uid = :app")
-                .bind("n", delta).bind("app", appUid).execute();
-    }
-
-    /**
-     * The bytes of the rows just inserted (one batch), and their dataset joins (one statement
-     * per dataset): a fixed number of statements per upload, each a round trip under the lock.
-     */
-    private static void storeBytesAndJoin(Handle handle, String appUid, List<NewInput> rows) {
-        List<NewInput> withBytes = rows.stream().filter(n -> n.bytes() != null).toList();
-        if (!withBytes.isEmpty()) {
-            var batch = handle.prepareBatch("INSERT INTO input_bytes (app_uid, input_id, content) VALUES (:app, :id, :content)");
-            for (NewInput next : withBytes) {
-                batch.bind("app", appUid).bind("id", next.input().id()).bind("content", next.bytes()).add();
+    public boolean upload(Handle handle, SqlBatch statements) {
+        try {
+            statements.run(handle);
+            return true;
+        } catch (RuntimeException e) {
+            if (!StoreFailures.isConstraintViolation(e)) {
+                throw e;
             }
-            batch.execute();
+            handle.execute("ROLLBACK TO SAVEPOINT " + InputRows.SAVEPOINT);
+            return false;
         }
-        Map<String, List<String>> joining = new java.util.TreeMap<>(); // one order of dataset locks for every upload
-        for (NewInput next : rows) {
-            next.datasetIds().forEach(d -> joining.computeIfAbsent(d, k -> new java.util.ArrayList<>()).add(next.input().id()));
-        }
-        long now = rows.isEmpty() ? 0 : rows.get(0).input().createdAt();
-        joining.forEach((datasetId, inputIds) -> DatasetMembers.addNew(handle, appUid, datasetId, inputIds, now));
+    }
+
+    /**
+     * For an upload settling its ids: takes the app's lock (so no other upload takes an id
+     * before this one's statements run) and answers which of the ids the app has already.
+     */
+    public Set<String> lockAndFindTaken(Handle handle, String appUid, Collection<String> ids) {
+        handle.createUpdate("UPDATE apps SET input_count = input_count WHERE uid = :app").bind("app", appUid).execute();
+        return existing(handle, appUid, ids);
     }
 
     /** Replaces the stored data of each input; all or none (returns the missing ids, changing nothing then). */

@@ -1,41 +1,70 @@
 package dev.annotask.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.ByteString;
+import dev.annotask.api.ApiException;
+import dev.annotask.identity.App;
+import dev.annotask.identity.Caller;
+import dev.annotask.proto.api.Data;
+import dev.annotask.proto.api.Image;
 import dev.annotask.proto.api.InputIDConflictResolution;
+import dev.annotask.proto.api.MultiInputResponse;
+import dev.annotask.proto.api.PostInputsRequest;
+import dev.annotask.proto.api.Text;
+import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Database;
 import dev.annotask.store.SqlDialect;
+import dev.annotask.task.TaskStore;
 import dev.annotask.testing.TestDatabases;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * On PostgreSQL an upload draws its inputs' arrival numbers (seq) only once it holds its app's
- * lock, and holds it to its commit: so one app's inputs commit in seq order and a task's scan by
- * seq never passes one that commits late (docs/ARCHITECTURE.md). Shown by holding the lock in
- * another session while uploads wait for it: the sequence has not moved, whichever way the
- * upload is written (one statement committing alone, or the transaction that settles taken ids
- * and joins datasets).
+ * Uploads as PostInputs runs them: prepared outside the transaction, then one write unit.
+ *
+ * <p>On PostgreSQL an upload draws its inputs' arrival numbers (seq) only once it holds its
+ * app's lock, and holds it to its commit: so one app's inputs commit in seq order and a task's
+ * scan by seq never passes one that commits late (docs/ARCHITECTURE.md, "Uploads"). Shown by
+ * holding the lock in another session while an upload waits for it: the sequence has not
+ * moved, one input or many, alone, with bytes or joining a dataset. (SQLite's one writer runs
+ * one upload at a time whatever the statements do.) On both databases: an upload stopped by a
+ * taken id or an unknown dataset is settled the slow way in the same transaction, and the
+ * counters agree with the rows.
  */
+@ParameterizedClass
+@MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class UploadOrderTest {
+    private static final App APP = new App("app", "u", "a", "", "", "", "", "{}", 0, 0);
+
+    @Parameter
+    SqlDialect dialect;
+
     private static String url;
     private static Database database;
-    private static InputStore inputs;
+    private static PostInputs postInputs;
 
-    @BeforeAll
-    static void open() throws Exception {
-        url = TestDatabases.newDatabase(SqlDialect.POSTGRESQL);
+    @BeforeParameterizedClassInvocation
+    static void open(SqlDialect dialect) throws Exception {
+        url = TestDatabases.newDatabase(dialect);
         database = Database.open(url, null, null, 4);
-        inputs = new InputStore();
+        TaskStore tasks = new TaskStore();
+        postInputs = new PostInputs(new InputStore(), Clock.systemUTC(), tasks::reopenCompleted);
         try (Connection db = DriverManager.getConnection(url); Statement sql = db.createStatement()) {
             sql.execute("INSERT INTO users (id, created_at) VALUES ('u', 0)");
             sql.execute("INSERT INTO apps (uid, user_id, id, created_at, modified_at) VALUES ('app', 'u', 'a', 0, 0)");
@@ -43,58 +72,112 @@ class UploadOrderTest {
         }
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void close() {
         database.close();
     }
 
     @Test
     void anUploadAloneDrawsNoSeqBeforeTheAppLock() throws Exception {
-        assertWaitsForTheLockBeforeDrawing(batch("alone", List.of()));
+        assertWaitsForTheLockBeforeDrawing(request("alone", 3, false, List.of()));
     }
 
     @Test
     void aSingleInputDrawsNoSeqBeforeTheAppLock() throws Exception {
-        assertWaitsForTheLockBeforeDrawing(batch("single", List.of()).subList(0, 1));
+        assertWaitsForTheLockBeforeDrawing(request("single", 1, false, List.of()));
+    }
+
+    @Test
+    void anUploadWithBytesDrawsNoSeqBeforeTheAppLock() throws Exception {
+        assertWaitsForTheLockBeforeDrawing(request("bytes", 3, true, List.of()));
     }
 
     @Test
     void anUploadJoiningADatasetDrawsNoSeqBeforeTheAppLock() throws Exception {
-        assertWaitsForTheLockBeforeDrawing(batch("joining", List.of("d")));
+        assertWaitsForTheLockBeforeDrawing(request("joining", 3, false, List.of("d")));
     }
 
     @Test
-    void anUploadWithATakenIdIsSettledAfterTheStatementFailsAndStillCountsRight() throws Exception {
-        database.units().write(h -> inputs.insertAll(h, "app", batch("taken", List.of()), (b, taken) -> InputIds.resolve(b, taken,
-                InputIDConflictResolution.SKIP)));
-        List<InputStore.NewInput> again = new ArrayList<>(batch("taken", List.of()).subList(0, 2));
-        again.addAll(batch("fresh", List.of()));
-        List<InputStore.NewInput> stored = database.units().write(h -> inputs.insertAll(h, "app", again, (b, taken) -> InputIds.resolve(b, taken,
-                InputIDConflictResolution.SKIP)));
+    void takenIdsAreSettledInTheSameTransactionAndTheCountsAgree() throws Exception {
+        post(request("taken", 3, true, List.of("d")));
+        PostInputsRequest again = request("taken", 2, true, List.of("d")).toBuilder()
+                .addAllInputs(request("fresh", 3, true, List.of("d")).getInputsList())
+                .setInputIdConflictResolution(InputIDConflictResolution.SKIP).build();
 
-        assertThat(stored).extracting(n -> n.input().id()).containsExactly("fresh-0", "fresh-1", "fresh-2");
-        try (Connection db = DriverManager.getConnection(url); Statement sql = db.createStatement();
-             ResultSet counts = sql.executeQuery("SELECT input_count, (SELECT COUNT(*) FROM inputs WHERE app_uid = 'app')"
-                     + " FROM apps WHERE uid = 'app'")) {
-            counts.next();
-            assertThat(counts.getLong(1)).isEqualTo(counts.getLong(2));
-        }
+        MultiInputResponse answer = post(again);
+
+        assertThat(answer.getInputsList()).extracting(i -> i.getId())
+                .containsExactly("taken-0", "taken-1", "fresh-0", "fresh-1", "fresh-2");
+        assertThat(answer.getInputs(2).getDatasetIdsList()).containsExactly("d");
+        assertThat(query("SELECT COUNT(*) FROM input_bytes WHERE input_id LIKE 'fresh-%'")).isEqualTo(3);
+        assertCountsAgree();
     }
 
-    private static void assertWaitsForTheLockBeforeDrawing(List<InputStore.NewInput> batch) throws Exception {
+    @Test
+    void anUnknownDatasetIsRefusedAfterTheStatementsStopAndNothingIsLeft() throws Exception {
+        long before = query("SELECT COUNT(*) FROM inputs");
+
+        assertThatThrownBy(() -> post(request("lost", 3, true, List.of("d", "nope"))))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo(StatusCode.CONN_INVALID_REQUEST);
+                    assertThat(e.details()).contains("inputs[0].dataset_ids", "'nope'");
+                });
+
+        assertThat(query("SELECT COUNT(*) FROM inputs")).isEqualTo(before);
+        assertThat(query("SELECT COUNT(*) FROM input_bytes WHERE input_id LIKE 'lost-%'")).isZero();
+        assertCountsAgree();
+    }
+
+    @Test
+    void anIdTakenWithoutAResolutionIsADuplicateKeyAndNothingIsLeft() throws Exception {
+        post(request("once", 1, false, List.of()));
+        long before = query("SELECT COUNT(*) FROM inputs");
+
+        assertThatThrownBy(() -> post(request("once", 2, false, List.of("d"))))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo(StatusCode.DATABASE_DUPLICATE_KEY));
+
+        assertThat(query("SELECT COUNT(*) FROM inputs")).isEqualTo(before);
+        assertCountsAgree();
+    }
+
+    private void assertWaitsForTheLockBeforeDrawing(PostInputsRequest request) throws Exception {
+        assumeTrue(dialect == SqlDialect.POSTGRESQL, "row locks and a sequence outside transactions: PostgreSQL's");
         try (Connection holder = DriverManager.getConnection(url); Statement sql = holder.createStatement()) {
             holder.setAutoCommit(false);
             sql.executeUpdate("UPDATE apps SET input_count = input_count WHERE uid = 'app'");
             long before = lastSeq(sql);
-            CompletableFuture<List<InputStore.NewInput>> upload = CompletableFuture.supplyAsync(() ->
-                    database.units().write(h -> inputs.insertAll(h, "app", batch, (b, taken) -> InputIds.resolve(b, taken,
-                            InputIDConflictResolution.INPUT_ID_CONFLICT_RESOLUTION_NOT_SET))));
+            CompletableFuture<MultiInputResponse> upload = CompletableFuture.supplyAsync(() -> post(request));
             awaitWaitingForALock(sql);
 
             assertThat(lastSeq(sql)).as("no seq drawn while the lock is held elsewhere").isEqualTo(before);
             holder.commit();
-            assertThat(upload.get(30, TimeUnit.SECONDS)).hasSize(batch.size());
-            assertThat(lastSeq(sql)).isEqualTo(before + batch.size());
+            assertThat(upload.get(30, TimeUnit.SECONDS).getInputsCount()).isEqualTo(request.getInputsCount());
+            assertThat(lastSeq(sql)).isEqualTo(before + request.getInputsCount());
+        }
+        assertCountsAgree();
+    }
+
+    private static MultiInputResponse post(PostInputsRequest request) {
+        Caller caller = new Caller(null, null, "u", APP, Set.of());
+        return database.units().write(postInputs.prepare(caller, request));
+    }
+
+    private static void assertCountsAgree() throws Exception {
+        assertThat(query("SELECT input_count FROM apps WHERE uid = 'app'"))
+                .isEqualTo(query("SELECT COUNT(*) FROM inputs WHERE app_uid = 'app'"));
+        assertThat(query("SELECT input_count FROM datasets WHERE id = 'd'"))
+                .isEqualTo(query("SELECT COUNT(*) FROM dataset_inputs WHERE dataset_id = 'd'"));
+        assertThat(query("SELECT COUNT(DISTINCT input_seq) FROM dataset_inputs WHERE dataset_id = 'd'"))
+                .as("every member has a place of its own")
+                .isEqualTo(query("SELECT COUNT(*) FROM dataset_inputs WHERE dataset_id = 'd'"));
+    }
+
+    private static long query(String select) throws Exception {
+        try (Connection db = DriverManager.getConnection(url); Statement sql = db.createStatement();
+             ResultSet result = sql.executeQuery(select)) {
+            result.next();
+            return result.getLong(1);
         }
     }
 
@@ -122,12 +205,14 @@ class UploadOrderTest {
         }
     }
 
-    private static List<InputStore.NewInput> batch(String prefix, List<String> datasets) {
-        List<InputStore.NewInput> batch = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            batch.add(new InputStore.NewInput(new Input("app", prefix + "-" + i, "{\"text\":{\"raw\":\"x\"}}", 0, 30000, 1, 1),
-                    null, datasets));
+    private static PostInputsRequest request(String prefix, int count, boolean bytes, List<String> datasets) {
+        PostInputsRequest.Builder request = PostInputsRequest.newBuilder();
+        for (int i = 0; i < count; i++) {
+            Data data = bytes
+                    ? Data.newBuilder().setImage(Image.newBuilder().setBase64(ByteString.copyFromUtf8("bytes " + i))).build()
+                    : Data.newBuilder().setText(Text.newBuilder().setRaw("x")).build();
+            request.addInputsBuilder().setId(prefix + "-" + i).setData(data).addAllDatasetIds(datasets);
         }
-        return batch;
+        return request.build();
     }
 }
