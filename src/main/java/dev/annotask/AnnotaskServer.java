@@ -172,7 +172,7 @@ public final class AnnotaskServer implements AutoCloseable {
         DatasetStore datasets = new DatasetStore();
         TaskStore tasks = new TaskStore();
         new ConceptRpcs(concepts, clock).register(registry);
-        new InputRpcs(inputs, datasets, clock, tasks::reopenCompleted).register(registry);
+        new InputRpcs(inputs, clock, tasks::reopenCompleted).register(registry);
         new DatasetRpcs(datasets, inputs, clock, tasks::reopenCompleted).register(registry);
         AnnotationStore annotations = new AnnotationStore();
         LabelingService labeling = new LabelingService(annotations, clock, config.lease());

@@ -70,6 +70,9 @@ final class InputData {
 
     /** The data to store in the input row: the same, less the uploaded bytes. */
     static Data withoutBytes(Data data) {
+        if (!data.hasImage() && !data.hasVideo() && !data.hasAudio()) {
+            return data; // text: nothing to take out, no copy
+        }
         Data.Builder stored = data.toBuilder();
         if (data.hasImage()) {
             stored.getImageBuilder().clearBase64();

@@ -82,7 +82,7 @@ public final class RestGateway implements Handler {
         } catch (ApiException e) {
             result = dispatcher.reject(route.method(), e.code(), e.details());
         }
-        write(ctx, result.httpStatus(), json.print(result.response()));
+        write(ctx, result.httpStatus(), json.printUtf8(result.response()));
     }
 
     private Message transcode(Context ctx, Route route, Map<String, String> variables)
@@ -113,6 +113,10 @@ public final class RestGateway implements Handler {
     }
 
     private static void write(Context ctx, int httpStatus, String json) {
+        write(ctx, httpStatus, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(Context ctx, int httpStatus, byte[] json) {
         ctx.header("Cache-Control", NO_STORE);
         ctx.status(httpStatus).contentType("application/json").result(json);
     }
