@@ -51,7 +51,8 @@ public final class RestIntake extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = request.getHttpURI().getPath();
-        if (path == null || !gateway.isApiPath(path)) {
+        String decoded = path == null ? null : RestGateway.decodePath(path);
+        if (decoded == null || !RestGateway.isApiPath(decoded)) {
             return super.handle(request, response, callback);
         }
         String verb = request.getMethod();
@@ -67,7 +68,9 @@ public final class RestIntake extends Handler.Wrapper {
         }
         boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
         long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        Optional<Route> route = gateway.bodyRoute(verb, path);
+        RouteTable.Lookup lookup = gateway.lookup(verb, decoded);
+        request.setAttribute(RestGateway.LOOKUP_ATTRIBUTE, lookup); // the gateway's, once
+        Optional<Route> route = lookup.route().filter(found -> "*".equals(found.body()));
         if (route.isEmpty() || !chunked && length <= 0) {
             // No body to read, or one the gateway will not look at: Jetty discards it.
             return super.handle(request, response, callback);
