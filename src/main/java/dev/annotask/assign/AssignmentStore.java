@@ -299,9 +299,15 @@ final class AssignmentStore {
 
     /** Every pending assignment of the task. */
     static List<Assignment> pendingOfTask(Handle handle, String appUid, String taskId) {
+        return ofTaskWith(handle, appUid, taskId, PENDING);
+    }
+
+    /** Every assignment of the task in this status, by input and worker. */
+    static List<Assignment> ofTaskWith(Handle handle, String appUid, String taskId, int status) {
         return handle.createQuery("""
-                        SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :pending""")
-                .bind("app", appUid).bind("task", taskId).bind("pending", PENDING).map((rs, ctx) -> map(rs)).list();
+                        SELECT * FROM task_assignments WHERE app_uid = :app AND task_id = :task AND status = :status
+                        ORDER BY input_id, worker_id""")
+                .bind("app", appUid).bind("task", taskId).bind("status", status).map((rs, ctx) -> map(rs)).list();
     }
 
     /** The task's inputs with an assignment in this status. */
