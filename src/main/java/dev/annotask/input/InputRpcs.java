@@ -2,11 +2,9 @@ package dev.annotask.input;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
-import com.google.protobuf.util.Timestamps;
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
-import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
 import dev.annotask.dataset.DatasetStore;
 import dev.annotask.identity.Caller;
@@ -39,24 +37,32 @@ import java.util.Set;
 /**
  * PostInputs, ListInputs, GetInput, GetInputCount, PatchInputs, DeleteInput and DeleteInputs.
  *
- * <p>URLs are stored as given, never fetched, so an accepted input is INPUT_SUCCESS at once.
- * Uploaded bytes go to their own table, and are not echoed back in listings. Every request is
- * all or nothing. Thread-safe.
+ * <p>Uploaded bytes go to their own table, with what their header says of the image read once,
+ * here; answers show where the server hosts them ({@link InputWire}), never the bytes. URLs
+ * are stored as given: an input given by URL is INPUT_SUCCESS at once, or, when the server
+ * fetches URLs ({@link UrlFetching}), INPUT_DOWNLOAD_PENDING until the fetcher has stored its
+ * content or failed. Every request is all or nothing. Thread-safe.
  */
 public final class InputRpcs {
     static final int MAX_BATCH = 128;
-    static final long MAX_BYTES = 20L * 1024 * 1024;
+    /** The most bytes an input may hold, uploaded or fetched. */
+    public static final long MAX_BYTES = 20L * 1024 * 1024;
 
     private final InputStore inputs;
     private final DatasetStore datasets;
     private final Clock clock;
     private final InputsJoined joined;
+    private final InputWire wire;
+    private final UrlFetching fetching;
 
-    public InputRpcs(InputStore inputs, DatasetStore datasets, Clock clock, InputsJoined joined) {
+    public InputRpcs(InputStore inputs, DatasetStore datasets, Clock clock, InputsJoined joined, InputWire wire,
+                     UrlFetching fetching) {
         this.inputs = inputs;
         this.datasets = datasets;
         this.clock = clock;
         this.joined = joined;
+        this.wire = wire;
+        this.fetching = fetching;
     }
 
     public void register(RpcRegistry registry) {
@@ -78,7 +84,7 @@ public final class InputRpcs {
         // response is built without parsing back the JSON just written.
         Map<String, Data> dataByJson = new java.util.HashMap<>();
         for (int i = 0; i < request.getInputsCount(); i++) {
-            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", request.getInputs(i), now);
+            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", request.getInputs(i), now, fetching.enabled());
             accepted.add(next);
             dataByJson.put(next.input().dataJson(), InputData.withoutBytes(request.getInputs(i).getData()));
         }
@@ -100,6 +106,9 @@ public final class InputRpcs {
             stored.forEach(n -> joinedDatasets.addAll(n.datasetIds()));
             joined.inputsJoined(handle, appUid, joinedDatasets);
         }
+        if (stored.stream().anyMatch(n -> n.input().status() == StatusCode.INPUT_DOWNLOAD_PENDING_VALUE)) {
+            fetching.wake();
+        }
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
         Map<String, InputStore.NewInput> byId = new LinkedHashMap<>();
         stored.forEach(n -> byId.put(n.input().id(), n));
@@ -109,16 +118,18 @@ public final class InputRpcs {
                 continue;
             }
             // Skipped: answer with the input that was already there.
-            inputs.find(handle, appUid, next.input().id()).ifPresent(existing -> response.addInputs(toWire(existing)));
+            inputs.find(handle, appUid, next.input().id())
+                    .ifPresent(existing -> response.addInputs(wire.toWire(caller.app(), existing)));
         }
         for (InputStore.NewInput created : stored) {
-            response.addInputs(toWire(created.input(), dataByJson.get(created.input().dataJson()))
+            response.addInputs(wire.toWire(caller.app(), created.input(), dataByJson.get(created.input().dataJson()))
                     .toBuilder().addAllDatasetIds(created.datasetIds()));
         }
         return response.build();
     }
 
-    private static InputStore.NewInput accept(String appUid, String field, dev.annotask.proto.api.Input wire, long now) {
+    private static InputStore.NewInput accept(String appUid, String field, dev.annotask.proto.api.Input wire, long now,
+                                              boolean fetchUrls) {
         String id = wire.getId().isEmpty() ? Ids.newId() : wire.getId();
         try {
             Validation.requireId(field + ".id", id);
@@ -132,20 +143,28 @@ public final class InputRpcs {
                     + " bytes; an input may hold at most " + MAX_BYTES + " bytes (20 MB)");
         }
         Validation.requireDistinct(field + ".dataset_ids", wire.getDatasetIdsList());
-        Input input = new Input(appUid, id, Json.write(InputData.withoutBytes(data)), bytes.size(),
-                StatusCode.INPUT_SUCCESS.getNumber(), now, now);
-        return new InputStore.NewInput(input, bytes.isEmpty() ? null : InputData.array(bytes), wire.getDatasetIdsList());
+        byte[] content = bytes.isEmpty() ? null : InputData.array(bytes);
+        // Read here, once: reads never parse bytes. Any other kind of bytes is looked at and
+        // left without a size, like bytes that are no image Annotask reads (kept all the same).
+        ImageSize image = content != null && data.hasImage() ? ImageHeaders.read(content).orElse(null) : null;
+        StatusCode status = fetchUrls && !InputData.url(data).isEmpty() ? StatusCode.INPUT_DOWNLOAD_PENDING
+                : StatusCode.INPUT_SUCCESS;
+        Input input = new Input(appUid, id, Json.write(InputData.withoutBytes(data)), bytes.size(), status.getNumber(),
+                now, now, image);
+        return new InputStore.NewInput(input, content, wire.getDatasetIdsList());
     }
 
     MultiInputResponse listInputs(Handle handle, Caller caller, ListInputsRequest request) {
         Page page = Page.of(request.getPage(), request.getPerPage());
         List<Input> listed = inputs.list(handle, caller.app().uid(), request.getIdsList(), request.getStatus().getCodeValue(),
                 page.offset(), page.limit());
-        return MultiInputResponse.newBuilder().addAllInputs(listed.stream().map(InputRpcs::toWire).toList()).build();
+        return MultiInputResponse.newBuilder()
+                .addAllInputs(listed.stream().map(input -> wire.toWire(caller.app(), input)).toList()).build();
     }
 
     SingleInputResponse getInput(Handle handle, Caller caller, GetInputRequest request) {
-        return SingleInputResponse.newBuilder().setInput(toWire(find(handle, caller, request.getInputId()))).build();
+        return SingleInputResponse.newBuilder().setInput(wire.toWire(caller.app(), find(handle, caller, request.getInputId())))
+                .build();
     }
 
     SingleInputCountResponse getInputCount(Handle handle, Caller caller, GetInputCountRequest request) {
@@ -173,7 +192,7 @@ public final class InputRpcs {
             throw missingInputs(missing);
         }
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
-        patched.keySet().forEach(id -> response.addInputs(toWire(find(handle, caller, id))));
+        patched.keySet().forEach(id -> response.addInputs(wire.toWire(caller.app(), find(handle, caller, id))));
         return response.build();
     }
 
@@ -200,20 +219,5 @@ public final class InputRpcs {
 
     private static ApiException missingInputs(List<String> ids) {
         return new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, "input not found: " + String.join(", ", ids));
-    }
-
-    /** The input as the API shows it (bytes not included). */
-    public static dev.annotask.proto.api.Input toWire(Input input) {
-        return toWire(input, Json.read(input.dataJson(), Data.newBuilder()).build());
-    }
-
-    private static dev.annotask.proto.api.Input toWire(Input input, Data data) {
-        return dev.annotask.proto.api.Input.newBuilder()
-                .setId(input.id())
-                .setData(data)
-                .setCreatedAt(Timestamps.fromMillis(input.createdAt()))
-                .setModifiedAt(Timestamps.fromMillis(input.modifiedAt()))
-                .setStatus(StatusCodes.status(StatusCode.forNumber(input.status()), null))
-                .build();
     }
 }

@@ -112,7 +112,7 @@ public final class InputStore {
         return resolved;
     }
 
-    /** Rows per multi-row INSERT: 7 parameters each stays far below both databases' limits. */
+    /** Rows per multi-row INSERT: 10 parameters each stays far below both databases' limits. */
     private static final int ROWS_PER_INSERT = 256;
 
     /**
@@ -126,19 +126,25 @@ public final class InputStore {
         for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
             List<NewInput> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
             StringBuilder sql = new StringBuilder(
-                    "INSERT INTO inputs (app_uid, id, data, byte_size, status, created_at, modified_at) VALUES ");
+                    "INSERT INTO inputs (app_uid, id, data, byte_size, status, created_at, modified_at, image_width,"
+                            + " image_height, image_format) VALUES ");
             for (int i = 0; i < chunk.size(); i++) {
                 sql.append(i == 0 ? "" : ", ").append("(:app, :id").append(i).append(", :data").append(i)
                         .append(", :size").append(i).append(", :status").append(i).append(", :created").append(i)
-                        .append(", :modified").append(i).append(')');
+                        .append(", :modified").append(i).append(", :width").append(i).append(", :height").append(i)
+                        .append(", :format").append(i).append(')');
             }
             sql.append(" ON CONFLICT (app_uid, id) DO NOTHING RETURNING id");
             var insert = handle.createQuery(sql.toString()).bind("app", appUid);
             for (int i = 0; i < chunk.size(); i++) {
                 Input input = chunk.get(i).input();
+                ImageSize image = input.image();
                 insert.bind("id" + i, input.id()).bind("data" + i, input.dataJson()).bind("size" + i, input.byteSize())
                         .bind("status" + i, input.status()).bind("created" + i, input.createdAt())
-                        .bind("modified" + i, input.modifiedAt());
+                        .bind("modified" + i, input.modifiedAt())
+                        .bind("width" + i, image == null ? null : image.width())
+                        .bind("height" + i, image == null ? null : image.height())
+                        .bind("format" + i, headerFormat(image, chunk.get(i).bytes() != null));
             }
             inserted.addAll(insert.mapTo(String.class).list());
         }
@@ -193,8 +199,22 @@ public final class InputStore {
         return List.of();
     }
 
-    private static Input map(ResultSet rs) throws SQLException {
+    /**
+     * The stored {@code image_format}: the format read, '' for bytes that are no image read
+     * (so the backfill passes them over), NULL without bytes (schema V12).
+     */
+    static String headerFormat(ImageSize image, boolean hasBytes) {
+        return image != null ? image.format() : hasBytes ? "" : null;
+    }
+
+    static Input map(ResultSet rs) throws SQLException {
+        String format = rs.getString("image_format");
+        int width = rs.getInt("image_width");
+        int height = rs.getInt("image_height");
+        ImageSize image = format == null || format.isEmpty() || width <= 0 || height <= 0 ? null
+                : new ImageSize(width, height, format);
         return new Input(rs.getString("app_uid"), rs.getString("id"), rs.getString("data"), rs.getLong("byte_size"),
-                rs.getInt("status"), rs.getLong("created_at"), rs.getLong("modified_at"));
+                rs.getInt("status"), rs.getLong("created_at"), rs.getLong("modified_at"), image,
+                rs.getString("status_details"));
     }
 }
