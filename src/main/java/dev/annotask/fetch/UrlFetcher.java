@@ -12,17 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fetches the content of one input URL with the JDK's HTTP client, within bounds no origin can
@@ -41,21 +35,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class UrlFetcher implements AutoCloseable {
     public static final int MAX_REDIRECTS = 5;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    private static final int CHUNK = 64 * 1024;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long a fetch waits for its share of the memory budget before it is put back for later. */
     static final Duration MEMORY_WAIT = Duration.ofSeconds(60);
 
     private final AddressPolicy policy;
-    private final long maxBytes;
     private final Duration timeout;
-    private final MemoryBudget budget;
     private final HttpClient client;
     private final ScheduledExecutorService watchdog;
+    private final BoundedBody body;
 
     /** A fetch that will not succeed: the input's download failed, for the reason given. */
     public static final class Refused extends Exception {
-        Refused(String reason) {
+        public Refused(String reason) {
             super(reason, null, false, false);
         }
     }
@@ -72,11 +64,11 @@ public final class UrlFetcher implements AutoCloseable {
 
     public UrlFetcher(AddressPolicy policy, long maxBytes, Duration timeout, MemoryBudget budget) {
         this.policy = policy;
-        this.maxBytes = maxBytes;
         this.timeout = timeout;
-        this.budget = budget;
         this.client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // Straight to the address checked: a proxy would resolve and connect on its own terms.
+                .proxy(HttpClient.Builder.NO_PROXY)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
@@ -85,6 +77,7 @@ public final class UrlFetcher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.body = new BoundedBody(maxBytes, timeout, budget, watchdog);
     }
 
     /**
@@ -116,7 +109,7 @@ public final class UrlFetcher implements AutoCloseable {
                 closeQuietly(response.body());
                 throw new Refused("the origin answered HTTP " + code);
             }
-            return body(response, deadline);
+            return body.read(response, deadline);
         }
     }
 
@@ -186,95 +179,11 @@ public final class UrlFetcher implements AutoCloseable {
         return Duration.ofNanos(nanos);
     }
 
-    /**
-     * Reads the body into a share of the budget: the declared length, or the cap when none is
-     * declared. A watchdog closes the stream at the deadline, which ends a read that waits on
-     * a stalled origin (the closed stream reads as its end, so the flag says which it was).
-     */
-    private Fetched body(HttpResponse<InputStream> response, long deadline)
-            throws Refused, TimeoutException, InterruptedException {
-        InputStream in = response.body();
-        OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
-        if (declared.isPresent() && declared.getAsLong() > maxBytes) {
-            closeQuietly(in);
-            throw tooLarge(declared.getAsLong() + " bytes");
-        }
-        long share = Math.min(budget.capacity(), Math.max(1, declared.orElse(maxBytes)));
-        MemoryBudget.Reservation held;
-        try {
-            held = share <= MemoryBudget.UNRESERVED_BYTES ? null : budget.reserveWithin(share, MEMORY_WAIT);
-        } catch (TimeoutException e) {
-            closeQuietly(in);
-            throw e;
-        }
-        AtomicBoolean cutOff = new AtomicBoolean();
-        ScheduledFuture<?> stop = watchdog.schedule(() -> {
-            cutOff.set(true);
-            closeQuietly(in);
-        }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        boolean kept = false;
-        try {
-            byte[] bytes = readAtMost(in, cutOff);
-            if (bytes.length == 0) {
-                throw new Refused("the origin sent no content");
-            }
-            kept = true;
-            return new Fetched(bytes, held);
-        } finally {
-            stop.cancel(false);
-            closeQuietly(in);
-            if (!kept && held != null) {
-                held.close();
-            }
-        }
-    }
-
-    private byte[] readAtMost(InputStream in, AtomicBoolean cutOff) throws Refused, InterruptedException {
-        List<byte[]> chunks = new ArrayList<>();
-        long total = 0;
-        try {
-            while (true) {
-                byte[] chunk = in.readNBytes(CHUNK);
-                if (cutOff.get()) {
-                    throw new Refused("the origin did not send its content within " + timeout.toSeconds() + " s");
-                }
-                if (chunk.length == 0) {
-                    break;
-                }
-                total += chunk.length;
-                if (total > maxBytes) {
-                    throw tooLarge("more than " + maxBytes + " bytes");
-                }
-                chunks.add(chunk);
-            }
-        } catch (IOException e) {
-            if (cutOff.get()) {
-                throw new Refused("the origin did not send its content within " + timeout.toSeconds() + " s");
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("stopping");
-            }
-            throw new Refused("the content was cut off: " + describe(e));
-        }
-        byte[] bytes = new byte[(int) total];
-        int at = 0;
-        for (int i = 0; i < chunks.size(); i++) {
-            byte[] chunk = chunks.set(i, null); // each chunk is garbage once copied
-            System.arraycopy(chunk, 0, bytes, at, chunk.length);
-            at += chunk.length;
-        }
-        return bytes;
-    }
-
-    private Refused tooLarge(String size) {
-        return new Refused("the origin's content is " + size + "; an input may hold at most " + maxBytes + " bytes");
-    }
-
-    private static String describe(IOException e) {
+    static String describe(IOException e) {
         return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private static void closeQuietly(InputStream in) {
+    static void closeQuietly(InputStream in) {
         try {
             in.close();
         } catch (IOException e) {
