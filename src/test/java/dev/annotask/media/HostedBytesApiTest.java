@@ -136,6 +136,25 @@ class HostedBytesApiTest {
         assertRefused(download(url.replace("/apps/" + app.appId() + "/", "/apps/" + otherApp.appId() + "/"),
                 "Key " + otherApp.appKey()), 30102, 404);
         assertRefused(download(url.replace("/orig/", "/small/"), "Key " + app.appKey()), 11101, 404);
+        assertRefused(download(url.replace("/inputs/pic", "/inputs/" + "x".repeat(300)), "Key " + app.appKey()),
+                11102, 400);
+    }
+
+    @Test
+    void otherVerbsOnTheHostedUrlAreRefusedAsOnAnyApiPath() throws Exception {
+        post("{\"inputs\":[" + imageBytes("pic", TestImages.png(2, 2)) + "]}");
+        String url = app.getInput("pic").getData().getImage().getUrl();
+        for (String verb : List.of("HEAD", "OPTIONS")) {
+            HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .method(verb, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Key " + app.appKey())
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).as(verb).isEqualTo(405);
+        }
+        HttpResponse<byte[]> post = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Authorization", "Key " + app.appKey())
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(post.statusCode()).isEqualTo(404); // a path no RPC has: 11101
+        assertThat(new String(post.body())).contains("11101");
     }
 
     @Test
