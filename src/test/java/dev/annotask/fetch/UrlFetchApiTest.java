@@ -7,6 +7,7 @@ import dev.annotask.proto.api.Input;
 import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.DataFixtures;
+import dev.annotask.testing.MutableClock;
 import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.Origin;
 import dev.annotask.testing.RunningServer;
@@ -15,7 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -41,6 +42,8 @@ class UrlFetchApiTest {
     private static final long MAX = 20L * 1024 * 1024;
     private static final byte[] PNG = TestImages.png(40, 30);
 
+    private static final MutableClock CLOCK = new MutableClock();
+
     private static RunningServer server;
     private static Origin origin;
     private static String ownerToken;
@@ -62,7 +65,7 @@ class UrlFetchApiTest {
                 .redirect("/to-metadata", 301, "http://169.254.169.254/latest/meta-data/")
                 .redirect("/to-file", 307, "file:///etc/passwd")
                 .redirect("/loop", 302, "/loop");
-        server = RunningServer.start(dialect, Clock.systemUTC(),
+        server = RunningServer.start(dialect, CLOCK,
                 config -> config.withMedia(config.media().withFetchUrls(true, List.of("127.0.0.1/32"))));
         ownerToken = new Fixtures(server.client()).createUserWithToken(OWNER);
     }
@@ -145,6 +148,30 @@ class UrlFetchApiTest {
         assertFailed("missing", "the origin answered HTTP 404");
         assertFailed("loop", "more than 5 redirects");
         assertFailed("file", "only http and https URLs are fetched");
+    }
+
+    @Test
+    void anInputClaimedByANodeThatDiedIsFetchedOnceTheClaimRunsOut() {
+        post(Map.of("orphan", "image:" + origin.url("/pic.png")));
+        assertThat(settled("orphan").getStatus().getCodeValue()).isEqualTo(30000);
+        // As a node leaves it when it dies mid-fetch: pending, no bytes, claimed for ten minutes.
+        long leaseEnd = CLOCK.millis() + Duration.ofMinutes(10).toMillis();
+        server.server().database().jdbi().useHandle(handle -> {
+            handle.createUpdate("DELETE FROM input_bytes WHERE input_id = 'orphan'").execute();
+            handle.createUpdate("UPDATE inputs SET status = 30001, byte_size = 0, image_format = NULL,"
+                    + " fetch_lease = :lease WHERE id = 'orphan'").bind("lease", leaseEnd).execute();
+        });
+
+        // The fetcher takes the oldest input it may: a newer one fetched means it passed the orphan over.
+        post(Map.of("newer", "image:" + origin.url("/pic.png")));
+        assertThat(settled("newer").getStatus().getCodeValue()).isEqualTo(30000);
+        assertThat(app.getInput("orphan").getStatus().getCodeValue()).as("claimed by someone else").isEqualTo(30001);
+
+        CLOCK.advance(Duration.ofMinutes(11));
+        post(Map.of("wake-up", "image:" + origin.url("/pic.png")));
+        Input orphan = settled("orphan");
+        assertThat(orphan.getStatus().getCodeValue()).isEqualTo(30000);
+        assertThat(orphan.getData().getImage().getImageInfo().getWidth()).isEqualTo(40);
     }
 
     private void assertFailed(String id, String why) {
