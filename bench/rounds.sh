@@ -5,7 +5,8 @@
 # PostgreSQL labeling right after an upload and again after ANALYZE. Builds this tree's jar and,
 # with --baseline, a commit's jar (once, kept as target/bench/annotask-<commit>.jar), which goes
 # first and is the base of the new/base column. Markdown on stdout and in target/bench/rounds.md.
-# Run it on a quiet machine: the figures are only as good as that.
+# Run it on a quiet machine: the figures are only as good as that. BENCH_JAVA_OPTS passes options
+# to the driver (e.g. -Dbench.slowPlansMs=5 logs slow PostgreSQL plans; see CountingPostgres).
 # Usage: bench/rounds.sh [--baseline ac7dbbe] [--jars a.jar,b.jar] [--labelers 32] [--inputs 300000]
 #                        [--upload 200000] [--seconds 20] [--think-ms 3000] [--out FILE] [--help]
 set -euo pipefail
@@ -46,5 +47,5 @@ if [ -n "$jars" ]; then
 fi
 # The JDK's HTTP client hands each asynchronous answer to the common pool; with 1 thread (2 cores)
 # CompletableFuture would start a thread per answer instead.
-java -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
+java -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 ${BENCH_JAVA_OPTS:-} \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.annotask.bench.RoundsBench "${args[@]}"

@@ -48,12 +48,24 @@ final class CountingPostgres implements AutoCloseable {
      */
     CountingPostgres(String name, boolean autovacuum, boolean fsync) throws IOException {
         this.name = name;
-        this.postgres = EmbeddedPostgres.builder()
-                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("pg_stat_statements.track", "all")
                 .setServerConfig("autovacuum", autovacuum ? "on" : "off")
-                .setServerConfig("fsync", fsync ? "on" : "off")
-                .start();
+                .setServerConfig("fsync", fsync ? "on" : "off");
+        // -Dbench.slowPlansMs=N logs the plan of every statement slower than N ms (auto_explain)
+        // into the directory -Dbench.slowPlansDir names: the way to see which plan a slow statement
+        // of pg_stat_statements' table took under load.
+        String slowPlansMs = System.getProperty("bench.slowPlansMs");
+        if (slowPlansMs == null) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        } else {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
+                    .setServerConfig("auto_explain.log_min_duration", slowPlansMs + "ms")
+                    .setServerConfig("auto_explain.log_nested_statements", "on")
+                    .setServerConfig("logging_collector", "on")
+                    .setServerConfig("log_directory", System.getProperty("bench.slowPlansDir", "/tmp/annotask-slow-plans"));
+        }
+        this.postgres = builder.start();
     }
 
     /** A new empty database with pg_stat_statements, committing with {@code synchronous_commit = on}; its URL. */

@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.annotask.annotation.AnnotationRpcs;
 import dev.annotask.annotation.AnnotationStore;
+import dev.annotask.annotation.AnnotationWorkerRpcs;
 import dev.annotask.api.Dispatcher;
 import dev.annotask.api.MemoryBudget;
 import dev.annotask.api.TransportLimits;
@@ -190,7 +191,7 @@ public final class AnnotaskServer implements AutoCloseable {
         InputMediaStore inputMedia = new InputMediaStore();
         UrlFetching fetching = startFetching(fetchPolicy, inputMedia, memory);
         new ConceptRpcs(concepts, clock).register(registry);
-        new InputRpcs(inputs, datasets, clock, tasks::reopenCompleted, inputWire, fetching).register(registry);
+        new InputRpcs(inputs, clock, tasks::reopenCompleted, inputWire, fetching).register(registry);
         new DatasetRpcs(datasets, inputs, clock, tasks::reopenCompleted, inputWire).register(registry);
         AnnotationStore annotations = new AnnotationStore();
         LabelingService labeling = new LabelingService(annotations, clock, config.lease());
@@ -201,6 +202,7 @@ public final class AnnotaskServer implements AutoCloseable {
         ReviewService reviews = new ReviewService(annotations, clock);
         new AssignmentRpcs(tasks, inputs, labeling, reviews, inputWire).register(registry);
         new AnnotationRpcs(annotations, tasks, labeling, reviews, clock).register(registry);
+        new AnnotationWorkerRpcs(annotations, users).register(registry);
         new CountRpcs(tasks, inputs, annotations, inputWire).register(registry);
         MediaUrlSigner mediaUrls = new MediaUrlSigner(new SigningKeyStore(database.jdbi()).mediaUrlKey(), clock);
         new MediaRpcs(inputs, mediaUrls).register(registry);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one entry to every RPC, whatever the transport: checks the request's enums and sizes
  * ({@link RequestChecks}), authorizes the caller, runs the handler in the request's one
- * transaction ({@link UnitOfWork}: a read or a write, as the RPC was registered), and always answers with a
+ * transaction ({@link UnitOfWork}: a read or a write, as the RPC was registered; a
+ * {@link PreparedHandler}'s preparation first, outside it), and always answers with a
  * response of the RPC's own type whose {@code status} carries the outcome and a fresh 32-hex
  * {@code req_id}.
  *
@@ -106,9 +107,11 @@ public final class Dispatcher {
         Caller caller = accessControl.authorize(authorization, method.access(), ids.getUserId(), ids.getAppId());
         RpcRegistry.Binding binding = registry.bindingOf(method).orElseThrow(() ->
                 new ApiException(StatusCode.NOT_IMPLEMENTED, method.name() + " is not served by Annotask yet"));
+        // Done once, outside the transaction: the unit it returns is what a retry runs again.
+        UnitOfWork.Work<Message> prepared = binding.prepare() == null ? null : binding.prepare().prepare(caller, request);
         for (int attempt = 1; ; attempt++) {
             try {
-                return run(binding, caller, request);
+                return prepared != null ? units.write(prepared) : run(binding, caller, request);
             } catch (RuntimeException e) {
                 // A request is one transaction, all or nothing, so a request that lost a lock
                 // race (SQLite busy, PostgreSQL serialization or deadlock) can run again.

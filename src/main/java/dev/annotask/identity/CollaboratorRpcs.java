@@ -10,6 +10,7 @@ import dev.annotask.proto.api.ListCollaborationsRequest;
 import dev.annotask.proto.api.ListCollaboratorsRequest;
 import dev.annotask.proto.api.MultiCollaborationsResponse;
 import dev.annotask.proto.api.MultiCollaboratorsResponse;
+import dev.annotask.proto.api.PatchCollaboratorsRequest;
 import dev.annotask.proto.api.PostCollaboratorsRequest;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
@@ -21,15 +22,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * PostCollaborators, ListCollaborators, DeleteCollaborators and ListCollaborations.
+ * PostCollaborators, ListCollaborators, PatchCollaborators, DeleteCollaborators and
+ * ListCollaborations.
  *
  * <p>A collaborator's grant is the scopes asked for, cut down to what the inviting key holds
  * (Clarifai intersects them the same way); no scopes asked means the inviter's own. Users are
  * named by id (Annotask keeps no e-mail addresses). Only the app's owner adds and removes
- * collaborators, with their token or a key of the app: a collaborator's {@code All} grant
- * covers the app's data, not its membership (11007 otherwise, as Clarifai). Removing a
- * collaborator takes them out of the app's tasks in the same transaction
- * ({@link CollaboratorsRemoved}). Thread-safe.
+ * collaborators and changes their scopes, with their token or a key of the app: a
+ * collaborator's {@code All} grant covers the app's data, not its membership (11007 otherwise,
+ * as Clarifai). Removing a collaborator takes them out of the app's tasks in the same
+ * transaction ({@link CollaboratorsRemoved}); changing their scopes does not (see
+ * {@link #patchCollaborators}). Both bump {@link AuthChanges}, so cached grants go at once.
+ * Thread-safe.
  */
 public final class CollaboratorRpcs {
     private static final int MAX_BATCH = 128;
@@ -54,6 +58,7 @@ public final class CollaboratorRpcs {
     public void register(RpcRegistry registry) {
         registry.writes("PostCollaborators", PostCollaboratorsRequest.class, this::postCollaborators);
         registry.reads("ListCollaborators", ListCollaboratorsRequest.class, this::listCollaborators);
+        registry.writes("PatchCollaborators", PatchCollaboratorsRequest.class, this::patchCollaborators);
         registry.writes("DeleteCollaborators", DeleteCollaboratorsRequest.class, this::deleteCollaborators);
         registry.reads("ListCollaborations", ListCollaborationsRequest.class, this::listCollaborations);
     }
@@ -99,6 +104,75 @@ public final class CollaboratorRpcs {
                 .addAllCollaborators(listed.stream().map(c -> IdentityWire.collaborator(c, app)).toList());
         users.find(handle, app.ownerId()).ifPresent(owner -> response.setAppOwner(IdentityWire.user(owner)));
         return response.build();
+    }
+
+    /**
+     * PatchCollaborators {@code overwrite} (Clarifai's only action for it): each named
+     * collaborator's scopes become the ones given, checked and cut to the caller's scopes as
+     * PostCollaborators does. An item names its collaboration by {@code id} or {@code user.id}.
+     * The collaboration keeps its id and its place in the app's tasks: a task names active
+     * collaborators whatever their scopes, as PostTasks accepts them, so narrower scopes refuse
+     * the calls they no longer cover (11007) and rewrite no task (docs/COMPATIBILITY.md,
+     * "Changing a collaborator's scopes"). No scopes at all is refused rather than read as
+     * PostCollaborators' "the inviter's": a patch that forgot them must not widen a grant.
+     */
+    MultiCollaboratorsResponse patchCollaborators(Handle handle, Caller caller, PatchCollaboratorsRequest request) {
+        requireOwner(caller, "change");
+        if (!"overwrite".equals(request.getAction())) {
+            throw ApiException.invalid("action must be 'overwrite' (the only action PatchCollaborators supports), not '"
+                    + request.getAction() + "'");
+        }
+        Validation.requireBatch("collaborators", request.getCollaboratorsCount(), MAX_BATCH);
+        App app = caller.app();
+        long now = clock.millis();
+        List<Collaborator> changed = new ArrayList<>();
+        for (int i = 0; i < request.getCollaboratorsCount(); i++) {
+            dev.annotask.proto.api.Collaborator wire = request.getCollaborators(i);
+            String field = "collaborators[" + i + "]";
+            Collaborator current = named(handle, app, field, wire);
+            if (wire.getScopesCount() == 0) {
+                throw ApiException.invalid(field + ".scopes: overwrite needs the collaborator's new scopes (at least"
+                        + " one); DeleteCollaborators ends a collaboration");
+            }
+            Scopes.requireKnown(field + ".scopes", wire.getScopesList(), knownScopes);
+            Set<String> granted = Scopes.intersect(Set.copyOf(wire.getScopesList()), caller.scopes());
+            changed.add(new Collaborator(current.id(), current.appUid(), current.userId(), granted, current.createdAt(),
+                    now, 0));
+        }
+        Validation.requireDistinct("collaborators[].user.id", changed.stream().map(Collaborator::userId).toList());
+        Set<String> ended = collaborators.replaceScopes(handle, changed, now);
+        if (!ended.isEmpty()) {
+            throw ApiException.notFound("no longer collaborating on this app: " + String.join(", ", ended));
+        }
+        // Last in the transaction: every node's cache drops the grants it holds (docs/SECURITY.md).
+        AuthChanges.bump(handle);
+        return MultiCollaboratorsResponse.newBuilder()
+                .addAllCollaborators(changed.stream().map(c -> IdentityWire.collaborator(c, app)).toList())
+                .build();
+    }
+
+    /** The active collaboration an item of PatchCollaborators names, by {@code id} or {@code user.id} (both: agreeing). */
+    private Collaborator named(Handle handle, App app, String field, dev.annotask.proto.api.Collaborator wire) {
+        String id = wire.getId();
+        String userId = wire.getUser().getId();
+        if (!id.isEmpty()) {
+            Collaborator found = collaborators.findActiveById(handle, app.uid(), id).orElseThrow(() ->
+                    ApiException.notFound(field + ".id: no active collaborator '" + id + "' on this app"));
+            if (!userId.isEmpty() && !userId.equals(found.userId())) {
+                throw ApiException.invalid(field + ": collaborator '" + id + "' is user '" + found.userId()
+                        + "', not '" + userId + "'");
+            }
+            return found;
+        }
+        if (userId.isEmpty()) {
+            throw ApiException.invalid(field + ": name the collaborator by id or by user.id");
+        }
+        if (userId.equals(app.ownerId())) {
+            throw ApiException.invalid(field + ".user.id: '" + userId + "' owns the app and is not its collaborator");
+        }
+        return collaborators.findActive(handle, app.uid(), userId).orElseThrow(() -> users.find(handle, userId).isEmpty()
+                ? ApiException.notFound(field + ".user.id: user '" + userId + "' not found")
+                : ApiException.notFound(field + ".user.id: user '" + userId + "' does not collaborate on this app"));
     }
 
     BaseResponse deleteCollaborators(Handle handle, Caller caller, DeleteCollaboratorsRequest request) {

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +29,16 @@ public final class CollaboratorStore {
                 .findOne();
     }
 
+    /** The active collaboration with this collaborator id on the app, if any. */
+    public Optional<Collaborator> findActiveById(Handle handle, String appUid, String id) {
+        return handle.createQuery("""
+                        SELECT * FROM collaborators WHERE app_uid = :app AND id = :id AND deleted_at IS NULL""")
+                .bind("app", appUid)
+                .bind("id", id)
+                .map((rs, ctx) -> map(rs))
+                .findOne();
+    }
+
     public List<Collaborator> listByApp(Handle handle, String appUid, boolean includeDeleted, int offset, int limit) {
         String filter = includeDeleted ? "" : " AND deleted_at IS NULL";
         return handle.createQuery("SELECT * FROM collaborators WHERE app_uid = :app" + filter
@@ -40,7 +51,7 @@ public final class CollaboratorStore {
     }
 
     /** The users who actively collaborate on the app. */
-    public java.util.Set<String> activeUserIds(Handle handle, String appUid) {
+    public Set<String> activeUserIds(Handle handle, String appUid) {
         return handle.createQuery(
                         "SELECT user_id FROM collaborators WHERE app_uid = :app AND deleted_at IS NULL")
                 .bind("app", appUid).mapTo(String.class).set();
@@ -114,6 +125,29 @@ public final class CollaboratorStore {
             }
         }
         return Collections.unmodifiableSet(removed);
+    }
+
+    /**
+     * Replaces the scopes of these active collaborations (each keeps its id), in user-id order,
+     * the order {@link #lockActive} and {@link #removeActive} take the rows in. Returns the users
+     * whose collaboration had ended meanwhile (a removal committed first), whose rows are left
+     * as they are.
+     */
+    public Set<String> replaceScopes(Handle handle, List<Collaborator> changed, long now) {
+        Set<String> ended = new TreeSet<>();
+        for (Collaborator c : changed.stream().sorted(Comparator.comparing(Collaborator::userId)).toList()) {
+            int updated = handle.createUpdate("""
+                            UPDATE collaborators SET scopes = :scopes, modified_at = :now
+                            WHERE id = :id AND deleted_at IS NULL""")
+                    .bind("scopes", Scopes.format(c.scopes()))
+                    .bind("now", now)
+                    .bind("id", c.id())
+                    .execute();
+            if (updated == 0) {
+                ended.add(c.userId());
+            }
+        }
+        return ended;
     }
 
     /**

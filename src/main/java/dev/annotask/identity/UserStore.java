@@ -2,8 +2,12 @@ package dev.annotask.identity;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /** Users in the database, in the caller's transaction. Stateless; thread-safe. */
@@ -13,6 +17,17 @@ public final class UserStore {
                 .bind("id", id)
                 .map((rs, ctx) -> map(rs))
                 .findOne();
+    }
+
+    /** The users with these ids that exist, by id: one statement for a page of a listing. */
+    public Map<String, User> findAll(Handle handle, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return handle.createQuery("SELECT * FROM users WHERE id IN (<ids>)")
+                .bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> map(rs))
+                .collect(Collectors.toMap(User::id, Function.identity()));
     }
 
     public boolean isEmpty(Handle handle) {

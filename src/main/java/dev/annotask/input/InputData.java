@@ -74,6 +74,9 @@ final class InputData {
      * otherwise make the API repeat to everyone.
      */
     static Data withoutBytes(Data data) {
+        if (!data.hasImage() && !data.hasVideo() && !data.hasAudio()) {
+            return data; // text: nothing to take out, no copy
+        }
         Data.Builder stored = data.toBuilder();
         if (data.hasImage()) {
             stored.getImageBuilder().clearBase64().clearHosted().clearImageInfo();

@@ -1,12 +1,10 @@
 package dev.annotask.input;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.Validation;
-import dev.annotask.dataset.DatasetStore;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.Data;
 import dev.annotask.proto.api.DeleteInputRequest;
@@ -14,7 +12,6 @@ import dev.annotask.proto.api.DeleteInputsRequest;
 import dev.annotask.proto.api.GetInputCountRequest;
 import dev.annotask.proto.api.GetInputRequest;
 import dev.annotask.proto.api.InputCount;
-import dev.annotask.proto.api.InputIDConflictResolution;
 import dev.annotask.proto.api.ListInputsRequest;
 import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.proto.api.PatchInputsRequest;
@@ -23,16 +20,12 @@ import dev.annotask.proto.api.SingleInputCountResponse;
 import dev.annotask.proto.api.SingleInputResponse;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
-import dev.annotask.store.Ids;
 import dev.annotask.store.Json;
 import org.jdbi.v3.core.Handle;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * PostInputs, ListInputs, GetInput, GetInputCount, PatchInputs, DeleteInput and DeleteInputs.
@@ -49,16 +42,13 @@ public final class InputRpcs {
     public static final long MAX_BYTES = 20L * 1024 * 1024;
 
     private final InputStore inputs;
-    private final DatasetStore datasets;
     private final Clock clock;
     private final InputsJoined joined;
     private final InputWire wire;
     private final UrlFetching fetching;
 
-    public InputRpcs(InputStore inputs, DatasetStore datasets, Clock clock, InputsJoined joined, InputWire wire,
-                     UrlFetching fetching) {
+    public InputRpcs(InputStore inputs, Clock clock, InputsJoined joined, InputWire wire, UrlFetching fetching) {
         this.inputs = inputs;
-        this.datasets = datasets;
         this.clock = clock;
         this.joined = joined;
         this.wire = wire;
@@ -66,92 +56,13 @@ public final class InputRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.writes("PostInputs", PostInputsRequest.class, this::postInputs);
+        registry.writesPrepared("PostInputs", PostInputsRequest.class, new PostInputs(inputs, clock, joined, wire, fetching));
         registry.reads("ListInputs", ListInputsRequest.class, this::listInputs);
         registry.reads("GetInput", GetInputRequest.class, this::getInput);
         registry.reads("GetInputCount", GetInputCountRequest.class, this::getInputCount);
         registry.writes("PatchInputs", PatchInputsRequest.class, this::patchInputs);
         registry.writes("DeleteInput", DeleteInputRequest.class, this::deleteInput);
         registry.writes("DeleteInputs", DeleteInputsRequest.class, this::deleteInputs);
-    }
-
-    MultiInputResponse postInputs(Handle handle, Caller caller, PostInputsRequest request) {
-        Validation.requireBatch("inputs", request.getInputsCount(), MAX_BATCH);
-        String appUid = caller.app().uid();
-        long now = clock.millis();
-        List<InputStore.NewInput> accepted = new ArrayList<>();
-        // The stored data of each accepted input as a message, by its JSON, so that the
-        // response is built without parsing back the JSON just written.
-        Map<String, Data> dataByJson = new java.util.HashMap<>();
-        for (int i = 0; i < request.getInputsCount(); i++) {
-            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", request.getInputs(i), now, fetching.enabled());
-            accepted.add(next);
-            dataByJson.put(next.input().dataJson(), InputData.withoutBytes(request.getInputs(i).getData()));
-        }
-        Set<String> datasetIds = new HashSet<>();
-        accepted.forEach(n -> datasetIds.addAll(n.datasetIds()));
-        Set<String> knownDatasets = datasets.existing(handle, appUid, datasetIds);
-        for (int i = 0; i < accepted.size(); i++) {
-            for (String datasetId : accepted.get(i).datasetIds()) {
-                if (!knownDatasets.contains(datasetId)) {
-                    throw ApiException.invalid("inputs[" + i + "].dataset_ids: dataset '" + datasetId + "' not found");
-                }
-            }
-        }
-        InputIDConflictResolution onConflict = request.getInputIdConflictResolution();
-        List<InputStore.NewInput> stored = inputs.insertAll(handle, appUid, accepted,
-                (batch, taken) -> InputIds.resolve(batch, taken, onConflict));
-        if (!stored.isEmpty()) {
-            Set<String> joinedDatasets = new HashSet<>();
-            stored.forEach(n -> joinedDatasets.addAll(n.datasetIds()));
-            joined.inputsJoined(handle, appUid, joinedDatasets);
-        }
-        if (stored.stream().anyMatch(n -> n.input().status() == StatusCode.INPUT_DOWNLOAD_PENDING_VALUE)) {
-            fetching.wake();
-        }
-        MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
-        Map<String, InputStore.NewInput> byId = new LinkedHashMap<>();
-        stored.forEach(n -> byId.put(n.input().id(), n));
-        for (InputStore.NewInput next : accepted) {
-            InputStore.NewInput created = byId.get(next.input().id());
-            if (created != null || onConflict != InputIDConflictResolution.SKIP) {
-                continue;
-            }
-            // Skipped: answer with the input that was already there.
-            inputs.find(handle, appUid, next.input().id())
-                    .ifPresent(existing -> response.addInputs(wire.toWire(caller.app(), existing)));
-        }
-        for (InputStore.NewInput created : stored) {
-            response.addInputs(wire.toWire(caller.app(), created.input(), dataByJson.get(created.input().dataJson()))
-                    .toBuilder().addAllDatasetIds(created.datasetIds()));
-        }
-        return response.build();
-    }
-
-    private static InputStore.NewInput accept(String appUid, String field, dev.annotask.proto.api.Input wire, long now,
-                                              boolean fetchUrls) {
-        String id = wire.getId().isEmpty() ? Ids.newId() : wire.getId();
-        try {
-            Validation.requireId(field + ".id", id);
-        } catch (ApiException e) {
-            throw new ApiException(StatusCode.INPUT_INVALID_ARGUMENT, e.details());
-        }
-        Data data = wire.getData();
-        ByteString bytes = InputData.requireOneKind(field, data);
-        if (bytes.size() > MAX_BYTES) {
-            throw new ApiException(StatusCode.INPUT_OVER_LIMIT, field + ": " + bytes.size()
-                    + " bytes; an input may hold at most " + MAX_BYTES + " bytes (20 MB)");
-        }
-        Validation.requireDistinct(field + ".dataset_ids", wire.getDatasetIdsList());
-        byte[] content = bytes.isEmpty() ? null : InputData.array(bytes);
-        // Read here, once: reads never parse bytes. Any other kind of bytes is looked at and
-        // left without a size, like bytes that are no image Annotask reads (kept all the same).
-        ImageSize image = content != null && data.hasImage() ? ImageHeaders.read(content).orElse(null) : null;
-        StatusCode status = fetchUrls && !InputData.url(data).isEmpty() ? StatusCode.INPUT_DOWNLOAD_PENDING
-                : StatusCode.INPUT_SUCCESS;
-        Input input = new Input(appUid, id, Json.write(InputData.withoutBytes(data)), bytes.size(), status.getNumber(),
-                now, now, image);
-        return new InputStore.NewInput(input, content, wire.getDatasetIdsList());
     }
 
     MultiInputResponse listInputs(Handle handle, Caller caller, ListInputsRequest request) {

@@ -28,8 +28,21 @@ public final class InputWire {
         return toWire(app, input, Json.read(input.dataJson(), Data.newBuilder()).build());
     }
 
-    /** The same, for data already parsed (as PostInputs has it). */
-    dev.annotask.proto.api.Input toWire(App app, Input input, Data stored) {
+    private dev.annotask.proto.api.Input toWire(App app, Input input, Data stored) {
+        return dev.annotask.proto.api.Input.newBuilder()
+                .setId(input.id())
+                .setData(data(app, input, stored))
+                .setCreatedAt(Timestamps.fromMillis(input.createdAt()))
+                .setModifiedAt(Timestamps.fromMillis(input.modifiedAt()))
+                .setStatus(StatusCodes.status(StatusCode.forNumber(input.status()), input.statusDetails()))
+                .build();
+    }
+
+    /** The input's stored data as shown: with where its bytes are hosted and what their header says. */
+    Data data(App app, Input input, Data stored) {
+        if (input.byteSize() == 0 && input.image() == null) {
+            return stored;
+        }
         Data.Builder data = stored.toBuilder();
         if (input.byteSize() > 0) {
             HostedURL hosted = hostedUrls.hosted(app.ownerId(), app.id(), input.id());
@@ -48,13 +61,7 @@ public final class InputWire {
             data.getImageBuilder().setImageInfo(ImageInfo.newBuilder().setWidth(input.image().width())
                     .setHeight(input.image().height()).setFormat(input.image().format()));
         }
-        return dev.annotask.proto.api.Input.newBuilder()
-                .setId(input.id())
-                .setData(data)
-                .setCreatedAt(Timestamps.fromMillis(input.createdAt()))
-                .setModifiedAt(Timestamps.fromMillis(input.modifiedAt()))
-                .setStatus(StatusCodes.status(StatusCode.forNumber(input.status()), input.statusDetails()))
-                .build();
+        return data.build();
     }
 
     private static String or(String own, String hosted) {

@@ -53,6 +53,7 @@ class AuthorizationMatrixApiTest {
             apps: DeleteApp (an app shared as main is)                 | ok    | 11200  | 11007  | 11007  | 11007  | 11007    | 11007 | 11008   | 11200    | 11008   | 11008   | 11102 | 11008
             collaborators: ListCollaborators                           | ok    | ok     | ok     | ok     | ok     | ok       | ok    | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
             collaborators: PostCollaborators (a new user)              | ok    | ok     | 11007  | 11007  | 11007  | 11007    | 11007 | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
+            collaborators: PatchCollaborators (one in no task)         | ok    | ok     | 11007  | 11007  | 11007  | 11007    | 11007 | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
             collaborators: DeleteCollaborators (one in no task)        | ok    | ok     | 11007  | 11007  | 11007  | 11007    | 11007 | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
             collaborators: ListCollaborations                          | ok    | 11200  | ok     | ok     | ok     | ok       | ok    | ok      | 11200    | 11008   | 11008   | 11102 | ok
             concepts: ListConcepts                                     | ok    | ok     | ok     | ok     | ok     | ok       | ok    | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
@@ -78,6 +79,7 @@ class AuthorizationMatrixApiTest {
             review: REVIEW_REQUEST_CHANGES wr's turned-in work         | 54103 | 54103  | 54103  | 11007  | 54103  | ok       | 54103 | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
             review: REVIEW_REJECT wr's turned-in work                  | 54103 | 54103  | 54103  | 11007  | 54103  | ok       | 54103 | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
             annotations: ListAnnotations                               | ok    | ok     | ok     | ok     | ok     | ok       | ok    | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
+            annotations: ListAnnotationWorkers                         | ok    | ok     | ok     | ok     | ok     | ok       | ok    | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
             annotations: PostAnnotations outside tasks                 | ok    | ok     | ok     | 11007  | ok     | ok       | ok    | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
             annotations: PatchAnnotations the owner's                  | ok    | ok     | 24156  | 11007  | 24156  | 24156    | 24156 | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
             annotations: DeleteAnnotation the owner's                  | ok    | ok     | 24156  | 11007  | 24156  | 24156    | 24156 | 11008   | 11008    | 11008   | 11008   | 11102 | 11008
@@ -195,6 +197,9 @@ class AuthorizationMatrixApiTest {
         calls.put("collaborators: ListCollaborators", (w, who) -> w.send(who, "GET", base + "/collaborators", null));
         calls.put("collaborators: PostCollaborators (a new user)", (w, who) -> w.send(who, "POST",
                 base + "/collaborators", "{\"collaborators\":[{\"user\":{\"id\":\"" + w.newUser() + "\"}}]}"));
+        calls.put("collaborators: PatchCollaborators (one in no task)", (w, who) -> w.send(who, "PATCH",
+                base + "/collaborators", "{\"action\":\"overwrite\",\"collaborators\":[{\"user\":{\"id\":\""
+                        + w.newCollaborator() + "\"},\"scopes\":[\"Apps:Get\"]}]}"));
         calls.put("collaborators: DeleteCollaborators (one in no task)", (w, who) -> w.send(who, "DELETE",
                 base + "/collaborators", "{\"collaborator_ids\":[\"" + w.newCollaborator() + "\"]}"));
         calls.put("collaborators: ListCollaborations", (w, who) -> w.send(who, "GET", "/v2/users/me/collaborations",
@@ -237,6 +242,8 @@ class AuthorizationMatrixApiTest {
             }
         }
         calls.put("annotations: ListAnnotations", (w, who) -> w.send(who, "GET", base + "/annotations", null));
+        calls.put("annotations: ListAnnotationWorkers", (w, who) -> w.send(who, "GET", base + "/annotations/workers",
+                null));
         calls.put("annotations: PostAnnotations outside tasks", (w, who) -> w.send(who, "POST", base + "/annotations",
                 "{\"annotations\":[{\"input_id\":\"in0\",\"data\":{\"concepts\":[{\"id\":\"cat\",\"value\":1}]}}]}"));
         calls.put("annotations: PatchAnnotations the owner's", (w, who) -> patchAnnotation(w, who, w.ownerAnnotation(),

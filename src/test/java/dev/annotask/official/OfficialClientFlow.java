@@ -17,11 +17,14 @@ import com.clarifai.grpc.api.Image;
 import com.clarifai.grpc.api.Input;
 import com.clarifai.grpc.api.Key;
 import com.clarifai.grpc.api.LabelSubmitConfig;
+import com.clarifai.grpc.api.ListAnnotationWorkersRequest;
 import com.clarifai.grpc.api.ListAnnotationsRequest;
 import com.clarifai.grpc.api.ListNextTaskAssignmentsRequest;
 import com.clarifai.grpc.api.ListTasksRequest;
+import com.clarifai.grpc.api.MultiCollaboratorsResponse;
 import com.clarifai.grpc.api.MultiTaskAssignmentResponse;
 import com.clarifai.grpc.api.MultiTaskResponse;
+import com.clarifai.grpc.api.PatchCollaboratorsRequest;
 import com.clarifai.grpc.api.PatchTasksRequest;
 import com.clarifai.grpc.api.PostAnnotationsRequest;
 import com.clarifai.grpc.api.PostAppsRequest;
@@ -77,7 +80,8 @@ import org.junit.jupiter.api.Test;
  * The whole labeling flow driven by Clarifai's official Java client (clarifai-grpc 10.3.3),
  * once per client mode: the subclasses give the stubs, plaintext gRPC or the JSON channel.
  * Keys, app, collaborators, concepts, inputs, dataset; tasks of every worker and review
- * strategy; LABEL_START, annotate, LABEL_SUBMIT; review; counts; patch; delete.
+ * strategy; LABEL_START, annotate, LABEL_SUBMIT; review; counts; patch; delete; the annotation
+ * workers; a collaborator's scopes changed.
  *
  * <p>Where a mode's client cannot make a call at all, the subclass shows that limit and
  * makes the call the way such a user has to (see {@link #putTaskAssignments}). Each mode runs
@@ -195,6 +199,17 @@ public abstract class OfficialClientFlow {
         assertThat(app.getTask(GetTaskRequest.newBuilder().setTaskId(tasks.get(1).getId()).build()).getStatus()
                 .getCode()).as("a failure is a status, not an exception").isEqualTo(StatusCode.TASK_MISSING);
         assertThat(ok(app.listTasks(ListTasksRequest.newBuilder().build())).getTasksList()).hasSize(3);
+
+        assertThat(ok(owner.listAnnotationWorkers(ListAnnotationWorkersRequest.newBuilder().setUserAppId(APP_IDS)
+                .build())).getWorkersList()).extracting(worker -> worker.getUser().getId()).containsExactly("w1");
+        MultiCollaboratorsResponse patched = ok(owner.patchCollaborators(PatchCollaboratorsRequest.newBuilder()
+                .setUserAppId(APP_IDS).setAction("overwrite")
+                .addCollaborators(Collaborator.newBuilder().setUser(User.newBuilder().setId("w2"))
+                        .addScopes("Apps:Get").addScopes("Tasks:Get")).build()));
+        assertThat(patched.getCollaborators(0).getScopesList()).containsExactly("Apps:Get", "Tasks:Get");
+        assertThat(stub(token("w2")).postConcepts(PostConceptsRequest.newBuilder().setUserAppId(APP_IDS)
+                .addConcepts(Concept.newBuilder().setId("bird")).build()).getStatus().getCode())
+                .as("w2 may no longer add concepts").isEqualTo(StatusCode.CONN_INSUFFICIENT_SCOPES);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.annotask.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.annotask.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +91,26 @@ class DatabaseTest {
             String stored = handle.createQuery("SELECT metadata FROM apps WHERE uid = 'u1'").mapTo(String.class).one();
             assertThat(stored.replace(" ", "")).isEqualTo("{\"k\":[1,2]}");
         });
+    }
+
+    /**
+     * PostgreSQL plans every execution for the table as it is: a lookup prepared while a table
+     * was empty must not keep that table's plan (a full scan) once the table has grown.
+     */
+    @Test
+    void postgresNeverSettlesOnAGenericPlan() {
+        assumeTrue(dialect == SqlDialect.POSTGRESQL);
+        insertUser("alice");
+        long genericPlans = database.jdbi().withHandle(handle -> {
+            for (int i = 0; i < 20; i++) {
+                handle.createQuery("SELECT COUNT(*) FROM users WHERE id = :id").bind("id", "alice").mapTo(Long.class).one();
+            }
+            // Statements without a plan to choose (COMMIT) count as generic; only the lookup matters.
+            return handle.createQuery("SELECT COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements"
+                            + " WHERE statement LIKE 'SELECT COUNT(*) FROM users%'")
+                    .mapTo(Long.class).one();
+        });
+        assertThat(genericPlans).isZero();
     }
 
     private void insertUser(String id) {

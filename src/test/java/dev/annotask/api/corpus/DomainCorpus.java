@@ -3,6 +3,7 @@ package dev.annotask.api.corpus;
 import static dev.annotask.api.corpus.CorpusCase.Expect.anything;
 import static dev.annotask.api.corpus.CorpusCase.Expect.failure;
 
+import com.google.gson.JsonPrimitive;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -17,9 +18,10 @@ import java.util.List;
  * The part of the corpus that needs to know what a field means: coordinates, concept values and
  * times that are NaN, infinite, negative or past 1 in every place a region can be (top level,
  * frames, time segments), degenerate polygons, repeated concepts, input URLs that are not web
- * URLs, and LIKE metacharacters in the concept filter. Each is sent over REST and, made from the
- * same JSON, over gRPC, against the main app (input {@code in1}, concept {@code cat}, annotation
- * {@code a1}).
+ * URLs, LIKE metacharacters in the concept filter, and PatchCollaborators items that name
+ * nobody, the owner, unknown scopes or an action other than {@code overwrite}. Each is sent
+ * over REST and, made from the same JSON, over gRPC, against the main app (input {@code in1},
+ * concept {@code cat}, annotation {@code a1}; no collaborators).
  */
 final class DomainCorpus {
     private static final List<String> BAD_UNIT = List.of("\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "-0.5", "1.5",
@@ -42,6 +44,7 @@ final class DomainCorpus {
         corpus.annotations();
         corpus.inputUrls();
         corpus.conceptFilter();
+        corpus.collaboratorPatches();
         return corpus.cases;
     }
 
@@ -128,6 +131,28 @@ final class DomainCorpus {
                     new CorpusCase.Rest("GET", "/v2/users/" + target.ownerId() + "/apps/" + target.appId()
                             + "/concepts?id=" + RestCorpus.encode(text), null, target.tokenFor(list)), null));
         }
+    }
+
+    private void collaboratorPatches() {
+        String item = "{\"user\":{\"id\":\"%s\"},\"scopes\":[\"Apps:Get\"]}";
+        for (String action : List.of("merge", "remove", "", "Overwrite", "overwrite ", "\u0000")) {
+            collaborators("action '" + action + "'", action, String.format(item, "somebody"));
+        }
+        for (String text : HostileValues.TEXT) {
+            collaborators("user.id " + RestCorpus.abbreviate(text), "overwrite",
+                    "{\"user\":{\"id\":" + new JsonPrimitive(text) + "},\"scopes\":[\"All\"]}");
+        }
+        collaborators("no such user", "overwrite", String.format(item, "ghost"));
+        collaborators("the owner", "overwrite", String.format(item, target.ownerId()));
+        collaborators("no collaborator id", "overwrite", "{\"id\":\"ghost\",\"scopes\":[\"All\"]}");
+        collaborators("nobody named", "overwrite", "{\"scopes\":[\"All\"]}");
+        collaborators("no scopes", "overwrite", "{\"user\":{\"id\":\"" + target.ownerId() + "\"}}");
+        collaborators("an unknown scope", "overwrite", "{\"user\":{\"id\":\"ghost\"},\"scopes\":[\"Tasks:Fly\"]}");
+    }
+
+    private void collaborators(String what, String action, String item) {
+        both("PatchCollaborators", what, failure(11), "{\"action\":" + new JsonPrimitive(action)
+                + ",\"collaborators\":[" + item + "]}");
     }
 
     /** The JSON as a REST body to the RPC's primary path in the main app, and as the same message over gRPC. */

@@ -6,7 +6,7 @@ import com.google.protobuf.Message;
 import dev.annotask.proto.api.MultiAppResponse;
 import dev.annotask.proto.api.MultiCollaboratorsResponse;
 import dev.annotask.proto.api.MultiStatusCodeResponse;
-import dev.annotask.proto.api.MultiWorkerResponse;
+import dev.annotask.proto.api.PatchAnnotationsStatusResponse;
 import dev.annotask.proto.api.SingleAppResponse;
 import dev.annotask.proto.api.SingleStatusCodeResponse;
 import dev.annotask.proto.api.SingleUserResponse;
@@ -183,14 +183,16 @@ class GatewayApiTest {
     void rpcInTheSchemaButNotServedAnswersNotImplementedToAnAuthorizedCaller() {
         String alice = fixtures.createUserWithToken("alice");
         fixtures.createApp(alice, "pets");
-        MultiWorkerResponse workers = MultiWorkerResponse.getDefaultInstance();
+        PatchAnnotationsStatusResponse patched = PatchAnnotationsStatusResponse.getDefaultInstance();
+        String path = "/v2/users/alice/apps/pets/task/t1/annotations/status";
+        String body = "{\"action\":\"overwrite\",\"status_code\":\"ANNOTATION_SUCCESS\"}";
 
-        var reply = send("GET", "/v2/users/me/apps/pets/annotations/workers", alice, null, workers);
+        var reply = send("PATCH", path, alice, body, patched);
         assertThat(reply.httpStatus()).isEqualTo(501);
         assertThat(reply.code()).isEqualTo(10040);
-        assertThat(reply.body()).contains("\"workers\":[]");
+        assertThat(reply.body()).contains("\"req_id\"");
 
-        var anonymous = send("GET", "/v2/users/alice/apps/pets/annotations/workers", null, null, workers);
+        var anonymous = send("PATCH", path, null, body, patched);
         assertThat(anonymous.code()).as("authorization comes first").isEqualTo(11102);
     }
 

@@ -84,6 +84,17 @@ class RequestBodyApiTest {
     }
 
     @Test
+    void aBodyUnderAVerbOrOverrideTheApiRefusesIsNotRead() throws IOException {
+        RawHttp.Response verb = refusedBeforeTheBody(("PROPFIND /v2/inputs HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Length: 30000000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        RawHttp.Response override = refusedBeforeTheBody(postInputsHead(30_000_000, "X-HTTP-Method-Override: DELETE\r\n"));
+
+        assertThat(verb.status()).isEqualTo(405);
+        assertThat(override.status()).isEqualTo(400);
+        assertThat(override.body()).contains("\"code\":11102");
+    }
+
+    @Test
     void aBodyWithoutAKnownKeyIsRefusedBeforeItIsSent() throws IOException {
         RawHttp.Response anonymous = refusedBeforeTheBody(postInputsHead(30_000_000, ""));
         RawHttp.Response unknown = refusedBeforeTheBody(postInputsHead(30_000_000, "Authorization: Key nope\r\n"));
