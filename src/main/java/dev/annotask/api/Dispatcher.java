@@ -75,6 +75,20 @@ public final class Dispatcher {
         return recorded(method, withRequestId(failure(method, StatusCodes.status(code, details)), Ids.newId()), started);
     }
 
+    /**
+     * The answer to a failure met on the way to an RPC's data outside {@link #call}, by a
+     * route that reads it itself (the hosted bytes of an input, which are no message): an
+     * {@link ApiException} as its status, anything else classified as {@code call} classifies
+     * it; counted like any call.
+     */
+    public Result failed(RpcMethod method, RuntimeException e) {
+        long started = System.nanoTime();
+        String reqId = Ids.newId();
+        Status status = e instanceof ApiException api ? StatusCodes.status(api.code(), api.details())
+                : classify(method, reqId, e);
+        return recorded(method, withRequestId(failure(method, status), reqId), started);
+    }
+
     private Result recorded(RpcMethod method, Result result, long startedNanos) {
         Timer.builder("annotask_rpc_requests")
                 .description("RPC calls by method and status code")

@@ -1,11 +1,9 @@
 package dev.annotask.input;
 
 import com.google.protobuf.Struct;
-import com.google.protobuf.util.Timestamps;
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
-import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.Data;
@@ -32,26 +30,33 @@ import java.util.Map;
 /**
  * PostInputs, ListInputs, GetInput, GetInputCount, PatchInputs, DeleteInput and DeleteInputs.
  *
- * <p>URLs are stored as given, never fetched, so an accepted input is INPUT_SUCCESS at once.
- * Uploaded bytes go to their own table, and are not echoed back in listings. Every request is
- * all or nothing. Thread-safe.
+ * <p>Uploaded bytes go to their own table, with what their header says of the image read once,
+ * here; answers show where the server hosts them ({@link InputWire}), never the bytes. URLs
+ * are stored as given: an input given by URL is INPUT_SUCCESS at once, or, when the server
+ * fetches URLs ({@link UrlFetching}), INPUT_DOWNLOAD_PENDING until the fetcher has stored its
+ * content or failed. Every request is all or nothing. Thread-safe.
  */
 public final class InputRpcs {
     static final int MAX_BATCH = 128;
-    static final long MAX_BYTES = 20L * 1024 * 1024;
+    /** The most bytes an input may hold, uploaded or fetched. */
+    public static final long MAX_BYTES = 20L * 1024 * 1024;
 
     private final InputStore inputs;
     private final Clock clock;
     private final InputsJoined joined;
+    private final InputWire wire;
+    private final UrlFetching fetching;
 
-    public InputRpcs(InputStore inputs, Clock clock, InputsJoined joined) {
+    public InputRpcs(InputStore inputs, Clock clock, InputsJoined joined, InputWire wire, UrlFetching fetching) {
         this.inputs = inputs;
         this.clock = clock;
         this.joined = joined;
+        this.wire = wire;
+        this.fetching = fetching;
     }
 
     public void register(RpcRegistry registry) {
-        registry.writesPrepared("PostInputs", PostInputsRequest.class, new PostInputs(inputs, clock, joined));
+        registry.writesPrepared("PostInputs", PostInputsRequest.class, new PostInputs(inputs, clock, joined, wire, fetching));
         registry.reads("ListInputs", ListInputsRequest.class, this::listInputs);
         registry.reads("GetInput", GetInputRequest.class, this::getInput);
         registry.reads("GetInputCount", GetInputCountRequest.class, this::getInputCount);
@@ -64,11 +69,13 @@ public final class InputRpcs {
         Page page = Page.of(request.getPage(), request.getPerPage());
         List<Input> listed = inputs.list(handle, caller.app().uid(), request.getIdsList(), request.getStatus().getCodeValue(),
                 page.offset(), page.limit());
-        return MultiInputResponse.newBuilder().addAllInputs(listed.stream().map(InputRpcs::toWire).toList()).build();
+        return MultiInputResponse.newBuilder()
+                .addAllInputs(listed.stream().map(input -> wire.toWire(caller.app(), input)).toList()).build();
     }
 
     SingleInputResponse getInput(Handle handle, Caller caller, GetInputRequest request) {
-        return SingleInputResponse.newBuilder().setInput(toWire(find(handle, caller, request.getInputId()))).build();
+        return SingleInputResponse.newBuilder().setInput(wire.toWire(caller.app(), find(handle, caller, request.getInputId())))
+                .build();
     }
 
     SingleInputCountResponse getInputCount(Handle handle, Caller caller, GetInputCountRequest request) {
@@ -96,7 +103,7 @@ public final class InputRpcs {
             throw missingInputs(missing);
         }
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
-        patched.keySet().forEach(id -> response.addInputs(toWire(find(handle, caller, id))));
+        patched.keySet().forEach(id -> response.addInputs(wire.toWire(caller.app(), find(handle, caller, id))));
         return response.build();
     }
 
@@ -123,20 +130,5 @@ public final class InputRpcs {
 
     private static ApiException missingInputs(List<String> ids) {
         return new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, "input not found: " + String.join(", ", ids));
-    }
-
-    /** The input as the API shows it (bytes not included). */
-    public static dev.annotask.proto.api.Input toWire(Input input) {
-        return toWire(input, Json.read(input.dataJson(), Data.newBuilder()).build());
-    }
-
-    private static dev.annotask.proto.api.Input toWire(Input input, Data data) {
-        return dev.annotask.proto.api.Input.newBuilder()
-                .setId(input.id())
-                .setData(data)
-                .setCreatedAt(Timestamps.fromMillis(input.createdAt()))
-                .setModifiedAt(Timestamps.fromMillis(input.modifiedAt()))
-                .setStatus(StatusCodes.status(StatusCode.forNumber(input.status()), null))
-                .build();
     }
 }

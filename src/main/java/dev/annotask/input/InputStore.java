@@ -142,8 +142,22 @@ public final class InputStore {
         return List.of();
     }
 
-    private static Input map(ResultSet rs) throws SQLException {
+    /**
+     * The stored {@code image_format}: the format read, '' for bytes that are no image read
+     * (so the backfill passes them over), NULL without bytes (schema V12).
+     */
+    static String headerFormat(ImageSize image, boolean hasBytes) {
+        return image != null ? image.format() : hasBytes ? "" : null;
+    }
+
+    static Input map(ResultSet rs) throws SQLException {
+        String format = rs.getString("image_format");
+        int width = rs.getInt("image_width");
+        int height = rs.getInt("image_height");
+        ImageSize image = format == null || format.isEmpty() || width <= 0 || height <= 0 ? null
+                : new ImageSize(width, height, format);
         return new Input(rs.getString("app_uid"), rs.getString("id"), rs.getString("data"), rs.getLong("byte_size"),
-                rs.getInt("status"), rs.getLong("created_at"), rs.getLong("modified_at"));
+                rs.getInt("status"), rs.getLong("created_at"), rs.getLong("modified_at"), image,
+                rs.getString("status_details"));
     }
 }

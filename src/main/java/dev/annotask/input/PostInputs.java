@@ -8,6 +8,7 @@ import dev.annotask.api.PreparedHandler;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
 import dev.annotask.dataset.DatasetStore;
+import dev.annotask.identity.App;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.Data;
 import dev.annotask.proto.api.InputIDConflictResolution;
@@ -31,21 +32,27 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * PostInputs, in two steps (docs/ARCHITECTURE.md, "Uploads"). Before the write unit, with no
- * database: the inputs checked, their data printed as the JSON stored, their statements laid
- * out ({@link InputRows}) and the answer built, as if no id were taken and every named dataset
+ * database: the inputs checked, their images' headers read (docs/ARCHITECTURE.md, "Hosted
+ * bytes and fetched URLs"), their data printed as the JSON stored, their statements laid out
+ * ({@link InputRows}) and the answer built, as if no id were taken and every named dataset
  * existed. In the unit: those statements, one round trip on PostgreSQL. Only when a constraint
  * stops them does the unit look at the database to see why, and settle it as the request asks.
+ * URL inputs are INPUT_DOWNLOAD_PENDING when the server fetches URLs, and the fetcher is woken.
  * Thread-safe.
  */
 final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputResponse> {
     private final InputStore inputs;
     private final Clock clock;
     private final InputsJoined joined;
+    private final InputWire wire;
+    private final UrlFetching fetching;
 
-    PostInputs(InputStore inputs, Clock clock, InputsJoined joined) {
+    PostInputs(InputStore inputs, Clock clock, InputsJoined joined, InputWire wire, UrlFetching fetching) {
         this.inputs = inputs;
         this.clock = clock;
         this.joined = joined;
+        this.wire = wire;
+        this.fetching = fetching;
     }
 
     @Override
@@ -53,26 +60,37 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
         Validation.requireBatch("inputs", request.getInputsCount(), InputRpcs.MAX_BATCH);
         String appUid = caller.app().uid();
         long now = clock.millis();
-        Upload upload = new Upload(appUid, new ArrayList<>(), new HashMap<>(), request.getInputIdConflictResolution(),
-                Timestamps.fromMillis(now), StatusCodes.status(StatusCode.INPUT_SUCCESS, null));
+        Upload upload = new Upload(caller.app(), wire, new ArrayList<>(), new HashMap<>(),
+                request.getInputIdConflictResolution(), Timestamps.fromMillis(now),
+                StatusCodes.status(StatusCode.INPUT_SUCCESS, null), StatusCodes.status(StatusCode.INPUT_DOWNLOAD_PENDING, null));
+        boolean fetchUrls = fetching.enabled();
         for (int i = 0; i < request.getInputsCount(); i++) {
-            dev.annotask.proto.api.Input wire = request.getInputs(i);
-            Data stored = InputData.withoutBytes(wire.getData());
-            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", wire, stored, now);
+            dev.annotask.proto.api.Input posted = request.getInputs(i);
+            Data stored = InputData.withoutBytes(posted.getData());
+            InputStore.NewInput next = accept(appUid, "inputs[" + i + "]", posted, stored, now, fetchUrls);
             upload.accepted().add(next);
             // The response is built from the messages, not by parsing back the JSON just printed.
             upload.dataByJson().put(next.input().dataJson(), stored);
         }
-        List<InputStore.NewInput> rows;
+        UnitOfWork.Work<MultiInputResponse> work;
         try {
-            rows = InputIds.resolve(upload.accepted(), Set.of(), upload.onConflict());
+            List<InputStore.NewInput> rows = InputIds.resolve(upload.accepted(), Set.of(), upload.onConflict());
+            SqlBatch statements = InputRows.statements(appUid, rows, joined.inputsJoined(appUid, datasetsOf(rows)));
+            MultiInputResponse answer = upload.answer(rows, List.of());
+            work = handle -> inputs.upload(handle, statements) ? answer : settle(handle, upload);
         } catch (ApiException twice) {
             // One id twice in the request: refused, but only after the datasets are checked.
-            return handle -> settle(handle, upload);
+            work = handle -> settle(handle, upload);
         }
-        SqlBatch statements = InputRows.statements(appUid, rows, joined.inputsJoined(appUid, datasetsOf(rows)));
-        MultiInputResponse answer = upload.answer(rows, List.of());
-        return handle -> inputs.upload(handle, statements) ? answer : settle(handle, upload);
+        if (upload.accepted().stream().noneMatch(n -> n.input().status() == StatusCode.INPUT_DOWNLOAD_PENDING_VALUE)) {
+            return work;
+        }
+        UnitOfWork.Work<MultiInputResponse> stored = work;
+        return handle -> {
+            MultiInputResponse answer = stored.withHandle(handle);
+            fetching.wake();
+            return answer;
+        };
     }
 
     /**
@@ -118,7 +136,7 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
     }
 
     private static InputStore.NewInput accept(String appUid, String field, dev.annotask.proto.api.Input wire, Data stored,
-                                              long now) {
+                                              long now, boolean fetchUrls) {
         String id = wire.getId().isEmpty() ? Ids.newId() : wire.getId();
         try {
             Validation.requireId(field + ".id", id);
@@ -131,28 +149,38 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
                     + " bytes; an input may hold at most " + InputRpcs.MAX_BYTES + " bytes (20 MB)");
         }
         Validation.requireDistinct(field + ".dataset_ids", wire.getDatasetIdsList());
-        Input input = new Input(appUid, id, Json.write(stored), bytes.size(),
-                StatusCode.INPUT_SUCCESS.getNumber(), now, now);
-        return new InputStore.NewInput(input, bytes.isEmpty() ? null : InputData.array(bytes), wire.getDatasetIdsList());
+        byte[] content = bytes.isEmpty() ? null : InputData.array(bytes);
+        // Read here, once, so reads never parse bytes. Other bytes (video, audio, an image
+        // Annotask cannot read) are kept all the same, without a size.
+        ImageSize image = content != null && stored.hasImage() ? ImageHeaders.read(content).orElse(null) : null;
+        StatusCode status = fetchUrls && !InputData.url(stored).isEmpty() ? StatusCode.INPUT_DOWNLOAD_PENDING
+                : StatusCode.INPUT_SUCCESS;
+        Input input = new Input(appUid, id, Json.write(stored), bytes.size(), status.getNumber(), now, now, image);
+        return new InputStore.NewInput(input, content, wire.getDatasetIdsList());
     }
 
     /**
      * An upload as prepared: the inputs accepted, in request order, the stored data of each by
-     * its JSON, and the parts every answered input shares (one timestamp, one status).
+     * its JSON, and the parts answered inputs share (one timestamp, one status of each kind).
      */
-    private record Upload(String appUid, List<InputStore.NewInput> accepted, Map<String, Data> dataByJson,
-                          InputIDConflictResolution onConflict, Timestamp now, Status success) {
+    private record Upload(App app, InputWire wire, List<InputStore.NewInput> accepted, Map<String, Data> dataByJson,
+                          InputIDConflictResolution onConflict, Timestamp now, Status success, Status pending) {
+        String appUid() {
+            return app.uid();
+        }
+
         /** The answer: inputs skipped as they were found, then those stored, in request order. */
         MultiInputResponse answer(List<InputStore.NewInput> stored, List<Input> skipped) {
             MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
-            skipped.forEach(existing -> response.addInputs(InputRpcs.toWire(existing)));
+            skipped.forEach(existing -> response.addInputs(wire.toWire(app, existing)));
             for (InputStore.NewInput created : stored) {
+                Input input = created.input();
                 response.addInputs(dev.annotask.proto.api.Input.newBuilder()
-                        .setId(created.input().id())
-                        .setData(dataByJson.get(created.input().dataJson()))
+                        .setId(input.id())
+                        .setData(wire.data(app, input, dataByJson.get(input.dataJson())))
                         .setCreatedAt(now)
                         .setModifiedAt(now)
-                        .setStatus(success)
+                        .setStatus(input.status() == StatusCode.INPUT_DOWNLOAD_PENDING_VALUE ? pending : success)
                         .addAllDatasetIds(created.datasetIds()));
             }
             return response.build();

@@ -2,6 +2,7 @@ package dev.annotask.store;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.jdbi.v3.core.statement.StatementCustomizer;
  * writer waits for, where each round trip under the lock is time nobody else writes.
  *
  * <p>Values are set in plain JDBC ({@code String}, {@code Long}, {@code Integer},
- * {@code Boolean}, {@code byte[]}), not through Jdbi's arguments: a 128-row insert has close to
+ * {@code Boolean}, {@code byte[]}, null), not through Jdbi's arguments: a 128-row insert has close to
  * a thousand, and setting them is then a loop rather than a lookup each. The statements run
  * until the first fails, whose exception is thrown; on PostgreSQL the transaction is then
  * unusable until it rolls back (to a savepoint the batch itself may begin with). Built on one
@@ -91,7 +92,9 @@ public final class SqlBatch {
             for (int i = 0; i < values.length; i++) {
                 Object value = values[i];
                 int position = i + 1;
-                if (value instanceof String text) {
+                if (value == null) {
+                    stmt.setNull(position, Types.NULL); // the column's type: the server knows it
+                } else if (value instanceof String text) {
                     stmt.setString(position, text);
                 } else if (value instanceof Long number) {
                     stmt.setLong(position, number);

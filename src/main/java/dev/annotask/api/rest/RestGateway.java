@@ -87,6 +87,15 @@ public final class RestGateway implements Handler {
         write(ctx, result.httpStatus(), json.printUtf8(result.response()));
     }
 
+    /**
+     * Writes a dispatcher's answer as the gateway writes every answer (JSON of the response
+     * type, its HTTP code, {@code no-store}), for routes of other features under {@code /v2}
+     * that answer with something else when all goes well.
+     */
+    public void answer(Context ctx, Dispatcher.Result result) {
+        write(ctx, result.httpStatus(), json.print(result.response()));
+    }
+
     private Message transcode(Context ctx, Route route, Map<String, String> variables)
             throws InvalidProtocolBufferException {
         Message.Builder builder = route.method().requestPrototype().newBuilderForType();
