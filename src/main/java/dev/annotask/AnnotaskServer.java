@@ -57,6 +57,7 @@ import dev.annotask.ui.UiAssets;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -128,6 +129,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private Optional<String> createdAdminToken = Optional.empty();
     private Consumer<String> adminTokenDelivery = token -> { };
     private boolean givenAdminTokenIgnored;
+    private long stopGraceMillis = GRACEFUL_STOP_MILLIS;
 
     public AnnotaskServer(ServerConfig config) {
         this(config, Clock.systemUTC());
@@ -145,6 +147,18 @@ public final class AnnotaskServer implements AutoCloseable {
      */
     public AnnotaskServer deliverAdminTokenTo(Consumer<String> delivery) {
         this.adminTokenDelivery = delivery;
+        return this;
+    }
+
+    /**
+     * How long {@link #close} lets requests in flight finish before cutting them off: 20 s
+     * unless set (before {@link #start}). Zero stops at once. For tests, which close servers
+     * with nothing in flight: a graceful stop also waits for each idle keep-alive connection
+     * of their client to time out (Jetty gives such a connection a second), a second per
+     * server closed.
+     */
+    public AnnotaskServer stopGrace(Duration grace) {
+        this.stopGraceMillis = grace.toMillis();
         return this;
     }
 
@@ -200,7 +214,7 @@ public final class AnnotaskServer implements AutoCloseable {
             // Every answer is typed by its Content-Type; browsers must not guess another.
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.jetty.modifyServer(server -> {
-                server.setStopTimeout(GRACEFUL_STOP_MILLIS);
+                server.setStopTimeout(stopGraceMillis);
                 // Javalin puts its servlet context inside the innermost wrapper, so after RestIntake.
                 RestIntake intake = new RestIntake(gateway, accessControl, memory);
                 intake.setHandler(server.getHandler());
@@ -310,7 +324,7 @@ public final class AnnotaskServer implements AutoCloseable {
         }
         if (grpc != null) {
             // Both transports drain at the same time; gRPC gets what is left of the grace period.
-            long left = GRACEFUL_STOP_MILLIS - (System.currentTimeMillis() - stopStarted);
+            long left = stopGraceMillis - (System.currentTimeMillis() - stopStarted);
             grpc.close(Math.max(left, 0));
             grpc = null;
         }
