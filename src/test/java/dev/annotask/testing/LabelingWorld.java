@@ -5,8 +5,10 @@ import dev.annotask.store.SqlDialect;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One server with the people of the API tests: an owner, workers w1–w4, reviewers r1–r2 and a
@@ -31,6 +33,7 @@ public final class LabelingWorld implements AutoCloseable {
     private final RunningServer server;
     private final String ownerToken;
     private final Map<String, String> tokens = new HashMap<>();
+    private final Set<String> users = new HashSet<>();
     private int apps;
 
     private LabelingWorld(SqlDialect dialect, Clock clock) {
@@ -41,6 +44,8 @@ public final class LabelingWorld implements AutoCloseable {
         for (String person : PEOPLE) {
             tokens.put(person, fixtures.createUserWithToken(person));
         }
+        users.add(OWNER);
+        users.addAll(PEOPLE);
     }
 
     /**
@@ -89,6 +94,16 @@ public final class LabelingWorld implements AutoCloseable {
 
     public String token(String userId) {
         return tokens.get(userId);
+    }
+
+    /** Makes these users (without tokens) unless this world has them already. */
+    public synchronized void ensureUsers(String... userIds) {
+        Fixtures fixtures = new Fixtures(server.client());
+        for (String userId : userIds) {
+            if (users.add(userId)) {
+                fixtures.createUser(userId);
+            }
+        }
     }
 
     /** A fresh app (ids start with the prefix) with concepts cat and dog and everyone as collaborator. */
