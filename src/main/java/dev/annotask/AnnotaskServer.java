@@ -91,7 +91,8 @@ public final class AnnotaskServer implements AutoCloseable {
             ServiceProto.getDescriptor().findServiceByName("V2"),
             AdminProto.getDescriptor().findServiceByName("Admin"),
             MediaProto.getDescriptor().findServiceByName("Media"));
-    private static final long GRACEFUL_STOP_MILLIS = 20_000;
+    /** How long {@link #close} lets requests in flight finish unless {@link #stopGrace} says otherwise. */
+    static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
     /**
      * Open connections at most; beyond, new ones wait in the kernel's queue and idle ones are
      * closed sooner. Each costs a few KiB, a buffer more while a request is being read.
@@ -129,7 +130,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private Optional<String> createdAdminToken = Optional.empty();
     private Consumer<String> adminTokenDelivery = token -> { };
     private boolean givenAdminTokenIgnored;
-    private long stopGraceMillis = GRACEFUL_STOP_MILLIS;
+    private long stopGraceMillis = DEFAULT_STOP_GRACE.toMillis();
 
     public AnnotaskServer(ServerConfig config) {
         this(config, Clock.systemUTC());
@@ -151,13 +152,16 @@ public final class AnnotaskServer implements AutoCloseable {
     }
 
     /**
-     * How long {@link #close} lets requests in flight finish before cutting them off: 20 s
-     * unless set (before {@link #start}). Zero stops at once. For tests, which close servers
-     * with nothing in flight: a graceful stop also waits for each idle keep-alive connection
-     * of their client to time out (Jetty gives such a connection a second), a second per
-     * server closed.
+     * How long {@link #close} lets requests in flight finish before cutting them off:
+     * {@link #DEFAULT_STOP_GRACE} unless set (before {@link #start}). Zero stops at once. For
+     * tests, which close servers with nothing in flight: a graceful stop also waits for each
+     * idle keep-alive connection of their client to time out (Jetty gives such a connection a
+     * second), a second per server closed.
      */
     public AnnotaskServer stopGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("the stop grace period cannot be negative");
+        }
         this.stopGraceMillis = grace.toMillis();
         return this;
     }
