@@ -68,6 +68,7 @@ import dev.annotask.ui.UiAssets;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -101,7 +102,8 @@ public final class AnnotaskServer implements AutoCloseable {
             ServiceProto.getDescriptor().findServiceByName("V2"),
             AdminProto.getDescriptor().findServiceByName("Admin"),
             MediaProto.getDescriptor().findServiceByName("Media"));
-    private static final long GRACEFUL_STOP_MILLIS = 20_000;
+    /** How long {@link #close} lets requests in flight finish unless {@link #stopGrace} says otherwise. */
+    static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
     /**
      * Open connections at most; beyond, new ones wait in the kernel's queue and idle ones are
      * closed sooner. Each costs a few KiB, a buffer more while a request is being read.
@@ -142,6 +144,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private Optional<String> createdAdminToken = Optional.empty();
     private Consumer<String> adminTokenDelivery = token -> { };
     private boolean givenAdminTokenIgnored;
+    private long stopGraceMillis = DEFAULT_STOP_GRACE.toMillis();
 
     public AnnotaskServer(ServerConfig config) {
         this(config, Clock.systemUTC());
@@ -159,6 +162,21 @@ public final class AnnotaskServer implements AutoCloseable {
      */
     public AnnotaskServer deliverAdminTokenTo(Consumer<String> delivery) {
         this.adminTokenDelivery = delivery;
+        return this;
+    }
+
+    /**
+     * How long {@link #close} lets requests in flight finish before cutting them off:
+     * {@link #DEFAULT_STOP_GRACE} unless set (before {@link #start}). Zero stops at once. For
+     * tests, which close servers with nothing in flight: a graceful stop also waits for each
+     * idle keep-alive connection of their client to time out (Jetty gives such a connection a
+     * second), a second per server closed.
+     */
+    public AnnotaskServer stopGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("the stop grace period cannot be negative");
+        }
+        this.stopGraceMillis = grace.toMillis();
         return this;
     }
 
@@ -222,7 +240,7 @@ public final class AnnotaskServer implements AutoCloseable {
             // Every answer is typed by its Content-Type; browsers must not guess another.
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.jetty.modifyServer(server -> {
-                server.setStopTimeout(GRACEFUL_STOP_MILLIS);
+                server.setStopTimeout(stopGraceMillis);
                 // Javalin puts its servlet context inside the innermost wrapper, so after RestIntake.
                 RestIntake intake = new RestIntake(gateway, accessControl, memory);
                 intake.setHandler(server.getHandler());
@@ -399,7 +417,7 @@ public final class AnnotaskServer implements AutoCloseable {
         }
         if (grpc != null) {
             // Both transports drain at the same time; gRPC gets what is left of the grace period.
-            long left = GRACEFUL_STOP_MILLIS - (System.currentTimeMillis() - stopStarted);
+            long left = stopGraceMillis - (System.currentTimeMillis() - stopStarted);
             grpc.close(Math.max(left, 0));
             grpc = null;
         }

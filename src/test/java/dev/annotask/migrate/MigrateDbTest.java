@@ -27,6 +27,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +53,7 @@ class MigrateDbTest {
     void sqliteDataMovesToAnEmptyPostgresAndLabelingContinues() throws Exception {
         Path data = TestDatabases.tempDirectory();
         AnnotaskServer sqlite = new AnnotaskServer(ServerConfig.forDirectory(data)
-                .withAdminToken(RunningServer.ADMIN_TOKEN).withMedia(PUBLIC)).start();
+                .withAdminToken(RunningServer.ADMIN_TOKEN).withMedia(PUBLIC)).stopGrace(Duration.ZERO).start();
         ApiClient before = new ApiClient(sqlite.httpPort());
         Fixtures people = new Fixtures(before);
         String ownerToken = people.createUserWithToken("owner");
@@ -89,7 +90,7 @@ class MigrateDbTest {
 
         try (AnnotaskServer server = new AnnotaskServer(ServerConfig.forDirectory(TestDatabases.tempDirectory())
                 .withDatabase(postgres, null, null).withAdminToken("another-admin-token-0123456789").withMedia(PUBLIC))
-                .start()) {
+                .stopGrace(Duration.ZERO).start()) {
             assertThat(server.createdAdminToken()).as("the admin came across; no new one").isEmpty();
             assertThat(server.givenAdminTokenIgnored()).as("a token that is not the admin's is named as such").isTrue();
             ApiClient after = new ApiClient(server.httpPort());
