@@ -199,7 +199,7 @@ class GatewayApiTest {
         String alice = fixtures.createUserWithToken(aliceId);
         fixtures.createApp(alice, "pets");
         PatchAnnotationsStatusResponse patched = PatchAnnotationsStatusResponse.getDefaultInstance();
-        String path = "/v2/users/alice/apps/pets/task/t1/annotations/status";
+        String path = "/v2/users/" + aliceId + "/apps/pets/task/t1/annotations/status";
         String body = "{\"action\":\"overwrite\",\"status_code\":\"ANNOTATION_SUCCESS\"}";
 
         var reply = send("PATCH", path, alice, body, patched);
@@ -207,11 +207,7 @@ class GatewayApiTest {
         assertThat(reply.code()).isEqualTo(10040);
         assertThat(reply.body()).contains("\"req_id\"");
 
-<<<<<<< HEAD
         var anonymous = send("PATCH", path, null, body, patched);
-=======
-        var anonymous = send("GET", "/v2/users/" + aliceId + "/apps/pets/annotations/workers", null, null, workers);
->>>>>>> testspeed
         assertThat(anonymous.code()).as("authorization comes first").isEqualTo(11102);
     }
 
