@@ -20,8 +20,6 @@ import dev.annotask.testing.RunningServer;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class AnnotationWorkersApiTest {
-    private static LabelingWorld world;
+    private LabelingWorld world;
     private static int fresh;
 
     @Parameter
@@ -43,18 +41,9 @@ class AnnotationWorkersApiTest {
 
     private LabelingApp app;
 
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        world = LabelingWorld.start(dialect);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        world.close();
-    }
-
     @BeforeEach
     void newApp() {
+        world = LabelingWorld.shared(dialect);
         app = world.newApp("workers");
         app.postInputs(3);
     }
@@ -144,7 +133,7 @@ class AnnotationWorkersApiTest {
 
     @Test
     void realNamesOnlyWhenAskedFor() {
-        String userId = "named" + (++fresh);
+        String userId = "workers-named" + (++fresh);
         var created = world.client().send("POST", "/v2/users", RunningServer.ADMIN_TOKEN, "{\"users\":[{\"id\":\""
                 + userId + "\",\"first_name\":\"Ada\",\"last_name\":\"Lovelace\"}]}", MultiUserResponse.getDefaultInstance());
         assertThat(created.code()).as(created.body()).isEqualTo(10000);
@@ -199,7 +188,7 @@ class AnnotationWorkersApiTest {
         assertThat(refused.code()).isEqualTo(11007);
         assertThat(refused.status().getDetails()).contains("Collaborators:Get");
 
-        String outsider = "outsider" + (++fresh);
+        String outsider = "workers-outsider" + (++fresh);
         String outsiderToken = new Fixtures(world.client()).createUserWithToken(outsider);
         assertThat(list(app, outsiderToken, "").code()).as("no collaborator").isEqualTo(11008);
     }

@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,7 +45,7 @@ class PatchCollaboratorsApiTest {
     private static final int KEY_INVALID = 11008;
     private static final String READ_ONLY = "[\"Apps:Get\",\"Concepts:Get\"]";
 
-    private static LabelingWorld world;
+    private LabelingWorld world;
     private static int fresh;
 
     @Parameter
@@ -55,18 +53,9 @@ class PatchCollaboratorsApiTest {
 
     private LabelingApp app;
 
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        world = LabelingWorld.start(dialect);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        world.close();
-    }
-
     @BeforeEach
     void newApp() {
+        world = LabelingWorld.shared(dialect);
         app = world.newApp("patchcollab");
     }
 
@@ -159,7 +148,7 @@ class PatchCollaboratorsApiTest {
         assertThat(byCollaborator.code()).as("a collaborator, even with All").isEqualTo(INSUFFICIENT_SCOPES);
         assertThat(byCollaborator.httpStatus()).isEqualTo(403);
 
-        String outsider = "outsider" + (++fresh);
+        String outsider = "patchcollab-outsider" + (++fresh);
         String outsiderToken = new Fixtures(api()).createUserWithToken(outsider);
         assertThat(patch(outsiderToken, json).code()).as("a user of no standing in the app").isEqualTo(KEY_INVALID);
 
@@ -188,7 +177,7 @@ class PatchCollaboratorsApiTest {
 
     @Test
     void aBadItemRefusesTheWholeRequestAndNamesTheItem() {
-        String outsider = "outsider" + (++fresh);
+        String outsider = "patchcollab-outsider" + (++fresh);
         new Fixtures(api()).createUser(outsider);
         String good = "{\"user\":{\"id\":\"w1\"},\"scopes\":" + READ_ONLY + "}";
         String w2 = listed().get("w2").getId();
