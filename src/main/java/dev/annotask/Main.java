@@ -4,6 +4,7 @@ import dev.annotask.config.DatabaseOptions;
 import dev.annotask.config.InvalidSetting;
 import dev.annotask.config.SecretSettings;
 import dev.annotask.config.ServerConfig;
+import dev.annotask.config.WebhookSettings;
 import dev.annotask.identity.AdminTokenCommand;
 import dev.annotask.migrate.MigrateDbCommand;
 import java.nio.file.Path;
@@ -74,6 +75,9 @@ public final class Main implements Runnable {
         @Option(names = "--metrics-token-file", defaultValue = "${env:ANNOTASK_METRICS_TOKEN_FILE}", description = "Read --metrics-token from this file instead.")
         Path metricsTokenFile;
 
+        @Option(names = "--webhooks-allow-private-addresses", defaultValue = "${env:ANNOTASK_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:-false}", description = "Let webhooks deliver to loopback, private and link-local addresses (refused by default).")
+        boolean webhooksAllowPrivate;
+
         /** The messages of an exception and its causes, outermost first, each once. */
         static String reasons(Throwable failure) {
             java.util.List<String> messages = new java.util.ArrayList<>();
@@ -94,7 +98,8 @@ public final class Main implements Runnable {
                         database.password(), SecretSettings.resolve("--admin-token", adminToken, adminTokenFile),
                         poolSize, java.time.Duration.ofSeconds(leaseSeconds),
                         java.time.Duration.ofSeconds(statementTimeoutSeconds),
-                        SecretSettings.resolve("--metrics-token", metricsToken, metricsTokenFile));
+                        SecretSettings.resolve("--metrics-token", metricsToken, metricsTokenFile),
+                        WebhookSettings.DEFAULTS.withAllowPrivateAddresses(webhooksAllowPrivate));
                 server = new AnnotaskServer(config).deliverAdminTokenTo(Serve::printAdminToken).start();
             } catch (InvalidSetting e) {
                 System.err.println("annotask serve: " + e.getMessage());

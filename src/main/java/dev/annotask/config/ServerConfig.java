@@ -18,10 +18,12 @@ import java.time.Duration;
  *                         answers DATABASE_STATEMENT_TIMEOUT; zero for no limit
  * @param metricsToken the bearer token {@code GET /metrics} requires, or null to serve it to
  *                     anyone; must pass {@link SecretSettings#requireStrong}
+ * @param webhooks how webhook events are delivered
  */
 public record ServerConfig(String host, int httpPort, int grpcPort, Path dataDir, String databaseUrl,
                            String databaseUser, String databasePassword, String adminToken, int poolSize,
-                           Duration lease, Duration statementTimeout, String metricsToken) {
+                           Duration lease, Duration statementTimeout, String metricsToken,
+                           WebhookSettings webhooks) {
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(30);
     /**
      * A gRPC port meaning "any free one". The gRPC port needs its own value for this because
@@ -33,36 +35,41 @@ public record ServerConfig(String host, int httpPort, int grpcPort, Path dataDir
     /** A configuration for tests and embedding: SQLite in {@code dataDir}, free ports. */
     public static ServerConfig forDirectory(Path dataDir) {
         return new ServerConfig("127.0.0.1", 0, 0, dataDir, null, null, null, null, 0, DEFAULT_LEASE,
-                DEFAULT_STATEMENT_TIMEOUT, null);
+                DEFAULT_STATEMENT_TIMEOUT, null, WebhookSettings.DEFAULTS);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, url, user, password, adminToken, poolSize, lease,
-                statementTimeout, metricsToken);
+                statementTimeout, metricsToken, webhooks);
     }
 
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(host, port, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword, adminToken,
-                poolSize, lease, statementTimeout, metricsToken);
+                poolSize, lease, statementTimeout, metricsToken, webhooks);
     }
 
     public ServerConfig withGrpcPort(int port) {
         return new ServerConfig(host, httpPort, port, dataDir, databaseUrl, databaseUser, databasePassword, adminToken,
-                poolSize, lease, statementTimeout, metricsToken);
+                poolSize, lease, statementTimeout, metricsToken, webhooks);
     }
 
     public ServerConfig withAdminToken(String token) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword, token,
-                poolSize, lease, statementTimeout, metricsToken);
+                poolSize, lease, statementTimeout, metricsToken, webhooks);
     }
 
     public ServerConfig withStatementTimeout(Duration timeout) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword,
-                adminToken, poolSize, lease, timeout, metricsToken);
+                adminToken, poolSize, lease, timeout, metricsToken, webhooks);
     }
 
     public ServerConfig withMetricsToken(String token) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword,
-                adminToken, poolSize, lease, statementTimeout, token);
+                adminToken, poolSize, lease, statementTimeout, token, webhooks);
+    }
+
+    public ServerConfig withWebhooks(WebhookSettings settings) {
+        return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword,
+                adminToken, poolSize, lease, statementTimeout, metricsToken, settings);
     }
 }

@@ -9,6 +9,8 @@ import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
 import dev.annotask.dataset.DatasetStore;
+import dev.annotask.event.EventType;
+import dev.annotask.event.Events;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.Data;
 import dev.annotask.proto.api.DeleteInputRequest;
@@ -51,12 +53,14 @@ public final class InputRpcs {
     private final DatasetStore datasets;
     private final Clock clock;
     private final InputsJoined joined;
+    private final Events events;
 
-    public InputRpcs(InputStore inputs, DatasetStore datasets, Clock clock, InputsJoined joined) {
+    public InputRpcs(InputStore inputs, DatasetStore datasets, Clock clock, InputsJoined joined, Events events) {
         this.inputs = inputs;
         this.datasets = datasets;
         this.clock = clock;
         this.joined = joined;
+        this.events = events;
     }
 
     public void register(RpcRegistry registry) {
@@ -111,11 +115,13 @@ public final class InputRpcs {
             // Skipped: answer with the input that was already there.
             inputs.find(handle, appUid, next.input().id()).ifPresent(existing -> response.addInputs(toWire(existing)));
         }
+        List<dev.annotask.proto.api.Input> createdWires = new ArrayList<>(stored.size());
         for (InputStore.NewInput created : stored) {
-            response.addInputs(toWire(created.input(), dataByJson.get(created.input().dataJson()))
-                    .toBuilder().addAllDatasetIds(created.datasetIds()));
+            createdWires.add(toWire(created.input(), dataByJson.get(created.input().dataJson()))
+                    .toBuilder().addAllDatasetIds(created.datasetIds()).build());
         }
-        return response.build();
+        events.emit(handle, appUid, EventType.INPUT_CREATED, () -> createdWires);
+        return response.addAllInputs(createdWires).build();
     }
 
     private static InputStore.NewInput accept(String appUid, String field, dev.annotask.proto.api.Input wire, long now) {

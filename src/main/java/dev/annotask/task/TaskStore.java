@@ -196,12 +196,13 @@ public final class TaskStore {
     /**
      * Puts tasks that completed by themselves back in progress when inputs join their source
      * (docs/ARCHITECTURE.md, "Progress and completion"). A task the owner closed stays closed.
+     * Returns the ids of the tasks reopened.
      */
-    public void reopenCompleted(Handle handle, String appUid, Collection<String> datasetIds) {
+    public List<String> reopenCompleted(Handle handle, String appUid, Collection<String> datasetIds) {
         String byDataset = datasetIds.isEmpty() ? "" : " OR (input_source_type = :dataset AND input_source_id IN (<ids>))";
-        var update = handle.createUpdate("UPDATE tasks SET status = :inProgress, auto_done = FALSE"
+        var update = handle.createQuery("UPDATE tasks SET status = :inProgress, auto_done = FALSE"
                         + " WHERE app_uid = :app AND auto_done AND status = :done AND (input_source_type = :all"
-                        + byDataset + ")")
+                        + byDataset + ") RETURNING id")
                 .bind("inProgress", dev.annotask.proto.api.status.StatusCode.TASK_IN_PROGRESS.getNumber())
                 .bind("done", dev.annotask.proto.api.status.StatusCode.TASK_DONE.getNumber())
                 .bind("app", appUid)
@@ -210,7 +211,7 @@ public final class TaskStore {
         if (!datasetIds.isEmpty()) {
             update.bindList("ids", List.copyOf(datasetIds));
         }
-        update.execute();
+        return update.mapTo(String.class).list();
     }
 
     /** The progress counters of a task, kept by the labeling workflow. */

@@ -26,11 +26,11 @@ import java.util.function.Function;
  * float the JSON left out (so a concept without {@code value} means 1.0, as in Clarifai).
  * Immutable and thread-safe.
  */
-final class ProtoJson {
+public final class ProtoJson {
     private final JsonFormat.Printer printer;
     private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
 
-    ProtoJson(Collection<FileDescriptor> files) {
+    public ProtoJson(Collection<FileDescriptor> files) {
         Set<FieldDescriptor> alwaysPrinted = new HashSet<>();
         Set<Descriptor> seen = new HashSet<>();
         for (FileDescriptor file : files) {
@@ -60,7 +60,7 @@ final class ProtoJson {
         }
     }
 
-    String print(Message message) {
+    public String print(Message message) {
         Message.Builder filled = message.toBuilder();
         // Optional fields (Concept.value) are outside JsonFormat's always-print set, so an
         // unset one that Clarifai always prints gets its zero value here.
