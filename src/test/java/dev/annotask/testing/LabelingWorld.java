@@ -1,10 +1,12 @@
 package dev.annotask.testing;
 
+import dev.annotask.config.ServerConfig;
 import dev.annotask.store.Database;
 import dev.annotask.store.SqlDialect;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * One server (on a clock tests can move) with the people of the labeling tests: an owner,
@@ -21,8 +23,8 @@ public final class LabelingWorld implements AutoCloseable {
     private final Map<String, String> tokens = new HashMap<>();
     private int apps;
 
-    private LabelingWorld(SqlDialect dialect) {
-        server = RunningServer.start(dialect, clock);
+    private LabelingWorld(SqlDialect dialect, UnaryOperator<ServerConfig> change) {
+        server = RunningServer.start(dialect, clock, change);
         Fixtures fixtures = new Fixtures(server.client());
         ownerToken = fixtures.createUserWithToken(OWNER);
         for (String person : PEOPLE) {
@@ -31,7 +33,17 @@ public final class LabelingWorld implements AutoCloseable {
     }
 
     public static LabelingWorld start(SqlDialect dialect) {
-        return new LabelingWorld(dialect);
+        return new LabelingWorld(dialect, UnaryOperator.identity());
+    }
+
+    /** A world whose server's configuration the test changes first (e.g. webhook settings). */
+    public static LabelingWorld start(SqlDialect dialect, UnaryOperator<ServerConfig> change) {
+        return new LabelingWorld(dialect, change);
+    }
+
+    /** The running server, for tests that need its configuration or start a second node on its database. */
+    public RunningServer server() {
+        return server;
     }
 
     public MutableClock clock() {
