@@ -3,9 +3,14 @@ package dev.annotask.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.annotask.proto.api.status.BaseResponse;
+import dev.annotask.proto.api.UserAppIDSet;
+import dev.annotask.proto.webhooks.ListWebhooksRequest;
 import dev.annotask.proto.webhooks.MultiWebhookResponse;
+import dev.annotask.proto.webhooks.PostWebhooksRequest;
+import dev.annotask.proto.webhooks.Webhook;
 import dev.annotask.proto.webhooks.SingleWebhookResponse;
 import dev.annotask.store.SqlDialect;
+import dev.annotask.testing.GrpcClient;
 import dev.annotask.testing.LabelingApp;
 import dev.annotask.testing.LabelingWorld;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,5 +130,23 @@ class WebhookSubscriptionApiTest {
         assertThat(world.client().send("GET", "/v2/webhooks", otherKey, null, MultiWebhookResponse.getDefaultInstance())
                 .message().getWebhooksList()).as("its own app has none").isEmpty();
         assertThat(send("POST", "", app.data().appKey(), body)).as("this app's own key").isEqualTo(10000);
+    }
+
+    @Test
+    void overGrpcTheSameHandlersAnswer() {
+        try (GrpcClient grpc = new GrpcClient(world.grpcPort())) {
+            UserAppIDSet ids = UserAppIDSet.newBuilder().setUserId(LabelingWorld.OWNER).setAppId(app.data().appId()).build();
+            MultiWebhookResponse posted = grpc.callWithAuthorization("annotask.webhooks.Webhooks/PostWebhooks",
+                    PostWebhooksRequest.newBuilder().setUserAppId(ids).addWebhooks(Webhook.newBuilder().setId("g")
+                            .setUrl(URL).addEvents("input.created").setSecret(Hooks.SECRET)).build(),
+                    MultiWebhookResponse.getDefaultInstance(), "Key " + world.ownerToken());
+            assertThat(posted.getStatus().getCodeValue()).as(posted.getStatus().getDetails()).isEqualTo(10000);
+            assertThat(posted.getWebhooks(0).getSecret()).isEmpty();
+            MultiWebhookResponse refused = grpc.callWithAuthorization("annotask.webhooks.Webhooks/ListWebhooks",
+                    ListWebhooksRequest.newBuilder().setUserAppId(ids).build(), MultiWebhookResponse.getDefaultInstance(),
+                    "Key " + world.token("w1"));
+            assertThat(refused.getStatus().getCodeValue()).isEqualTo(11007);
+        }
+        assertThat(send("GET", "/g", world.ownerToken(), null)).as("seen over REST").isEqualTo(10000);
     }
 }
