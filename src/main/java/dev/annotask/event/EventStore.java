@@ -3,6 +3,7 @@ package dev.annotask.event;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.annotask.store.SqlDialect;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -28,9 +29,10 @@ final class EventStore {
 
     /**
      * Writes the events (one multi-row INSERT, their seqs in list order) and a pending delivery
-     * of each for every subscription of the app that wants the type (one INSERT … SELECT, which
+     * of each for every subscription of the app that wants the type (an INSERT … SELECT, which
      * reads the subscriptions as the transaction sees them, so one deleted meanwhile gets none).
-     * Two statements whatever the number of events.
+     * On PostgreSQL one statement (the second INSERT reads the first's RETURNING), on SQLite two
+     * (in-process, no round trip): whatever the number of events.
      */
     static void insert(Handle handle, String appUid, String type, List<NewEvent> events, long now, long retryUntil) {
         StringBuilder values = new StringBuilder();
@@ -38,20 +40,29 @@ final class EventStore {
             values.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :app, :type, :now, :data").append(i)
                     .append(")");
         }
-        var insert = handle.createUpdate("INSERT INTO events (id, app_uid, type, created_at, data) VALUES " + values)
-                .bind("app", appUid).bind("type", type).bind("now", now);
+        String insertEvents = "INSERT INTO events (id, app_uid, type, created_at, data) VALUES " + values;
+        String fanOut = """
+                INSERT INTO webhook_deliveries (webhook_uid, event_seq, state, next_attempt_at, retry_until)
+                SELECT t.webhook_uid, e.seq, :pending, :now, :until
+                FROM webhook_event_types t JOIN %s e ON %s
+                WHERE t.app_uid = :app AND t.type = :type""";
+        // Row locks stand for PostgreSQL here: the dialect with data-modifying WITH.
+        boolean oneStatement = SqlDialect.locksRows(handle);
+        var insert = handle.createUpdate(oneStatement
+                        ? "WITH e AS (" + insertEvents + " RETURNING seq) " + fanOut.formatted("e", "TRUE")
+                        : insertEvents)
+                .bind("app", appUid).bind("type", type).bind("now", now).bind("pending", PENDING)
+                .bind("until", retryUntil);
         for (int i = 0; i < events.size(); i++) {
             insert.bind("id" + i, events.get(i).id()).bind("data" + i, events.get(i).dataJson());
         }
         insert.execute();
-        handle.createUpdate("""
-                        INSERT INTO webhook_deliveries (webhook_uid, event_seq, state, next_attempt_at, retry_until)
-                        SELECT t.webhook_uid, e.seq, :pending, :now, :until
-                        FROM webhook_event_types t JOIN events e ON e.id IN (<ids>)
-                        WHERE t.app_uid = :app AND t.type = :type""")
-                .bind("pending", PENDING).bind("now", now).bind("until", retryUntil)
-                .bind("app", appUid).bind("type", type)
-                .bindList("ids", events.stream().map(NewEvent::id).toList()).execute();
+        if (!oneStatement) {
+            handle.createUpdate(fanOut.formatted("events", "e.id IN (<ids>)"))
+                    .bind("pending", PENDING).bind("now", now).bind("until", retryUntil)
+                    .bind("app", appUid).bind("type", type)
+                    .bindList("ids", events.stream().map(NewEvent::id).toList()).execute();
+        }
     }
 
     /**

@@ -24,7 +24,8 @@ import org.jdbi.v3.core.Handle;
  * DeleteWebhooks clear it like a revoked key: at once on their node, within a second on the
  * others). So an app without subscriptions pays a map lookup per change, no statement, and no
  * event of it is ever stored; the data is built and printed only for events written. A batch
- * of one type is two statements whatever its size ({@link EventStore#insert}). Thread-safe.
+ * of one type is one statement on PostgreSQL (two on SQLite) whatever its size
+ * ({@link EventStore#insert}). Thread-safe.
  */
 public final class Events {
     private final AuthorizationCache subscriptions;
