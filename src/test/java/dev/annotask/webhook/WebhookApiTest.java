@@ -306,6 +306,86 @@ class WebhookApiTest {
     }
 
     @Test
+    void everyTypeOfEventIsWrittenWhereItsChangeHappens() {
+        String[] all = Arrays.stream(EventType.values()).map(EventType::wireName).toArray(String[]::new);
+        Hooks.subscribe(world, app, "every", receiver.url(hook), all);
+        app.postInputs(2);
+        // Consensus of two: w1 and w2 agree on in0 (consensus_reached) and disagree on in1 (to review).
+        String consensusTask = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\",\"w2\"]}",
+                "{\"strategy\":\"CONSENSUS\",\"user_ids\":[\"r1\"],\"consensus_strategy_info\":"
+                        + "{\"approval_threshold_labelers\":2}}");
+        Labeler w1 = app.labeler("w1");
+        Labeler w2 = app.labeler("w2");
+        for (Labeler labeler : List.of(w1, w2)) {
+            List<TaskAssignment> batch = labeler.start(consensusTask);
+            for (TaskAssignment assignment : batch) {
+                String concept = assignment.getInput().getId().equals("in1") && labeler == w2 ? "dog" : "cat";
+                assertThat(labeler.classify(consensusTask, assignment.getInput().getId(), concept).code()).isEqualTo(10000);
+            }
+            assertThat(labeler.submit(consensusTask, batch).code()).isEqualTo(10000);
+        }
+        Labeler r1 = app.labeler("r1");
+        List<TaskAssignment> queue = r1.put(consensusTask, "{\"action\":\"REVIEW_START\"}").message()
+                .getTaskAssignmentsList();
+        assertThat(queue).hasSize(2);
+        r1.put(consensusTask, verdict("REVIEW_APPROVE", "review_approve_config", queue.get(0)));
+        r1.put(consensusTask, verdict("REVIEW_REJECT", "review_reject_config", queue.get(1)));
+        String manual = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w4\"]}",
+                "{\"strategy\":\"MANUAL\",\"user_ids\":[\"r2\"]}");
+        Labeler w4 = app.labeler("w4");
+        w4.labelBatch(manual, w4.start(manual), "cat");
+        Labeler r2 = app.labeler("r2");
+        TaskAssignment first = r2.put(manual, "{\"action\":\"REVIEW_START\"}").message().getTaskAssignments(0);
+        r2.put(manual, verdict("REVIEW_REQUEST_CHANGES", "review_request_changes_config", first));
+        // The owner's own annotations outside tasks: created, changed, deleted.
+        var posted = app.call("POST", "/v2/annotations", "{\"annotations\":[{\"id\":\"own\",\"input_id\":\"in0\","
+                + "\"data\":{\"concepts\":[{\"id\":\"cat\",\"value\":1}]}}]}",
+                dev.annotask.proto.api.MultiAnnotationResponse.getDefaultInstance());
+        assertThat(posted.code()).as(posted.body()).isEqualTo(10000);
+        assertThat(app.call("PATCH", "/v2/annotations", "{\"action\":\"overwrite\",\"annotations\":[{\"id\":\"own\","
+                + "\"input_id\":\"in0\",\"data\":{\"concepts\":[{\"id\":\"dog\",\"value\":1}]}}]}",
+                dev.annotask.proto.api.MultiAnnotationResponse.getDefaultInstance()).code()).isEqualTo(10000);
+        assertThat(app.call("DELETE", "/v2/inputs/in0/annotations/own", null,
+                dev.annotask.proto.api.status.BaseResponse.getDefaultInstance()).code()).isEqualTo(10000);
+        // A task that completes by itself, then reopens when an input joins; patched; deleted.
+        String quick = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w3\"]}", "{\"strategy\":\"NONE\"}");
+        Labeler w3 = app.labeler("w3");
+        w3.labelBatch(quick, w3.start(quick), "cat");
+        app.data().postTextInputs("joins");
+        assertThat(app.call("PATCH", "/v2/tasks", "{\"action\":\"merge\",\"tasks\":[{\"id\":\"" + quick
+                        + "\",\"status\":{\"code\":\"TASK_WONT_DO\"}}]}",
+                dev.annotask.proto.api.MultiTaskResponse.getDefaultInstance()).code()).isEqualTo(10000);
+        assertThat(app.call("DELETE", "/v2/tasks", "{\"ids\":[\"" + quick + "\"]}",
+                dev.annotask.proto.api.status.BaseResponse.getDefaultInstance()).code()).isEqualTo(10000);
+
+        Hooks.await(world, Duration.ZERO, "every type", () -> Set.copyOf(typesReceived()).size() == all.length);
+        JsonObject reached = received().stream().map(Hooks::json)
+                .filter(e -> e.get("type").getAsString().equals("labeling.consensus_reached")).findFirst().orElseThrow()
+                .getAsJsonObject("data");
+        assertThat(reached.get("input_id").getAsString()).isEqualTo("in0");
+        assertThat(reached.getAsJsonArray("task_assignments")).hasSize(2);
+        JsonObject deleted = received().stream().map(Hooks::json)
+                .filter(e -> e.get("type").getAsString().equals("annotation.deleted")).findFirst().orElseThrow()
+                .getAsJsonObject("data");
+        assertThat(deleted.get("id").getAsString()).isEqualTo("own");
+    }
+
+    @Test
+    void aSubscriptionHeldByANodeThatDiedIsSentOnceItsLeaseLapses() {
+        Hooks.subscribe(world, app, "orphan", receiver.url(hook), "input.created");
+        long until = world.clock().millis() + Duration.ofSeconds(60).toMillis();
+        world.database().jdbi().useHandle(h -> h.createUpdate(
+                        "UPDATE webhooks SET lease_owner = 'a-node-killed-mid-delivery', lease_until = :until WHERE id = 'orphan'")
+                .bind("until", until).execute());
+        app.data().postTextInputs("late");
+        assertThat(Hooks.deliveries(world, app, "orphan")).singleElement()
+                .satisfies(d -> assertThat(d.getAttempts()).isZero());
+        world.clock().advance(Duration.ofSeconds(61));
+        awaitReceived(1);
+        assertThat(Hooks.json(received().get(0)).getAsJsonObject("data").get("id").getAsString()).isEqualTo("late");
+    }
+
+    @Test
     void aRolledBackChangeHasNoEventAndACommittedOneHasItsEvent() {
         Hooks.subscribe(world, app, "tasks", receiver.url(hook), "task.created", "task.deleted", "input.created");
         String good = "{\"type\":\"CONCEPTS_CLASSIFICATION\",\"worker\":{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]},"
