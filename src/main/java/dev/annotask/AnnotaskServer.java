@@ -200,7 +200,7 @@ public final class AnnotaskServer implements AutoCloseable {
         new CountRpcs(tasks, inputs, annotations).register(registry);
         MediaUrlSigner mediaUrls = new MediaUrlSigner(new SigningKeyStore(database.jdbi()).mediaUrlKey(), clock);
         new MediaRpcs(inputs, mediaUrls).register(registry);
-        webhooks = new Webhooks(database, config.webhooks(), clock);
+        webhooks = new Webhooks(database, config.webhooks(), events, clock);
         webhooks.register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, authorizations, clock,

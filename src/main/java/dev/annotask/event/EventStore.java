@@ -65,6 +65,19 @@ final class EventStore {
         }
     }
 
+    /** Writes one event with a pending delivery for one subscription only (a test event). Two statements. */
+    static void insertFor(Handle handle, String appUid, String type, NewEvent event, String webhookUid, long now,
+                          long retryUntil) {
+        handle.createUpdate("INSERT INTO events (id, app_uid, type, created_at, data) VALUES (:id, :app, :type, :now, :data)")
+                .bind("id", event.id()).bind("app", appUid).bind("type", type).bind("now", now)
+                .bind("data", event.dataJson()).execute();
+        handle.createUpdate("""
+                        INSERT INTO webhook_deliveries (webhook_uid, event_seq, state, next_attempt_at, retry_until)
+                        SELECT :webhook, seq, :pending, :now, :until FROM events WHERE id = :id""")
+                .bind("webhook", webhookUid).bind("pending", PENDING).bind("now", now).bind("until", retryUntil)
+                .bind("id", event.id()).execute();
+    }
+
     /**
      * Deletes up to {@code limit} events created before the cutoff that no subscription still
      * has to send (their deliveries go with them); returns how many.

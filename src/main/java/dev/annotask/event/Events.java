@@ -67,6 +67,18 @@ public final class Events {
         }
     }
 
+    /** The type of the event PostWebhookTest sends: to one subscription, whatever types it names. */
+    public static final String TEST_TYPE = "webhook.test";
+
+    /** Records a test event for one subscription of the app (and nobody else); returns its id. */
+    public String emitTest(Handle handle, String appUid, String webhookUid, Message data) {
+        String id = Ids.newId();
+        long now = clock.millis();
+        EventStore.insertFor(handle, appUid, TEST_TYPE, new EventStore.NewEvent(id, json.print(data)), webhookUid, now,
+                now + retryWindow.toMillis());
+        return id;
+    }
+
     private void write(Handle handle, String appUid, EventType type, List<? extends Message> data) {
         if (data.isEmpty()) {
             return;

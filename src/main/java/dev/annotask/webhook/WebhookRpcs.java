@@ -5,6 +5,7 @@ import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.Validation;
 import dev.annotask.event.EventType;
+import dev.annotask.event.Events;
 import dev.annotask.identity.AuthChanges;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.status.BaseResponse;
@@ -15,6 +16,7 @@ import dev.annotask.proto.webhooks.ListWebhookDeliveriesRequest;
 import dev.annotask.proto.webhooks.ListWebhooksRequest;
 import dev.annotask.proto.webhooks.MultiWebhookDeliveryResponse;
 import dev.annotask.proto.webhooks.MultiWebhookResponse;
+import dev.annotask.proto.webhooks.PostWebhookTestRequest;
 import dev.annotask.proto.webhooks.PostWebhooksRequest;
 import dev.annotask.proto.webhooks.ResendWebhookDeliveryRequest;
 import dev.annotask.proto.webhooks.SingleWebhookDeliveryResponse;
@@ -28,8 +30,8 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * PostWebhooks, ListWebhooks, GetWebhook, DeleteWebhooks, ListWebhookDeliveries and
- * ResendWebhookDelivery: an app's subscriptions, for its owner only (their token or a key of
+ * PostWebhooks, ListWebhooks, GetWebhook, DeleteWebhooks, ListWebhookDeliveries,
+ * ResendWebhookDelivery and PostWebhookTest: an app's subscriptions, for its owner only (their token or a key of
  * the app; a collaborator gets 11007, as for collaborators). Each request is all or nothing.
  * Making or ending a subscription bumps {@link AuthChanges} in its transaction, which is how
  * every node's writers learn at once (this node) or within a second (the others) that the
@@ -44,9 +46,11 @@ final class WebhookRpcs {
     private final ReceiverAddresses addresses;
     private final Clock clock;
     private final Duration retryWindow;
+    private final Events events;
 
-    WebhookRpcs(SecretBox secrets, ReceiverAddresses addresses, Clock clock, Duration retryWindow) {
+    WebhookRpcs(SecretBox secrets, ReceiverAddresses addresses, Events events, Clock clock, Duration retryWindow) {
         this.secrets = secrets;
+        this.events = events;
         this.addresses = addresses;
         this.clock = clock;
         this.retryWindow = retryWindow;
@@ -59,6 +63,7 @@ final class WebhookRpcs {
         registry.writes("DeleteWebhooks", DeleteWebhooksRequest.class, this::deleteWebhooks);
         registry.reads("ListWebhookDeliveries", ListWebhookDeliveriesRequest.class, this::listDeliveries);
         registry.writes("ResendWebhookDelivery", ResendWebhookDeliveryRequest.class, this::resend);
+        registry.writes("PostWebhookTest", PostWebhookTestRequest.class, this::postTest);
     }
 
     MultiWebhookResponse postWebhooks(Handle handle, Caller caller, PostWebhooksRequest request) {
@@ -138,6 +143,15 @@ final class WebhookRpcs {
         }
         return SingleWebhookDeliveryResponse.newBuilder().setDelivery(WebhookWire.delivery(
                 DeliveryStore.find(handle, webhook.uid(), request.getEventId()).orElseThrow())).build();
+    }
+
+    /** A test event for this subscription only, sent like any other; answers its delivery. */
+    SingleWebhookDeliveryResponse postTest(Handle handle, Caller caller, PostWebhookTestRequest request) {
+        requireOwner(caller);
+        WebhookStore.Stored webhook = require(handle, caller, request.getWebhookId());
+        String eventId = events.emitTest(handle, caller.app().uid(), webhook.uid(), WebhookWire.webhook(webhook));
+        return SingleWebhookDeliveryResponse.newBuilder()
+                .setDelivery(WebhookWire.delivery(DeliveryStore.find(handle, webhook.uid(), eventId).orElseThrow())).build();
     }
 
     private static WebhookStore.Stored require(Handle handle, Caller caller, String id) {

@@ -2,6 +2,7 @@ package dev.annotask.webhook;
 
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.config.WebhookSettings;
+import dev.annotask.event.Events;
 import dev.annotask.store.Database;
 import dev.annotask.store.ServerSecrets;
 import dev.annotask.store.SqlDialect;
@@ -16,17 +17,20 @@ public final class Webhooks implements AutoCloseable {
     private final WebhookSettings settings;
     private final Clock clock;
     private final SecretBox secrets;
+    private final Events events;
     private DeliveryWorker worker;
 
-    public Webhooks(Database database, WebhookSettings settings, Clock clock) {
+    public Webhooks(Database database, WebhookSettings settings, Events events, Clock clock) {
         this.database = database;
+        this.events = events;
         this.settings = settings;
         this.clock = clock;
         this.secrets = SecretBox.of(new ServerSecrets(database.jdbi()));
     }
 
     public void register(RpcRegistry registry) {
-        new WebhookRpcs(secrets, new ReceiverAddresses(settings.allowPrivateAddresses()), clock, settings.retryWindow())
+        new WebhookRpcs(secrets, new ReceiverAddresses(settings.allowPrivateAddresses()), events, clock,
+                settings.retryWindow())
                 .register(registry);
     }
 

@@ -7,7 +7,7 @@ const EVENTS = ['task.created', 'task.updated', 'task.completed', 'task.reopened
   'labeling.consensus_reached', 'input.created', 'annotation.created', 'annotation.updated', 'annotation.deleted'];
 const STATES = { 1: 'pending', 2: 'delivered', 3: 'failed' };
 
-/** Owner's webhooks page: subscribe a receiver, see each subscription's recent deliveries, re-send, delete. */
+/** Owner's webhooks page: subscribe a receiver, send it a test event, see its recent deliveries, re-send, delete. */
 export async function webhooksView() {
   const list = h('div', { id: 'webhooks' });
   show(h('h1', {}, 'Webhooks'), subscribeCard(() => refresh(list)), h('h2', {}, 'Subscriptions'), list);
@@ -69,11 +69,21 @@ function webhookCard(webhook, changed) {
       deliveries.replaceChildren(errorBox(error));
     }
   };
+  const sendTest = async () => {
+    try {
+      await app.post(`/webhooks/${encodeURIComponent(webhook.id)}/test`, {});
+      toast('Test event queued');
+    } catch (error) {
+      toast(error.description, 'error');
+    }
+    await load();
+  };
   load();
   return h('section', { class: 'card', dataset: { webhookId: webhook.id } },
     h('h3', {}, webhook.id), h('p', { class: 'ellipsis', title: webhook.url }, webhook.url),
     h('p', { class: 'muted' }, (webhook.events || []).join(', ')),
-    h('div', { class: 'row' }, h('button', { type: 'button', onclick: load }, 'Refresh deliveries'),
+    h('div', { class: 'row' }, h('button', { type: 'button', class: 'send-test', onclick: sendTest }, 'Send test event'),
+      h('button', { type: 'button', onclick: load }, 'Refresh deliveries'),
       h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete')),
     deliveries);
 }

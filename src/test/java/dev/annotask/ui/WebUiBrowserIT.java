@@ -231,6 +231,9 @@ class WebUiBrowserIT {
         browser.waitForText("[data-webhook-id='ci']", "No deliveries yet.");
         assertThat(browser.find("[data-webhook-id='ci']").getText()).contains("https://hooks.example.com/annotask",
                 "task.completed").doesNotContain("a-receivers-secret-0123");
+        // The test event goes to the delivery queue (this server's receivers are private: it cannot be delivered).
+        browser.click("[data-webhook-id='ci'] button.send-test");
+        browser.waitForText("[data-webhook-id='ci'] .deliveries-table", "webhook.test");
         browser.screenshot("webhooks");
     }
 

@@ -388,6 +388,27 @@ class WebhookApiTest {
     }
 
     @Test
+    void aTestEventGoesToThatSubscriptionOnly() {
+        Hooks.subscribe(world, app, "probe", receiver.url(hook), "task.deleted");
+        Hooks.subscribe(world, app, "other", receiver.url(hook + "-other"), "task.deleted");
+        var sent = world.client().send("POST", path + "/probe/test", world.ownerToken(), "{}",
+                SingleWebhookDeliveryResponse.getDefaultInstance());
+        assertThat(sent.code()).as(sent.body()).isEqualTo(10000);
+        assertThat(sent.message().getDelivery().getEventType()).isEqualTo("webhook.test");
+        awaitReceived(1);
+        Receiver.Request test = received().get(0);
+        Hooks.assertSigned(test, Hooks.SECRET);
+        assertThat(Hooks.json(test).get("type").getAsString()).isEqualTo("webhook.test");
+        assertThat(Hooks.json(test).getAsJsonObject("data").get("id").getAsString()).isEqualTo("probe");
+        assertThat(test.body()).doesNotContain(Hooks.SECRET);
+        assertThat(Hooks.deliveries(world, app, "other")).isEmpty();
+        assertThat(world.client().send("POST", path + "/nope/test", world.ownerToken(), "{}",
+                SingleWebhookDeliveryResponse.getDefaultInstance()).code()).isEqualTo(11101);
+        assertThat(world.client().send("POST", path + "/probe/test", world.token("w1"), "{}",
+                SingleWebhookDeliveryResponse.getDefaultInstance()).code()).isEqualTo(11007);
+    }
+
+    @Test
     void aRolledBackChangeHasNoEventAndACommittedOneHasItsEvent() {
         Hooks.subscribe(world, app, "tasks", receiver.url(hook), "task.created", "task.deleted", "input.created");
         String good = "{\"type\":\"CONCEPTS_CLASSIFICATION\",\"worker\":{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]},"
