@@ -82,7 +82,8 @@ final class ClosedLoop {
 
     /**
      * Runs warm-up rounds per client unrecorded, then records rounds until the duration has
-     * passed. Any failed call fails the run: a benchmark of errors measures nothing.
+     * passed (at least one per client that has work). Any failed call fails the run: a
+     * benchmark of errors measures nothing.
      */
     static Outcome run(int clients, int warmUpRounds, Duration duration, Round round) throws Exception {
         return run(clients, warmUpRounds, duration, round, null);
@@ -110,7 +111,11 @@ final class ClosedLoop {
                     warm.await(); // every client warm before any is measured
                     warm.await(); // the window's start is set
                     timer.startRecording();
-                    while (more && System.nanoTime() < window[1]) {
+                    // At least one recorded round each, so that a span shorter than a round
+                    // (the smoke tests' are a fraction of a second) still measures every call.
+                    boolean first = true;
+                    while (more && (first || System.nanoTime() < window[1])) {
+                        first = false;
                         more = round.run(client, timer);
                     }
                     return null;

@@ -44,8 +44,8 @@ public final class EnvelopeBench implements Callable<Integer> {
     @Option(names = "--task-labelers", description = "labelers of the size curve's and the consensus tasks (default: 32)")
     int taskLabelers = 32;
 
-    @Option(names = "--seconds", description = "length of each measured span (default: 10)")
-    int seconds = 10;
+    @Option(names = "--seconds", description = "length of each measured span, fractions allowed (default: 10)")
+    double seconds = 10;
 
     @Option(names = "--clients", description = "concurrent clients for the bare endpoint, ingest and the read calls (default: 16)")
     int clients = 16;
@@ -82,8 +82,8 @@ public final class EnvelopeBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         report.note(ProcessMeter.machine());
-        report.note(String.format(Locale.ROOT, "Settings: sizes %s, labelers %s, %d s per span, %d clients, server JVM options [%s].",
-                sizes, labelers, seconds, clients, serverJvmOptions));
+        report.note(String.format(Locale.ROOT, "Settings: sizes %s, labelers %s, %s s per span, %d clients, server JVM options [%s].",
+                sizes, labelers, Spans.text(seconds), clients, serverJvmOptions));
         for (String database : databases) {
             SqlDialect dialect = database.equalsIgnoreCase("postgresql") ? SqlDialect.POSTGRESQL : SqlDialect.SQLITE;
             runOn(dialect);
@@ -122,7 +122,7 @@ public final class EnvelopeBench implements Callable<Integer> {
     }
 
     private Duration span() {
-        return Duration.ofSeconds(seconds);
+        return Spans.of(seconds);
     }
 
     /** The measured stages on one running server. */

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The envelope benchmark in miniature, against the built jar on both databases, so the suite
  * cannot rot between full runs: every stage runs, every call it names succeeds and is counted.
  * It asserts no speed (a CI machine's speed is not the product's); bench/envelope.sh is the
- * real run.
+ * real run. Spans are a fraction of a second, and the server JVM compiles with C1 only
+ * ({@code -XX:TieredStopAtLevel=1}), which halves its start on two cores: a smoke test needs
+ * every stage to run, not the server at full speed.
  */
 class EnvelopeSmokeIT {
     private static final List<String> LABELING_CALLS = List.of("LABEL_START", "PostAnnotations", "LABEL_SUBMIT",
@@ -22,8 +24,8 @@ class EnvelopeSmokeIT {
     void everyStageRunsOnBothDatabases(@TempDir Path dir) throws Exception {
         Path output = dir.resolve("envelope.md");
         EnvelopeReport report = EnvelopeBench.run("--sizes", "300", "--labelers", "1,2", "--task-labelers", "3",
-                "--seconds", "1", "--clients", "2", "--commit-connections", "2", "--warm-up-rounds", "1", "--warm-up-calls", "5",
-                "--output", output.toString());
+                "--seconds", "0.25", "--clients", "2", "--commit-connections", "2", "--warm-up-rounds", "1", "--warm-up-calls", "5",
+                "--server-jvm-options", "-XX:TieredStopAtLevel=1", "--output", output.toString());
 
         for (String database : List.of("SQLite", "PostgreSQL")) {
             List<EnvelopeReport.Row> rows = report.rows().stream().filter(row -> row.database().equals(database)).toList();

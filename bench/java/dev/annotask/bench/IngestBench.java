@@ -84,8 +84,9 @@ public final class IngestBench implements Callable<Integer> {
         line(String.format(Locale.ROOT, "Settings: %d calls of %d inputs%s, %d clients, %d warm-up calls, jars %s.%n",
                 calls, batch, dataset ? " (each joining a dataset)" : "", clients, warmUpCalls, jars)
                 + (noAutovacuum ? " PostgreSQL's autovacuum off." : ""));
-        line("| database | jar | round | calls/s | inputs/s | p50 ms | p99 ms | max ms | server cores | postgres cores | load avg |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        line("| database | jar | round | calls/s | inputs/s | p50 ms | p99 ms | max ms | server cores | server CPU ms per call"
+                + " | postgres cores | generator cores | load avg |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         List<String> details = new ArrayList<>();
         try {
             for (int round = 1; round <= alternations; round++) {
@@ -141,12 +142,12 @@ public final class IngestBench implements Callable<Integer> {
             ClosedLoop.Outcome outcome = ClosedLoop.run(clients, 0, Duration.ofMinutes(10), call,
                     new ProcessMeter(server.pid(), dialect == SqlDialect.POSTGRESQL ? postgres.postmasterPid() : 0));
             Latencies latencies = outcome.call("PostInputs");
-            line(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.1f | %.1f | %.1f | %.2f | %s | %s |",
+            line(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.1f | %.1f | %.1f | %.2f | %.1f | %s | %.2f | %s |",
                     dialect == SqlDialect.POSTGRESQL ? "PostgreSQL" : "SQLite", jar, round, latencies.perSecond(),
                     latencies.perSecond() * batch, latencies.p50Millis(), latencies.p99Millis(), latencies.maxMillis(),
-                    outcome.usage().serverCores(),
+                    outcome.usage().serverCores(), outcome.usage().serverCores() / latencies.perSecond() * 1000,
                     dialect == SqlDialect.POSTGRESQL ? String.format(Locale.ROOT, "%.2f", outcome.usage().databaseCores()) : "",
-                    load));
+                    outcome.usage().driverCores(), load));
             if (dialect == SqlDialect.POSTGRESQL) {
                 detail.append(CountingPostgres.statements(url, "PostgreSQL statements of " + jar + ", round " + round,
                         "call", latencies.count()));

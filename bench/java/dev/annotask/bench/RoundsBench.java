@@ -56,14 +56,14 @@ public final class RoundsBench implements Callable<Integer> {
     @Option(names = "--upload-clients", description = "concurrent PostInputs calls of the upload (default: 8)")
     int uploadClients = 8;
 
-    @Option(names = "--seconds", description = "each closed-loop span and the bare endpoint's (default: 20)")
-    int seconds = 20;
+    @Option(names = "--seconds", description = "each closed-loop span and the bare endpoint's, fractions allowed (default: 20)")
+    double seconds = 20;
 
     @Option(names = "--warm-up-seconds", description = "unmeasured span before the bare endpoint's and before the first labeling span (default: 10)")
-    int warmUpSeconds = 10;
+    double warmUpSeconds = 10;
 
     @Option(names = "--human-seconds", description = "the human-pace span (default: 30)")
-    int humanSeconds = 30;
+    double humanSeconds = 30;
 
     @Option(names = "--think-ms", description = "human pace: a labeler's pause between LABEL_START and PostAnnotations, ±50%% at random (default: 3000)")
     int thinkMillis = 3000;
@@ -104,10 +104,11 @@ public final class RoundsBench implements Callable<Integer> {
         report.note(String.format(Locale.ROOT, "Load generator: this JVM, one java.net.http.HttpClient (HTTP/1.1 keep-alive),"
                 + " asynchronous calls, at most one in flight per client; CompletableFuture's async pool of %d thread(s)%s.",
                 poolThreads, poolThreads < 2 ? " (**a new thread per answer: run with -D" + POOL_THREADS + "=2**)" : ""));
-        report.note(String.format(Locale.ROOT, "Settings: jars %s; %d labelers; %,d seeded inputs; %d s closed-loop spans"
-                        + " after %d s of warm-up; human pace %d s with %d ms think time; upload of %,d inputs (PostgreSQL)"
+        report.note(String.format(Locale.ROOT, "Settings: jars %s; %d labelers; %,d seeded inputs; %s s closed-loop spans"
+                        + " after %s s of warm-up; human pace %s s with %d ms think time; upload of %,d inputs (PostgreSQL)"
                         + " by %d clients; PostgreSQL synchronous_commit on, fsync %s; %d alternation(s); server JVM"
-                        + " options [%s].", jars, labelers, inputs, seconds, warmUpSeconds, humanSeconds, thinkMillis, upload,
+                        + " options [%s].", jars, labelers, inputs, Spans.text(seconds), Spans.text(warmUpSeconds),
+                Spans.text(humanSeconds), thinkMillis, upload,
                 uploadClients, pgFsync ? "on" : "off", alternations, serverJvmOptions));
         long began = System.nanoTime();
         CountingPostgres postgres = null;

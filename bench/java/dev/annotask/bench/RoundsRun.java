@@ -73,7 +73,7 @@ final class RoundsRun {
             Labeling.app(http, ADMIN_TOKEN, SEEDED, labelers);
             new Seeds(url, dialect).inputs(SEEDED, settings.inputs);
             livez();
-            AsyncLoop.run(labelers, Duration.ofSeconds(settings.warmUpSeconds), Duration.ZERO,
+            AsyncLoop.run(labelers, Spans.of(settings.warmUpSeconds), Duration.ZERO,
                     labelerRound(SEEDED, newTask(SEEDED), Duration.ZERO, new AtomicInteger()), null);
             String inputs = String.format(Locale.ROOT, "%,d", settings.inputs);
             span("closed loop, " + labelers + " labelers, " + inputs + " inputs seeded", RoundsReport.Kind.CLOSED_LOOP,
@@ -89,8 +89,8 @@ final class RoundsRun {
     /** The bare endpoint from as many clients as labelers: what any call could do with this machine and generator. */
     private void livez() throws Exception {
         AsyncLoop.Round call = (client, timer) -> timer.timeAsync(LIVEZ, () -> http.getAsync("/livez")).thenApply(body -> true);
-        AsyncLoop.run(settings.labelers, Duration.ofSeconds(settings.warmUpSeconds), Duration.ZERO, call, null);
-        ClosedLoop.Outcome outcome = AsyncLoop.run(settings.labelers, Duration.ofSeconds(settings.seconds), Duration.ZERO,
+        AsyncLoop.run(settings.labelers, Spans.of(settings.warmUpSeconds), Duration.ZERO, call, null);
+        ClosedLoop.Outcome outcome = AsyncLoop.run(settings.labelers, Spans.of(settings.seconds), Duration.ZERO,
                 call, meter);
         livezPerSecond = outcome.call(LIVEZ).perSecond();
         report.add(new RoundsReport.Row(database, jar, alternation, LIVEZ, RoundsReport.Kind.LIVEZ, outcome,
@@ -136,7 +136,7 @@ final class RoundsRun {
         AtomicInteger ranDry = new AtomicInteger();
         String load = load();
         ClosedLoop.Outcome outcome = AsyncLoop.run(settings.labelers,
-                Duration.ofSeconds(paced ? settings.humanSeconds : settings.seconds), think,
+                Spans.of(paced ? settings.humanSeconds : settings.seconds), think,
                 labelerRound(appId, task, think, ranDry), meter);
         CountingPostgres.Counts counted = counts().since(before);
         List<String> notes = new ArrayList<>(List.of(load));

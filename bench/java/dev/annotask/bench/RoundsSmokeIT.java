@@ -12,15 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
  * The side-by-side rounds benchmark in miniature, against the built jar on both databases, so
  * that it cannot rot between full runs: every scenario runs and labels, and PostgreSQL's
  * counters are read. It asserts no speed (a CI machine's speed is not the product's);
- * bench/rounds.sh is the real run.
+ * bench/rounds.sh is the real run. Spans are a fraction of a second, and the server JVM
+ * compiles with C1 only ({@code -XX:TieredStopAtLevel=1}), which halves its start on two
+ * cores: a smoke test needs every scenario to run, not the server at full speed.
  */
 class RoundsSmokeIT {
     @Test
     void everyScenarioLabelsOnBothDatabases(@TempDir Path dir) throws Exception {
         Path output = dir.resolve("rounds.md");
-        RoundsReport report = RoundsBench.run("--inputs", "300", "--labelers", "3", "--seconds", "1",
-                "--warm-up-seconds", "1", "--human-seconds", "2", "--think-ms", "200", "--upload", "1280",
-                "--upload-clients", "2", "--out", output.toString());
+        RoundsReport report = RoundsBench.run("--inputs", "300", "--labelers", "3", "--seconds", "0.25",
+                "--warm-up-seconds", "0.25", "--human-seconds", "0.5", "--think-ms", "200", "--upload", "1280",
+                "--upload-clients", "2", "--server-jvm-options", "-Xmx256m -XX:TieredStopAtLevel=1",
+                "--out", output.toString());
 
         for (String database : List.of("SQLite", "PostgreSQL")) {
             List<RoundsReport.Row> rows = report.rows().stream().filter(row -> row.database().equals(database)).toList();

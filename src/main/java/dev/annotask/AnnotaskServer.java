@@ -21,12 +21,16 @@ import dev.annotask.assign.ProgressReader;
 import dev.annotask.assign.ReviewService;
 import dev.annotask.concept.ConceptRpcs;
 import dev.annotask.concept.ConceptStore;
+import dev.annotask.config.InvalidSetting;
 import dev.annotask.config.SecretSettings;
 import dev.annotask.config.ServerConfig;
 import dev.annotask.dataset.DatasetRpcs;
 import dev.annotask.dataset.DatasetStore;
 import dev.annotask.event.Events;
 import dev.annotask.api.rest.ProtoJson;
+import dev.annotask.fetch.AddressPolicy;
+import dev.annotask.fetch.PendingFetches;
+import dev.annotask.fetch.UrlFetcher;
 import dev.annotask.identity.AccessControl;
 import dev.annotask.identity.AppRpcs;
 import dev.annotask.identity.AppStore;
@@ -40,8 +44,14 @@ import dev.annotask.identity.KeyStore;
 import dev.annotask.identity.Scopes;
 import dev.annotask.identity.UserRpcs;
 import dev.annotask.identity.UserStore;
+import dev.annotask.input.HeaderBackfill;
+import dev.annotask.input.HostedUrls;
+import dev.annotask.input.InputMediaStore;
 import dev.annotask.input.InputRpcs;
 import dev.annotask.input.InputStore;
+import dev.annotask.input.InputWire;
+import dev.annotask.input.UrlFetching;
+import dev.annotask.media.HostedMediaHandler;
 import dev.annotask.ops.Operations;
 import dev.annotask.media.MediaHandler;
 import dev.annotask.media.MediaRpcs;
@@ -63,6 +73,7 @@ import dev.annotask.webhook.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -97,7 +108,8 @@ public final class AnnotaskServer implements AutoCloseable {
             AdminProto.getDescriptor().findServiceByName("Admin"),
             MediaProto.getDescriptor().findServiceByName("Media"),
             WebhooksProto.getDescriptor().findServiceByName("Webhooks"));
-    private static final long GRACEFUL_STOP_MILLIS = 20_000;
+    /** How long {@link #close} lets requests in flight finish unless {@link #stopGrace} says otherwise. */
+    static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
     /**
      * Open connections at most; beyond, new ones wait in the kernel's queue and idle ones are
      * closed sooner. Each costs a few KiB, a buffer more while a request is being read.
@@ -133,9 +145,13 @@ public final class AnnotaskServer implements AutoCloseable {
     private RpcRegistry registry;
     private Javalin http;
     private GrpcServer grpc;
+    private PendingFetches fetches;
+    private Thread backfill;
+    private volatile String ownBaseUrl;
     private Optional<String> createdAdminToken = Optional.empty();
     private Consumer<String> adminTokenDelivery = token -> { };
     private boolean givenAdminTokenIgnored;
+    private long stopGraceMillis = DEFAULT_STOP_GRACE.toMillis();
 
     public AnnotaskServer(ServerConfig config) {
         this(config, Clock.systemUTC());
@@ -156,9 +172,26 @@ public final class AnnotaskServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How long {@link #close} lets requests in flight finish before cutting them off:
+     * {@link #DEFAULT_STOP_GRACE} unless set (before {@link #start}). Zero stops at once. For
+     * tests, which close servers with nothing in flight: a graceful stop also waits for each
+     * idle keep-alive connection of their client to time out (Jetty gives such a connection a
+     * second), a second per server closed.
+     */
+    public AnnotaskServer stopGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("the stop grace period cannot be negative");
+        }
+        this.stopGraceMillis = grace.toMillis();
+        return this;
+    }
+
     public AnnotaskServer start() {
         SecretSettings.requireStrong("--admin-token", config.adminToken());
         SecretSettings.requireStrong("--metrics-token", config.metricsToken());
+        String publicUrl = config.media().checkedPublicUrl();
+        AddressPolicy fetchPolicy = fetchPolicy();
         database = openDatabase();
         Operations operations = new Operations(database, config.metricsToken());
 
@@ -183,10 +216,14 @@ public final class AnnotaskServer implements AutoCloseable {
         InputStore inputs = new InputStore();
         DatasetStore datasets = new DatasetStore();
         TaskStore tasks = new TaskStore();
+        MemoryBudget memory = new MemoryBudget(TransportLimits.MEMORY_BUDGET_BYTES);
+        InputWire inputWire = new InputWire(new HostedUrls(publicUrl != null ? () -> publicUrl : this::ownUrl));
+        InputMediaStore inputMedia = new InputMediaStore();
+        UrlFetching fetching = startFetching(fetchPolicy, inputMedia, memory);
         new ConceptRpcs(concepts, clock).register(registry);
         TaskReopening reopening = new TaskReopening(tasks, events);
-        new InputRpcs(inputs, datasets, clock, reopening, events).register(registry);
-        new DatasetRpcs(datasets, inputs, clock, reopening).register(registry);
+        new InputRpcs(inputs, clock, reopening, inputWire, fetching, events).register(registry);
+        new DatasetRpcs(datasets, inputs, clock, reopening, inputWire).register(registry);
         AnnotationStore annotations = new AnnotationStore();
         LabelingService labeling = new LabelingService(annotations, clock, config.lease(), events);
         ProgressReader progress = new ProgressReader(tasks, labeling);
@@ -194,10 +231,10 @@ public final class AnnotaskServer implements AutoCloseable {
         new CollaboratorRpcs(collaborators, users, apps, knownScopes, new TaskMembership(tasks, progress), clock)
                 .register(registry);
         ReviewService reviews = new ReviewService(annotations, clock, events);
-        new AssignmentRpcs(tasks, inputs, labeling, reviews).register(registry);
+        new AssignmentRpcs(tasks, inputs, labeling, reviews, inputWire).register(registry);
         new AnnotationRpcs(annotations, tasks, labeling, reviews, events, clock).register(registry);
         new AnnotationWorkerRpcs(annotations, users).register(registry);
-        new CountRpcs(tasks, inputs, annotations).register(registry);
+        new CountRpcs(tasks, inputs, annotations, inputWire).register(registry);
         MediaUrlSigner mediaUrls = new MediaUrlSigner(new SigningKeyStore(database.jdbi()).mediaUrlKey(), clock);
         new MediaRpcs(inputs, mediaUrls).register(registry);
         webhooks = new Webhooks(database, config.webhooks(), events, clock);
@@ -207,7 +244,8 @@ public final class AnnotaskServer implements AutoCloseable {
                 database.units());
         Dispatcher dispatcher = new Dispatcher(registry, accessControl, database.units(), operations.meters());
         RestGateway gateway = new RestGateway(registry, dispatcher, schemaFiles());
-        MemoryBudget memory = new MemoryBudget(TransportLimits.MEMORY_BUDGET_BYTES);
+        HostedMediaHandler hostedBytes = new HostedMediaHandler(accessControl, rpc("GetInput"), dispatcher, gateway,
+                inputs, database.units(), memory);
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = TransportLimits.MAX_REQUEST_BYTES;
@@ -216,7 +254,7 @@ public final class AnnotaskServer implements AutoCloseable {
             // Every answer is typed by its Content-Type; browsers must not guess another.
             cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
             cfg.jetty.modifyServer(server -> {
-                server.setStopTimeout(GRACEFUL_STOP_MILLIS);
+                server.setStopTimeout(stopGraceMillis);
                 // Javalin puts its servlet context inside the innermost wrapper, so after RestIntake.
                 RestIntake intake = new RestIntake(gateway, accessControl, memory);
                 intake.setHandler(server.getHandler());
@@ -233,6 +271,7 @@ public final class AnnotaskServer implements AutoCloseable {
             cfg.routes.get("/", ui);
             cfg.routes.get(UiAssets.PREFIX + "*", ui);
             cfg.routes.get(MediaHandler.PATH, new MediaHandler(inputs, database.units(), mediaUrls, memory));
+            cfg.routes.get(HostedUrls.ROUTE, hostedBytes);
             for (HandlerType verb : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                     HandlerType.DELETE)) {
                 cfg.routes.addHttpHandler(verb, "/*", gateway);
@@ -240,17 +279,76 @@ public final class AnnotaskServer implements AutoCloseable {
         });
         try {
             http.start();
+            // Kept, not asked of Javalin per answer: gRPC calls still draining after the HTTP
+            // server stopped print hosted URLs too.
+            ownBaseUrl = ownUrl(http.port());
             if (config.grpcPort() != 0) {
                 grpc = GrpcServer.start(config.host(), Math.max(config.grpcPort(), 0), SERVICES, registry, dispatcher,
                         accessControl, memory);
             }
             bootstrap(keys);
+            backfill = daemon(new HeaderBackfill(database.units(), inputMedia, inputs), "annotask-header-backfill");
+            backfill.start();
             webhooks.startDelivery();
         } catch (RuntimeException e) {
             close(); // a taken port must not leave the other server and the database open
             throw e;
         }
         return this;
+    }
+
+    /** With --fetch-urls, the addresses it may fetch from (checked before anything starts); null without. */
+    private AddressPolicy fetchPolicy() {
+        if (!config.media().fetchUrls()) {
+            return null;
+        }
+        if (config.media().fetchTimeout().isNegative() || config.media().fetchTimeout().isZero()) {
+            throw new InvalidSetting("--fetch-timeout-seconds must be at least 1");
+        }
+        try {
+            return AddressPolicy.allowing(config.media().fetchAllowNetworks());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSetting("--fetch-allow-networks: " + e.getMessage());
+        }
+    }
+
+    /** With --fetch-urls, the fetcher of URL inputs, started; otherwise URLs are only stored. */
+    private UrlFetching startFetching(AddressPolicy policy, InputMediaStore inputMedia, MemoryBudget memory) {
+        if (policy == null) {
+            return UrlFetching.OFF;
+        }
+        UrlFetcher fetcher = new UrlFetcher(policy, InputRpcs.MAX_BYTES, config.media().fetchTimeout(), memory);
+        fetches = new PendingFetches(database.units(), inputMedia, fetcher, clock, config.media().fetchTimeout()).start();
+        return fetches;
+    }
+
+    /**
+     * This server's own base URL, for hosted URLs when no --public-url is set: the address it
+     * listens on, or localhost when that is every address.
+     */
+    private String ownUrl() {
+        String known = ownBaseUrl;
+        return known != null ? known : ownUrl(config.httpPort());
+    }
+
+    private String ownUrl(int port) {
+        String host = config.host() == null ? "" : config.host();
+        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "localhost";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port;
+    }
+
+    private RpcMethod rpc(String name) {
+        return registry.methods().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Thread daemon(Runnable work, String name) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     /** Makes the admin on an empty database, or says when a given token is not the admin's. */
@@ -318,6 +416,13 @@ public final class AnnotaskServer implements AutoCloseable {
     @Override
     public void close() {
         long stopStarted = System.currentTimeMillis();
+        if (backfill != null) {
+            backfill.interrupt();
+        }
+        if (fetches != null) {
+            fetches.close(); // before the database: in-flight fetches are left for later
+            fetches = null;
+        }
         if (grpc != null) {
             grpc.stopAccepting();
         }
@@ -327,7 +432,7 @@ public final class AnnotaskServer implements AutoCloseable {
         }
         if (grpc != null) {
             // Both transports drain at the same time; gRPC gets what is left of the grace period.
-            long left = GRACEFUL_STOP_MILLIS - (System.currentTimeMillis() - stopStarted);
+            long left = stopGraceMillis - (System.currentTimeMillis() - stopStarted);
             grpc.close(Math.max(left, 0));
             grpc = null;
         }
@@ -339,9 +444,21 @@ public final class AnnotaskServer implements AutoCloseable {
             authorizations.close();
             authorizations = null;
         }
+        if (backfill != null) {
+            joinQuietly(backfill);
+            backfill = null;
+        }
         if (database != null) {
             database.close();
             database = null;
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.annotask;
 
 import dev.annotask.config.DatabaseOptions;
 import dev.annotask.config.InvalidSetting;
+import dev.annotask.config.MediaSettings;
 import dev.annotask.config.SecretSettings;
 import dev.annotask.config.ServerConfig;
 import dev.annotask.config.WebhookSettings;
@@ -75,6 +76,18 @@ public final class Main implements Runnable {
         @Option(names = "--metrics-token-file", defaultValue = "${env:ANNOTASK_METRICS_TOKEN_FILE}", description = "Read --metrics-token from this file instead.")
         Path metricsTokenFile;
 
+        @Option(names = "--public-url", defaultValue = "${env:ANNOTASK_PUBLIC_URL}", description = "The URL clients reach this server's HTTP API at (e.g. https://labels.example.com); hosted URLs of stored bytes start with it (default: http://HOST:PORT, localhost when listening on every address).")
+        String publicUrl;
+
+        @Option(names = "--fetch-urls", defaultValue = "${env:ANNOTASK_FETCH_URLS:-false}", description = "Fetch and store the content of inputs given by URL, after their upload (default: URLs are stored, never fetched).")
+        boolean fetchUrls;
+
+        @Option(names = "--fetch-allow-networks", split = ",", defaultValue = "${env:ANNOTASK_FETCH_ALLOW_NETWORKS}", description = "With --fetch-urls: networks (CIDR, comma-separated) fetched from although loopback, private or link-local; none by default.")
+        java.util.List<String> fetchAllowNetworks;
+
+        @Option(names = "--fetch-timeout-seconds", defaultValue = "${env:ANNOTASK_FETCH_TIMEOUT_SECONDS:-60}", description = "With --fetch-urls: how long one fetch may take, redirects and content included (${DEFAULT-VALUE}).")
+        long fetchTimeoutSeconds;
+
         @Option(names = "--webhooks-allow-private-addresses", defaultValue = "${env:ANNOTASK_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:-false}", description = "Let webhooks deliver to loopback, private and link-local addresses (refused by default).")
         boolean webhooksAllowPrivate;
 
@@ -99,6 +112,8 @@ public final class Main implements Runnable {
                         poolSize, java.time.Duration.ofSeconds(leaseSeconds),
                         java.time.Duration.ofSeconds(statementTimeoutSeconds),
                         SecretSettings.resolve("--metrics-token", metricsToken, metricsTokenFile),
+                        new MediaSettings(publicUrl, fetchUrls, fetchAllowNetworks == null ? java.util.List.of()
+                                : fetchAllowNetworks, java.time.Duration.ofSeconds(fetchTimeoutSeconds)),
                         WebhookSettings.DEFAULTS.withAllowPrivateAddresses(webhooksAllowPrivate));
                 server = new AnnotaskServer(config).deliverAdminTokenTo(Serve::printAdminToken).start();
             } catch (InvalidSetting e) {

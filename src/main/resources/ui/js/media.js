@@ -6,8 +6,9 @@ const signed = new Map();
 const MARGIN_MS = 60_000;
 
 /**
- * Makes sure every input given by bytes has a fresh signed URL, in one ListMediaUrls call per
- * 128 inputs. Inputs given by URL need none: the browser loads their own URL.
+ * Makes sure every input whose bytes the server stores has a fresh signed URL, in one
+ * ListMediaUrls call per 128 inputs. Inputs given by URL and not fetched need none: the
+ * browser loads their own URL.
  */
 export async function prepare(inputs) {
   const now = Date.now();
@@ -30,9 +31,15 @@ function kindOf(input) {
   return 'image';
 }
 
+/**
+ * The URL the browser may load itself: the input's own URL, unless the server stores its
+ * bytes (`hosted`): then that URL needs the API key, which an <img> cannot send, so the
+ * input is shown through a signed URL, like bytes uploaded without one.
+ */
 function ownUrl(input) {
   const d = input.data || {};
-  return (d.image || d.video || d.audio || {}).url || '';
+  const media = d.image || d.video || d.audio || {};
+  return media.hosted ? '' : media.url || '';
 }
 
 /** The element showing the input: an <img> (or <video>/<audio>), or the text itself. */

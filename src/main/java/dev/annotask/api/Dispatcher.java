@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one entry to every RPC, whatever the transport: checks the request's enums and sizes
  * ({@link RequestChecks}), authorizes the caller, runs the handler in the request's one
- * transaction ({@link UnitOfWork}: a read or a write, as the RPC was registered), and always answers with a
+ * transaction ({@link UnitOfWork}: a read or a write, as the RPC was registered; a
+ * {@link PreparedHandler}'s preparation first, outside it), and always answers with a
  * response of the RPC's own type whose {@code status} carries the outcome and a fresh 32-hex
  * {@code req_id}.
  *
@@ -74,6 +75,20 @@ public final class Dispatcher {
         return recorded(method, withRequestId(failure(method, StatusCodes.status(code, details)), Ids.newId()), started);
     }
 
+    /**
+     * The answer to a failure met on the way to an RPC's data outside {@link #call}, by a
+     * route that reads it itself (the hosted bytes of an input, which are no message): an
+     * {@link ApiException} as its status, anything else classified as {@code call} classifies
+     * it; counted like any call.
+     */
+    public Result failed(RpcMethod method, RuntimeException e) {
+        long started = System.nanoTime();
+        String reqId = Ids.newId();
+        Status status = e instanceof ApiException api ? StatusCodes.status(api.code(), api.details())
+                : classify(method, reqId, e);
+        return recorded(method, withRequestId(failure(method, status), reqId), started);
+    }
+
     private Result recorded(RpcMethod method, Result result, long startedNanos) {
         Timer.builder("annotask_rpc_requests")
                 .description("RPC calls by method and status code")
@@ -92,9 +107,11 @@ public final class Dispatcher {
         Caller caller = accessControl.authorize(authorization, method.access(), ids.getUserId(), ids.getAppId());
         RpcRegistry.Binding binding = registry.bindingOf(method).orElseThrow(() ->
                 new ApiException(StatusCode.NOT_IMPLEMENTED, method.name() + " is not served by Annotask yet"));
+        // Done once, outside the transaction: the unit it returns is what a retry runs again.
+        UnitOfWork.Work<Message> prepared = binding.prepare() == null ? null : binding.prepare().prepare(caller, request);
         for (int attempt = 1; ; attempt++) {
             try {
-                return run(binding, caller, request);
+                return prepared != null ? units.write(prepared) : run(binding, caller, request);
             } catch (RuntimeException e) {
                 // A request is one transaction, all or nothing, so a request that lost a lock
                 // race (SQLite busy, PostgreSQL serialization or deadlock) can run again.

@@ -31,13 +31,13 @@ public final class RpcRegistry {
     /** Binds the handler of an RPC that only reads: it runs in a read transaction. */
     public <Q extends Message, R extends Message> void reads(String rpcName, Class<Q> requestType,
                                                              RpcHandler<Q, R> handler) {
-        bind(rpcName, requestType, new Binding(erased(handler), false, null));
+        bind(rpcName, requestType, new Binding(erased(handler), false, null, null));
     }
 
     /** Binds the handler of an RPC that writes: it runs in a write transaction. */
     public <Q extends Message, R extends Message> void writes(String rpcName, Class<Q> requestType,
                                                               RpcHandler<Q, R> handler) {
-        bind(rpcName, requestType, new Binding(erased(handler), true, null));
+        bind(rpcName, requestType, new Binding(erased(handler), true, null, null));
     }
 
     /**
@@ -48,7 +48,18 @@ public final class RpcRegistry {
     public <Q extends Message, R extends Message> void writesUnlessRead(String rpcName, Class<Q> requestType,
                                                                         RpcHandler<Q, R> readFirst,
                                                                         RpcHandler<Q, R> handler) {
-        bind(rpcName, requestType, new Binding(erased(handler), true, erased(readFirst)));
+        bind(rpcName, requestType, new Binding(erased(handler), true, erased(readFirst), null));
+    }
+
+    /**
+     * Binds an RPC that writes after work needing no database: {@code prepare} runs before the
+     * write transaction, once, and returns the work to run in it ({@link PreparedHandler}).
+     */
+    @SuppressWarnings("unchecked")
+    public <Q extends Message, R extends Message> void writesPrepared(String rpcName, Class<Q> requestType,
+                                                                      PreparedHandler<Q, R> prepare) {
+        PreparedHandler<Message, Message> erased = (PreparedHandler<Message, Message>) (PreparedHandler<?, ?>) prepare;
+        bind(rpcName, requestType, new Binding(null, true, null, erased));
     }
 
     private void bind(String rpcName, Class<? extends Message> requestType, Binding binding) {
@@ -66,10 +77,11 @@ public final class RpcRegistry {
 
     /**
      * How an RPC is served: its handler, whether it writes, and an optional read that may
-     * answer instead of the write.
+     * answer instead of the write; or, instead of the handler, its preparation
+     * ({@link #writesPrepared}).
      */
     public record Binding(RpcHandler<Message, Message> handler, boolean writes,
-                          RpcHandler<Message, Message> readFirst) {
+                          RpcHandler<Message, Message> readFirst, PreparedHandler<Message, Message> prepare) {
     }
 
     /** The registry checked the request type against the schema, so the handler takes any request of the RPC. */

@@ -4,12 +4,11 @@ import dev.annotask.proto.api.status.StatusCode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Checks shared by every feature's request validation; each failure names the field. Stateless. */
 public final class Validation {
-    /** Clarifai-style ids: letters, digits, '_', '-' and '.', not starting with a separator. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    /** Clarifai-style ids: letters, digits, '_', '-' and '.', not starting with a separator; at most 128. */
+    private static final int MAX_ID_CHARS = 128;
 
     private Validation() {
     }
@@ -19,11 +18,29 @@ public final class Validation {
         if (id == null || id.isEmpty()) {
             throw ApiException.invalid(field + " is required");
         }
-        if (!ID.matcher(id).matches()) {
+        if (!isWellFormedId(id)) {
             throw ApiException.invalid(field + " '" + id + "' is not a valid id: use up to 128 letters, digits,"
                     + " '_', '-' or '.', starting with a letter or digit");
         }
         return id;
+    }
+
+    /** {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,127}}, checked without a regular expression (every upload checks 128). */
+    private static boolean isWellFormedId(String id) {
+        if (id.length() > MAX_ID_CHARS || !isAsciiLetterOrDigit(id.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '_' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     /** Requires between one and {@code max} items in a batch field. */

@@ -5,8 +5,8 @@ import dev.annotask.api.ApiException;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.identity.Caller;
-import dev.annotask.input.InputRpcs;
 import dev.annotask.input.InputStore;
+import dev.annotask.input.InputWire;
 import dev.annotask.proto.api.Input;
 import dev.annotask.proto.api.ListNextTaskAssignmentsRequest;
 import dev.annotask.proto.api.MultiInputResponse;
@@ -33,12 +33,15 @@ public final class AssignmentRpcs {
     private final InputStore inputs;
     private final LabelingService labeling;
     private final ReviewService reviews;
+    private final InputWire wire;
 
-    public AssignmentRpcs(TaskStore tasks, InputStore inputs, LabelingService labeling, ReviewService reviews) {
+    public AssignmentRpcs(TaskStore tasks, InputStore inputs, LabelingService labeling, ReviewService reviews,
+                          InputWire wire) {
         this.tasks = tasks;
         this.inputs = inputs;
         this.labeling = labeling;
         this.reviews = reviews;
+        this.wire = wire;
     }
 
     public void register(RpcRegistry registry) {
@@ -101,7 +104,7 @@ public final class AssignmentRpcs {
     private MultiTaskAssignmentResponse assignmentsResponse(Handle handle, Caller caller, List<Assignment> result) {
         Map<String, dev.annotask.input.Input> inputsById = inputsOf(handle, caller, result);
         MultiTaskAssignmentResponse.Builder response = MultiTaskAssignmentResponse.newBuilder();
-        result.forEach(a -> response.addTaskAssignments(toWire(a, inputsById)));
+        result.forEach(a -> response.addTaskAssignments(toWire(caller, a, inputsById)));
         return response.build();
     }
 
@@ -121,7 +124,7 @@ public final class AssignmentRpcs {
     private MultiInputResponse inputsResponse(Handle handle, Caller caller, List<Assignment> batch) {
         Map<String, dev.annotask.input.Input> inputsById = inputsOf(handle, caller, batch);
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
-        batch.forEach(a -> response.addInputs(input(a, inputsById)));
+        batch.forEach(a -> response.addInputs(input(caller, a, inputsById)));
         return response.build();
     }
 
@@ -133,19 +136,19 @@ public final class AssignmentRpcs {
         return inputs.findAll(handle, caller.app().uid(), assignments.stream().map(Assignment::inputId).distinct().toList());
     }
 
-    private static TaskAssignment toWire(Assignment assignment, Map<String, dev.annotask.input.Input> inputsById) {
+    private TaskAssignment toWire(Caller caller, Assignment assignment, Map<String, dev.annotask.input.Input> inputsById) {
         return TaskAssignment.newBuilder()
                 .setId(assignment.id())
                 .setCreatedAt(Timestamps.fromMillis(assignment.createdAt()))
                 .setModifiedAt(Timestamps.fromMillis(assignment.modifiedAt()))
                 .setWorker(Worker.newBuilder().setUser(User.newBuilder().setId(assignment.workerId())))
-                .setInput(input(assignment, inputsById))
+                .setInput(input(caller, assignment, inputsById))
                 .setStatus(StatusCodes.status(StatusCode.forNumber(assignment.status()), null))
                 .build();
     }
 
-    private static Input input(Assignment assignment, Map<String, dev.annotask.input.Input> inputsById) {
+    private Input input(Caller caller, Assignment assignment, Map<String, dev.annotask.input.Input> inputsById) {
         dev.annotask.input.Input input = inputsById.get(assignment.inputId());
-        return input == null ? Input.newBuilder().setId(assignment.inputId()).build() : InputRpcs.toWire(input);
+        return input == null ? Input.newBuilder().setId(assignment.inputId()).build() : wire.toWire(caller.app(), input);
     }
 }

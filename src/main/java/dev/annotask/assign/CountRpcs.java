@@ -4,8 +4,8 @@ import dev.annotask.annotation.AnnotationRpcs;
 import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.identity.Caller;
-import dev.annotask.input.InputRpcs;
 import dev.annotask.input.InputStore;
+import dev.annotask.input.InputWire;
 import dev.annotask.proto.api.GetInputSamplesRequest;
 import dev.annotask.proto.api.GetTaskCountRequest;
 import dev.annotask.proto.api.Hit;
@@ -34,11 +34,13 @@ public final class CountRpcs {
     private final TaskStore tasks;
     private final InputStore inputs;
     private final AnnotationStore annotations;
+    private final InputWire wire;
 
-    public CountRpcs(TaskStore tasks, InputStore inputs, AnnotationStore annotations) {
+    public CountRpcs(TaskStore tasks, InputStore inputs, AnnotationStore annotations, InputWire wire) {
         this.tasks = tasks;
         this.inputs = inputs;
         this.annotations = annotations;
+        this.wire = wire;
     }
 
     public void register(RpcRegistry registry) {
@@ -134,7 +136,7 @@ public final class CountRpcs {
         MultiInputAnnotationResponse.Builder response = MultiInputAnnotationResponse.newBuilder();
         for (CountStore.Sample sample : picked) {
             Hit.Builder hit = Hit.newBuilder().setUserId(sample.userId()).setAppId(caller.app().id()).setScore(1.0f);
-            inputs.find(handle, task.appUid(), sample.inputId()).ifPresent(input -> hit.setInput(InputRpcs.toWire(input)));
+            inputs.find(handle, task.appUid(), sample.inputId()).ifPresent(input -> hit.setInput(wire.toWire(caller.app(), input)));
             annotations.find(handle, task.appUid(), sample.annotationId())
                     .ifPresent(a -> hit.setAnnotation(AnnotationRpcs.toWire(a)));
             response.addHits(hit);

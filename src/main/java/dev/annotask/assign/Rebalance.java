@@ -28,13 +28,15 @@ import org.jdbi.v3.core.Handle;
  *   <li>then what the smaller (or larger) definition now decides is decided: consensus inputs
  *       are judged again (fewer labelers per input can mean nobody more will come, so they go
  *       to review), work every listed reviewer but its labeler approved (threshold -1) is
- *       approved, inputs on which nothing more can happen settle, and the task completes if that
- *       was its last.</li>
+ *       approved, work awaiting a review the definition no longer has becomes final (NONE) or
+ *       goes to the reviewers (consensus to MANUAL), inputs on which nothing more can happen
+ *       settle, and the task completes if that was its last.</li>
  * </ol>
  * Stateless apart from its collaborators.
  */
 final class Rebalance {
     private static final int AWAITING_CONSENSUS = StatusCode.TASK_ASSIGNMENT_AWAITING_CONSENSUS_REVIEW.getNumber();
+    private static final int AWAITING_REVIEW = StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW.getNumber();
 
     private final AnnotationStore annotations;
     private final Consensus consensus;
@@ -74,6 +76,7 @@ final class Rebalance {
             }
             events.emit(handle, task.appUid(), EventType.LABELING_CONSENSUS_REACHED, () -> reached);
         }
+        redecideAwaiting(handle, task, plan.review(), now);
         boolean everyReviewer = task.spec().getReview().getConsensusStrategyInfo().getApprovalThresholdReviewers() == -1;
         if (everyReviewer) {
             List<Assignment> approved = new ArrayList<>();
@@ -93,5 +96,34 @@ final class Rebalance {
         }
         tally.settleAllIfDone(handle, plan);
         tally.flush(handle, now);
+    }
+
+    /**
+     * Work turned in under a review the new definition no longer has would wait for ever: under
+     * NONE, work awaiting review or consensus becomes final (its holds dropped); under MANUAL,
+     * work awaiting a consensus nobody will judge goes to the reviewers.
+     */
+    private void redecideAwaiting(Handle handle, StoredTask task, TaskReview.TaskReviewStrategy review, long now) {
+        if (review == TaskReview.TaskReviewStrategy.NONE) {
+            for (int status : new int[] {AWAITING_REVIEW, AWAITING_CONSENSUS}) {
+                for (Assignment assignment : AssignmentStore.ofTaskWith(handle, task.appUid(), task.id(), status)) {
+                    ReviewStore.dropAll(handle, assignment);
+                    setLabelingStatus(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS,
+                            StatusCode.ANNOTATION_SUCCESS, now);
+                }
+            }
+        } else if (review == TaskReview.TaskReviewStrategy.MANUAL) {
+            for (Assignment assignment : AssignmentStore.ofTaskWith(handle, task.appUid(), task.id(), AWAITING_CONSENSUS)) {
+                setLabelingStatus(handle, assignment, StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW,
+                        StatusCode.ANNOTATION_AWAITING_REVIEW, now);
+            }
+        }
+    }
+
+    private void setLabelingStatus(Handle handle, Assignment assignment, StatusCode assignmentStatus,
+                                   StatusCode annotationStatus, long now) {
+        AssignmentStore.setStatus(handle, assignment, assignmentStatus.getNumber(), now);
+        annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(), assignment.inputId(),
+                assignment.workerId(), annotationStatus.getNumber(), null, now);
     }
 }

@@ -6,8 +6,8 @@ import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.Validation;
 import dev.annotask.identity.Caller;
-import dev.annotask.input.InputRpcs;
 import dev.annotask.input.InputStore;
+import dev.annotask.input.InputWire;
 import dev.annotask.input.InputsJoined;
 import dev.annotask.proto.api.DatasetInput;
 import dev.annotask.proto.api.DeleteDatasetInputsRequest;
@@ -41,12 +41,14 @@ public final class DatasetRpcs {
     private final InputStore inputs;
     private final Clock clock;
     private final InputsJoined joined;
+    private final InputWire wire;
 
-    public DatasetRpcs(DatasetStore datasets, InputStore inputs, Clock clock, InputsJoined joined) {
+    public DatasetRpcs(DatasetStore datasets, InputStore inputs, Clock clock, InputsJoined joined, InputWire wire) {
         this.datasets = datasets;
         this.inputs = inputs;
         this.clock = clock;
         this.joined = joined;
+        this.wire = wire;
     }
 
     public void register(RpcRegistry registry) {
@@ -112,11 +114,11 @@ public final class DatasetRpcs {
         }
         long now = clock.millis();
         datasets.addInputs(handle, caller.app().uid(), dataset.id(), inputIds.stream().distinct().toList(), now);
-        joined.inputsJoined(handle, caller.app().uid(), List.of(dataset.id()));
+        joined.react(handle, caller.app().uid(), List.of(dataset.id()));
         MultiDatasetInputResponse.Builder response = MultiDatasetInputResponse.newBuilder();
         for (String inputId : inputIds.stream().distinct().toList()) {
             inputs.find(handle, caller.app().uid(), inputId).ifPresent(input -> response.addDatasetInputs(DatasetInput.newBuilder()
-                    .setInput(InputRpcs.toWire(input)).setCreatedAt(Timestamps.fromMillis(now))));
+                    .setInput(wire.toWire(caller.app(), input)).setCreatedAt(Timestamps.fromMillis(now))));
         }
         return response.build();
     }
@@ -127,7 +129,7 @@ public final class DatasetRpcs {
         MultiDatasetInputResponse.Builder response = MultiDatasetInputResponse.newBuilder();
         for (DatasetStore.Member member : datasets.members(handle, caller.app().uid(), dataset.id(), page.offset(), page.limit())) {
             inputs.find(handle, caller.app().uid(), member.inputId()).ifPresent(input -> response.addDatasetInputs(
-                    DatasetInput.newBuilder().setInput(InputRpcs.toWire(input))
+                    DatasetInput.newBuilder().setInput(wire.toWire(caller.app(), input))
                             .setCreatedAt(Timestamps.fromMillis(member.addedAt()))));
         }
         return response.build();

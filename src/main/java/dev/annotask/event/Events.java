@@ -42,9 +42,14 @@ public final class Events {
         this.retryWindow = retryWindow;
     }
 
+    /** Events nobody is told of: for code that writes outside a server (tools, tests of one store). */
+    public static Events none() {
+        return new Events(null, null, null, Clock.systemUTC(), Duration.ZERO);
+    }
+
     /** True when some subscription of the app wants events of this type (so that emitting them writes). */
     public boolean wanted(Handle handle, String appUid, EventType type) {
-        return subscriptions.subscribedEventTypes(appUid, () -> EventStore.subscribedTypes(handle, appUid))
+        return subscriptions != null && subscriptions.subscribedEventTypes(appUid, () -> EventStore.subscribedTypes(handle, appUid))
                 .contains(type.wireName());
     }
 

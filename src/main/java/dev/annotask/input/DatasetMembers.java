@@ -1,5 +1,6 @@
 package dev.annotask.input;
 
+import dev.annotask.store.SqlBatch;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
@@ -36,34 +37,43 @@ public final class DatasetMembers {
     }
 
     /**
-     * Adds inputs that this transaction has just inserted (so none is a member yet) to the
-     * dataset, in the given order, with one statement whatever their number: places follow
-     * the dataset's last one as in {@link #add}. The statement reads no table but the
+     * Adds to an upload's statements the joining of inputs it inserts before them (so none is a
+     * member yet) to the dataset, in the given order, with two statements whatever their
+     * number. Every input joins, so the dataset's count is raised by their number first, and
+     * that update is the dataset's lock (see {@link #add}); then one insert gives the new
+     * members their places after the dataset's last one. That statement reads no table but the
      * dataset's highest place (an index's last entry), so its plan cannot depend on what the
-     * planner believes about the tables' sizes.
+     * planner believes about the tables' sizes; it reads it after the lock, as a statement of
+     * its own (under READ COMMITTED, a statement sees what committed before it began). A
+     * dataset that does not exist fails the insert (its foreign key).
      */
-    static void addNew(Handle handle, String appUid, String datasetId, List<String> inputIds, long now) {
+    static void addNew(SqlBatch batch, String appUid, String datasetId, List<String> inputIds, long now) {
         if (inputIds.isEmpty()) {
             return;
         }
-        lock(handle, appUid, datasetId);
-        StringBuilder rows = new StringBuilder();
+        batch.add("UPDATE datasets SET input_count = input_count + ? WHERE app_uid = ? AND id = ?",
+                (long) inputIds.size(), appUid, datasetId);
+        StringBuilder sql = new StringBuilder("WITH joining (input_id, n) AS (VALUES ");
+        Object[] values = new Object[inputIds.size() + 5];
         for (int i = 0; i < inputIds.size(); i++) {
-            rows.append(i == 0 ? "" : ", ").append("(:input").append(i).append(", ").append(i + 1).append(')');
+            sql.append(i == 0 ? "" : ", ").append("(?, ").append(i + 1).append(')');
+            values[i] = inputIds.get(i);
         }
-        var insert = handle.createUpdate("WITH joining (input_id, n) AS (VALUES " + rows + """
-                        )
-                        INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
-                        SELECT :app, :dataset, j.input_id, :now, last.input_seq + j.n
-                        FROM joining j,
-                             (SELECT COALESCE(MAX(d.input_seq), 0) AS input_seq FROM dataset_inputs d
-                              WHERE d.app_uid = :app AND d.dataset_id = :dataset) last
-                        WHERE TRUE""")
-                .bind("app", appUid).bind("dataset", datasetId).bind("now", now);
-        for (int i = 0; i < inputIds.size(); i++) {
-            insert.bind("input" + i, inputIds.get(i));
-        }
-        count(handle, appUid, datasetId, insert.execute());
+        sql.append("""
+                )
+                INSERT INTO dataset_inputs (app_uid, dataset_id, input_id, created_at, input_seq)
+                SELECT ?, ?, j.input_id, ?, last.input_seq + j.n
+                FROM joining j,
+                     (SELECT COALESCE(MAX(d.input_seq), 0) AS input_seq FROM dataset_inputs d
+                      WHERE d.app_uid = ? AND d.dataset_id = ?) last
+                WHERE TRUE""");
+        int n = inputIds.size();
+        values[n] = appUid;
+        values[n + 1] = datasetId;
+        values[n + 2] = now;
+        values[n + 3] = appUid;
+        values[n + 4] = datasetId;
+        batch.add(sql.toString(), values);
     }
 
     /** Joins to one dataset go one transaction at a time: its row is locked first. */

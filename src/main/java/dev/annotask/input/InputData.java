@@ -68,19 +68,35 @@ final class InputData {
         }
     }
 
-    /** The data to store in the input row: the same, less the uploaded bytes. */
+    /**
+     * The data to store in the input row: the same, less the uploaded bytes and what only the
+     * server says (where it hosts the bytes, what their header states), which a client could
+     * otherwise make the API repeat to everyone.
+     */
     static Data withoutBytes(Data data) {
+        if (!data.hasImage() && !data.hasVideo() && !data.hasAudio()) {
+            return data; // text: nothing to take out, no copy
+        }
         Data.Builder stored = data.toBuilder();
         if (data.hasImage()) {
-            stored.getImageBuilder().clearBase64();
+            stored.getImageBuilder().clearBase64().clearHosted().clearImageInfo();
         }
         if (data.hasVideo()) {
-            stored.getVideoBuilder().clearBase64();
+            stored.getVideoBuilder().clearBase64().clearHosted().clearVideoInfo();
         }
         if (data.hasAudio()) {
-            stored.getAudioBuilder().clearBase64();
+            stored.getAudioBuilder().clearBase64().clearHosted().clearAudioInfo();
+        }
+        if (data.hasText()) {
+            stored.getTextBuilder().clearHosted().clearTextInfo();
         }
         return stored.build();
+    }
+
+    /** The URL the input's content is given by (image, video, audio or text), or empty. */
+    static String url(Data data) {
+        return data.hasImage() ? data.getImage().getUrl() : data.hasVideo() ? data.getVideo().getUrl()
+                : data.hasAudio() ? data.getAudio().getUrl() : data.hasText() ? data.getText().getUrl() : "";
     }
 
     /**

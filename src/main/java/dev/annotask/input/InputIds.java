@@ -52,8 +52,6 @@ final class InputIds {
     }
 
     private static Input withId(InputStore.NewInput next, String id) {
-        Input input = next.input();
-        return new Input(input.appUid(), id, input.dataJson(), input.byteSize(), input.status(), input.createdAt(),
-                input.modifiedAt());
+        return next.input().withId(id);
     }
 }

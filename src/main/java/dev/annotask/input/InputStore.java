@@ -1,5 +1,7 @@
 package dev.annotask.input;
 
+import dev.annotask.store.SqlBatch;
+import dev.annotask.store.StoreFailures;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -75,92 +77,39 @@ public final class InputStore {
     }
 
     /**
-     * Inserts the inputs in the caller's transaction, after {@code resolveIds} has chosen their final ids
-     * against those already taken (it sees the taken ones and may throw to refuse).
+     * Stores an upload in the caller's transaction by running its statements
+     * ({@link InputRows#statements}), and answers true. When a constraint stops them (an id
+     * taken already, a dataset that does not exist) it rolls back to the savepoint they begin
+     * with, so nothing of them is left and the app's lock is let go, and answers false: the
+     * caller then finds out why ({@link #lockAndFindTaken}) and runs the statements of what it
+     * settled on, which fail the request if they fail again.
+     *
+     * <p>One app's inputs get their seq and commit one transaction at a time: the app's row is
+     * locked (its counter's update) before any seq is drawn, and held to the commit. Tasks scan
+     * their source by seq, so an input whose lower seq committed after a higher one (two nodes
+     * posting at once on PostgreSQL) would sit behind a labeler's scan position for good.
+     * SQLite's one writer orders them anyway.
      */
-    public List<NewInput> insertAll(Handle handle, String appUid, List<NewInput> inputs,
-                                    java.util.function.BiFunction<List<NewInput>, Set<String>, List<NewInput>> resolveIds) {
-        // One app's inputs get their seq and commit one transaction at a time (its row is
-        // locked before any seq is drawn). Tasks scan their source by seq, so an input whose
-        // lower seq committed after a higher one (two nodes posting at once on PostgreSQL)
-        // would sit behind a labeler's scan position for good. SQLite's one writer orders
-        // them anyway.
-        handle.createUpdate("UPDATE apps SET input_count = input_count WHERE uid = :app").bind("app", appUid).execute();
-        // Ids taken already are found by the insert itself (its conflicts, settled by the
-        // unique index), not by a query first: a query over a list of ids is a plan the
-        // planner chooses, and on freshly loaded tables it chose to read every row of the
-        // app, under this lock (docs/BENCHMARKS.md, "Ingest"). Only when some are taken
-        // are the rows undone and the ids settled as the request asks.
-        List<NewInput> resolved = resolveIds.apply(inputs, Set.of());
-        Set<String> inserted = insertInputs(handle, appUid, resolved);
-        if (inserted.size() < resolved.size()) {
-            if (!inserted.isEmpty()) {
-                handle.createUpdate("DELETE FROM inputs WHERE app_uid = :app AND id IN (<ids>)")
-                        .bind("app", appUid).bindList("ids", List.copyOf(inserted)).execute();
+    public boolean upload(Handle handle, SqlBatch statements) {
+        try {
+            statements.run(handle);
+            return true;
+        } catch (RuntimeException e) {
+            if (!StoreFailures.isConstraintViolation(e)) {
+                throw e;
             }
-            Set<String> taken = existing(handle, appUid, inputs.stream().map(n -> n.input().id()).toList());
-            resolved = resolveIds.apply(inputs, taken);
-            Set<String> stored = insertInputs(handle, appUid, resolved);
-            resolved.stream().filter(n -> !stored.contains(n.input().id())).findFirst().ifPresent(n -> {
-                throw new dev.annotask.api.ApiException(dev.annotask.proto.api.status.StatusCode.DATABASE_DUPLICATE_KEY,
-                        "input id '" + n.input().id() + "' already exists");
-            });
+            handle.execute("ROLLBACK TO SAVEPOINT " + InputRows.SAVEPOINT);
+            return false;
         }
-        storeBytesAndJoin(handle, appUid, resolved);
-        handle.createUpdate("UPDATE apps SET input_count = input_count + :n WHERE uid = :app")
-                .bind("n", resolved.size()).bind("app", appUid).execute();
-        return resolved;
     }
-
-    /** Rows per multi-row INSERT: 7 parameters each stays far below both databases' limits. */
-    private static final int ROWS_PER_INSERT = 256;
 
     /**
-     * Inserts the rows in request order with one multi-row statement per chunk (their seqs
-     * rise in that order) and returns the ids inserted: not those taken already. With
-     * {@link #storeBytesAndJoin} a fixed number of statements per upload instead of a few per
-     * input, each of which is a round trip (and on PostgreSQL a plan) under the app's lock.
+     * For an upload settling its ids: takes the app's lock (so no other upload takes an id
+     * before this one's statements run) and answers which of the ids the app has already.
      */
-    private static Set<String> insertInputs(Handle handle, String appUid, List<NewInput> rows) {
-        Set<String> inserted = new java.util.HashSet<>();
-        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-            List<NewInput> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-            StringBuilder sql = new StringBuilder(
-                    "INSERT INTO inputs (app_uid, id, data, byte_size, status, created_at, modified_at) VALUES ");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("(:app, :id").append(i).append(", :data").append(i)
-                        .append(", :size").append(i).append(", :status").append(i).append(", :created").append(i)
-                        .append(", :modified").append(i).append(')');
-            }
-            sql.append(" ON CONFLICT (app_uid, id) DO NOTHING RETURNING id");
-            var insert = handle.createQuery(sql.toString()).bind("app", appUid);
-            for (int i = 0; i < chunk.size(); i++) {
-                Input input = chunk.get(i).input();
-                insert.bind("id" + i, input.id()).bind("data" + i, input.dataJson()).bind("size" + i, input.byteSize())
-                        .bind("status" + i, input.status()).bind("created" + i, input.createdAt())
-                        .bind("modified" + i, input.modifiedAt());
-            }
-            inserted.addAll(insert.mapTo(String.class).list());
-        }
-        return inserted;
-    }
-
-    /** The bytes of the rows just inserted, and their dataset joins (see {@link #insertInputs}). */
-    private static void storeBytesAndJoin(Handle handle, String appUid, List<NewInput> rows) {
-        List<NewInput> withBytes = rows.stream().filter(n -> n.bytes() != null).toList();
-        if (!withBytes.isEmpty()) {
-            var batch = handle.prepareBatch("INSERT INTO input_bytes (app_uid, input_id, content) VALUES (:app, :id, :content)");
-            for (NewInput next : withBytes) {
-                batch.bind("app", appUid).bind("id", next.input().id()).bind("content", next.bytes()).add();
-            }
-            batch.execute();
-        }
-        Map<String, List<String>> joining = new java.util.TreeMap<>(); // one order of dataset locks for every upload
-        for (NewInput next : rows) {
-            next.datasetIds().forEach(d -> joining.computeIfAbsent(d, k -> new java.util.ArrayList<>()).add(next.input().id()));
-        }
-        long now = rows.isEmpty() ? 0 : rows.get(0).input().createdAt();
-        joining.forEach((datasetId, inputIds) -> DatasetMembers.addNew(handle, appUid, datasetId, inputIds, now));
+    public Set<String> lockAndFindTaken(Handle handle, String appUid, Collection<String> ids) {
+        handle.createUpdate("UPDATE apps SET input_count = input_count WHERE uid = :app").bind("app", appUid).execute();
+        return existing(handle, appUid, ids);
     }
 
     /** Replaces the stored data of each input; all or none (returns the missing ids, changing nothing then). */
@@ -193,8 +142,22 @@ public final class InputStore {
         return List.of();
     }
 
-    private static Input map(ResultSet rs) throws SQLException {
+    /**
+     * The stored {@code image_format}: the format read, '' for bytes that are no image read
+     * (so the backfill passes them over), NULL without bytes (schema V12).
+     */
+    static String headerFormat(ImageSize image, boolean hasBytes) {
+        return image != null ? image.format() : hasBytes ? "" : null;
+    }
+
+    static Input map(ResultSet rs) throws SQLException {
+        String format = rs.getString("image_format");
+        int width = rs.getInt("image_width");
+        int height = rs.getInt("image_height");
+        ImageSize image = format == null || format.isEmpty() || width <= 0 || height <= 0 ? null
+                : new ImageSize(width, height, format);
         return new Input(rs.getString("app_uid"), rs.getString("id"), rs.getString("data"), rs.getLong("byte_size"),
-                rs.getInt("status"), rs.getLong("created_at"), rs.getLong("modified_at"));
+                rs.getInt("status"), rs.getLong("created_at"), rs.getLong("modified_at"), image,
+                rs.getString("status_details"));
     }
 }

@@ -1,15 +1,12 @@
 package dev.annotask.media;
 
 import dev.annotask.api.MemoryBudget;
-import dev.annotask.api.TransportLimits;
 import dev.annotask.input.Input;
 import dev.annotask.input.InputStore;
 import dev.annotask.store.UnitOfWork;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.io.IOException;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET /media/{app_uid}/{input_id}?exp=…&sig=…}: an input's stored bytes, for whoever
@@ -18,11 +15,8 @@ import java.util.concurrent.TimeoutException;
  * signature failed: 400 for a URL missing its parameters, 403 for a wrong or expired
  * signature, 404 when a correctly signed input has since been deleted. Thread-safe.
  *
- * <p>The bytes are loaded only after the signature checks out, and within a share of the
- * {@link MemoryBudget} held until they have been written, so however many clients fetch large
- * media at once the heap holds at most the budget; one that waits too long for its share gets
- * 503. (A client that reads slowly keeps its share until the write ends or Jetty's idle
- * timeout ends it.)
+ * <p>The bytes are loaded only after the signature checks out, within a share of the
+ * {@link MemoryBudget} ({@link StoredBytes}); one that waits too long for its share gets 503.
  */
 public final class MediaHandler implements Handler {
     public static final String PATH = "/media/{app}/{input}";
@@ -30,13 +24,13 @@ public final class MediaHandler implements Handler {
     private final InputStore inputs;
     private final UnitOfWork units;
     private final MediaUrlSigner signer;
-    private final MemoryBudget budget;
+    private final StoredBytes bytes;
 
     public MediaHandler(InputStore inputs, UnitOfWork units, MediaUrlSigner signer, MemoryBudget budget) {
         this.inputs = inputs;
         this.units = units;
         this.signer = signer;
-        this.budget = budget;
+        this.bytes = new StoredBytes(inputs, units, budget);
     }
 
     @Override
@@ -60,44 +54,14 @@ public final class MediaHandler implements Handler {
             plain(ctx, 404, "not found");
             return;
         }
-        MemoryBudget.Reservation held;
-        try {
-            held = reserve(input.get().byteSize());
-        } catch (TimeoutException e) {
-            plain(ctx, 503, "busy; retry later");
-            return;
+        // Private: shared caches must not keep bytes whose URL stops working; the browser may
+        // keep them as long as the URL lives, so paging back and forth loads each image once.
+        String cacheControl = "private, max-age=" + signer.secondsLeft(exp.get());
+        switch (bytes.write(ctx, appUid, inputId, input.get().byteSize(), cacheControl)) {
+            case GONE -> plain(ctx, 404, "not found");
+            case BUSY -> plain(ctx, 503, "busy; retry later");
+            case WRITTEN -> { }
         }
-        try {
-            Optional<byte[]> bytes = units.read(handle -> inputs.bytes(handle, appUid, inputId));
-            if (bytes.isEmpty()) {
-                plain(ctx, 404, "not found");
-                return;
-            }
-            long secondsLeft = signer.secondsLeft(exp.get());
-            ctx.status(200);
-            ctx.contentType(MediaTypes.sniff(bytes.get()));
-            // Private: shared caches must not keep bytes whose URL stops working; the browser may
-            // keep them as long as the URL lives, so paging back and forth loads each image once.
-            ctx.header("Cache-Control", "private, max-age=" + secondsLeft);
-            // Stored bytes are user content: never let them run as a page (an SVG with script, say).
-            ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
-            // Written here, not left to Javalin after the handler, so the bytes are gone when the
-            // reservation is.
-            ctx.res().setContentLength(bytes.get().length);
-            ctx.res().getOutputStream().write(bytes.get());
-        } catch (IOException e) {
-            // The client went away while the bytes were being written; nothing left to answer.
-        } finally {
-            if (held != null) {
-                held.close();
-            }
-        }
-    }
-
-    /** A share of the budget for this many bytes, or null for small ones, which need none. */
-    private MemoryBudget.Reservation reserve(long bytes) throws TimeoutException {
-        return bytes <= MemoryBudget.UNRESERVED_BYTES ? null
-                : budget.reserveWithin(Math.min(bytes, budget.capacity()), TransportLimits.MAX_MEMORY_WAIT);
     }
 
     private static Optional<Long> parseLong(String text) {

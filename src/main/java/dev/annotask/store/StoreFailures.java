@@ -26,6 +26,16 @@ public final class StoreFailures {
                 .orElse(false);
     }
 
+    /**
+     * Any integrity constraint a statement broke (a unique or foreign key, a NOT NULL, a CHECK):
+     * PostgreSQL's SQLState class 23, SQLite's SQLITE_CONSTRAINT. For a writer that tries the
+     * quick way first and settles such cases the slow way.
+     */
+    public static boolean isConstraintViolation(Throwable failure) {
+        return sqlCause(failure).map(e -> (e.getSQLState() != null && e.getSQLState().startsWith("23"))
+                || e.getErrorCode() == SQLITE_CONSTRAINT).orElse(false);
+    }
+
     public static boolean isTransient(Throwable failure) {
         return sqlCause(failure).map(e -> e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED
                 || "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState())).orElse(false);

@@ -8,7 +8,10 @@ import dev.annotask.proto.api.TaskWorker;
 import dev.annotask.proto.api.TaskWorkerPartitionedStrategyInfo;
 import dev.annotask.proto.api.User;
 import dev.annotask.proto.api.Worker;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,7 +21,9 @@ import java.util.Set;
  * <ul>
  *   <li>they leave the worker and reviewer lists, in all three forms the API shows;</li>
  *   <li>PARTITIONED: their weights go, and {@code workers_per_input} drops to the number of
- *       workers left when it was above it (no input could get more distinct workers);</li>
+ *       workers left when it was above it (no input could get more distinct workers); the
+ *       largest weights left are lowered until no share is above 1/{@code workers_per_input}
+ *       ({@link #capped});</li>
  *   <li>consensus thresholds stay: an input that can no longer gather that many agreeing
  *       labelers goes to review, as with a threshold above the labelers per input;</li>
  *   <li>when nobody is left where someone is needed (any worker list that named people; the
@@ -65,10 +70,43 @@ final class TaskRoster {
                 weights.putFields(id, Value.newBuilder().setNumberValue(OWNER_WEIGHT).build());
             }
         }
+        int perInput = Math.max(1, Math.min(info.getWorkersPerInput(), kept.size()));
         return info.toBuilder()
-                .setWorkersPerInput(Math.max(1, Math.min(info.getWorkersPerInput(), kept.size())))
-                .setWeights(weights)
+                .setWorkersPerInput(perInput)
+                .setWeights(weighted ? capped(weights.build(), perInput) : weights.build())
                 .build();
+    }
+
+    /**
+     * The weights with no worker's share above 1/{@code perInput}, the rule PostTasks holds a
+     * WEIGHTED task to (an input cannot get the same worker twice, so a larger share could never
+     * be given): the largest weights are lowered to the one level at which each of them is
+     * exactly that share, the others kept. E.g. 50/25/25 with two per input, once a 25 has
+     * gone, becomes 25/25.
+     */
+    static Struct capped(Struct weights, int perInput) {
+        List<Map.Entry<String, Value>> byWeight = new ArrayList<>(weights.getFieldsMap().entrySet());
+        byWeight.sort(Comparator.comparingDouble((Map.Entry<String, Value> e) -> e.getValue().getNumberValue()).reversed()
+                .thenComparing(Map.Entry::getKey));
+        double rest = byWeight.stream().mapToDouble(e -> e.getValue().getNumberValue()).sum();
+        // With the top `lowered` weights set to a level c each: c = rest / (perInput - lowered),
+        // where rest sums the others; the first `lowered` whose next weight fits under c is it.
+        for (int lowered = 0; lowered < Math.min(perInput, byWeight.size()); lowered++) {
+            double level = rest / (perInput - lowered);
+            double next = byWeight.get(lowered).getValue().getNumberValue();
+            if (next <= level * (1 + 1e-12)) {
+                if (lowered == 0) {
+                    return weights;
+                }
+                Struct.Builder capped = weights.toBuilder();
+                for (int i = 0; i < lowered; i++) {
+                    capped.putFields(byWeight.get(i).getKey(), Value.newBuilder().setNumberValue(level).build());
+                }
+                return capped.build();
+            }
+            rest -= next;
+        }
+        return weights; // fewer weights than workers per input: not a WEIGHTED definition to fix here
     }
 
     private static TaskReview review(TaskReview review, Set<String> gone, String ownerId, List<String> workers) {

@@ -2,6 +2,7 @@ package dev.annotask.task;
 
 import dev.annotask.proto.api.Task;
 import dev.annotask.store.Json;
+import dev.annotask.store.SqlBatch;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -194,24 +195,41 @@ public final class TaskStore {
     }
 
     /**
-     * Puts tasks that completed by themselves back in progress when inputs join their source
-     * (docs/ARCHITECTURE.md, "Progress and completion"). A task the owner closed stays closed.
-     * Returns the ids of the tasks reopened.
+     * The statement that puts tasks that completed by themselves back in progress when inputs
+     * join their source (docs/ARCHITECTURE.md, "Progress and completion"), for the caller to run
+     * in the transaction the inputs join in (an upload sends it with its own statements). A task
+     * the owner closed stays closed.
      */
-    public List<String> reopenCompleted(Handle handle, String appUid, Collection<String> datasetIds) {
-        String byDataset = datasetIds.isEmpty() ? "" : " OR (input_source_type = :dataset AND input_source_id IN (<ids>))";
-        var update = handle.createQuery("UPDATE tasks SET status = :inProgress, auto_done = FALSE"
-                        + " WHERE app_uid = :app AND auto_done AND status = :done AND (input_source_type = :all"
-                        + byDataset + ") RETURNING id")
-                .bind("inProgress", dev.annotask.proto.api.status.StatusCode.TASK_IN_PROGRESS.getNumber())
-                .bind("done", dev.annotask.proto.api.status.StatusCode.TASK_DONE.getNumber())
-                .bind("app", appUid)
-                .bind("all", dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.ALL_INPUTS_VALUE)
-                .bind("dataset", dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.DATASET_VALUE);
+    public SqlBatch.Statement reopenCompleted(String appUid, Collection<String> datasetIds) {
+        List<Object> values = new ArrayList<>(List.of(
+                dev.annotask.proto.api.status.StatusCode.TASK_IN_PROGRESS.getNumber(), appUid,
+                dev.annotask.proto.api.status.StatusCode.TASK_DONE.getNumber(),
+                dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.ALL_INPUTS_VALUE));
+        StringBuilder sql = new StringBuilder("UPDATE tasks SET status = ?, auto_done = FALSE"
+                + " WHERE app_uid = ? AND auto_done AND status = ? AND (input_source_type = ?");
         if (!datasetIds.isEmpty()) {
-            update.bindList("ids", List.copyOf(datasetIds));
+            sql.append(" OR (input_source_type = ? AND input_source_id IN (");
+            values.add(dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.DATASET_VALUE);
+            for (String datasetId : datasetIds) {
+                sql.append(values.size() == 5 ? "?" : ", ?");
+                values.add(datasetId);
+            }
+            sql.append("))");
         }
-        return update.mapTo(String.class).list();
+        return new SqlBatch.Statement(sql.append(')').toString(), values.toArray());
+    }
+
+    /**
+     * {@link #reopenCompleted} run now in the handle's transaction, answering the ids of the
+     * tasks it reopened: for when someone is told of each (a task.reopened event).
+     */
+    public List<String> reopenCompletedIds(Handle handle, String appUid, Collection<String> datasetIds) {
+        SqlBatch.Statement reopen = reopenCompleted(appUid, datasetIds);
+        var query = handle.createQuery(reopen.sql() + " RETURNING id");
+        for (int i = 0; i < reopen.values().length; i++) {
+            query.bind(i, reopen.values()[i]);
+        }
+        return query.mapTo(String.class).list();
     }
 
     /** The progress counters of a task, kept by the labeling workflow. */

@@ -25,9 +25,8 @@ import dev.annotask.proto.api.status.Status;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
+import dev.annotask.testing.LabelingWorld;
 import dev.annotask.testing.GrpcClient;
-import dev.annotask.testing.RunningServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -48,32 +47,28 @@ class RequestChecksApiTest {
     private static final String OWNER = "owner";
     private static final int INVALID_REQUEST = 11102;
 
-    private static RunningServer server;
     private static GrpcClient grpc;
-    private static String ownerToken;
-    private static int apps;
 
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private DataFixtures app;
 
     @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        grpc = new GrpcClient(server.grpcPort());
-        ownerToken = new Fixtures(server.client()).createUserWithToken(OWNER);
+    static void connect(SqlDialect dialect) {
+        grpc = new GrpcClient(LabelingWorld.sharedOnSystemClock(dialect).grpcPort());
     }
 
     @AfterParameterizedClassInvocation
-    static void stopServer() {
+    static void disconnect() {
         grpc.close();
-        server.close();
     }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "checks" + (++apps));
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("checks");
         app.postConcepts("cat");
         app.postTextInputs("in1");
     }

@@ -19,9 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,34 +40,43 @@ class ConcurrentLabelingApiTest {
     @Parameter
     SqlDialect dialect;
 
-    private RunningServer server;
+    private static RunningServer server;
+    private static String ownerToken;
+    private static final Map<String, String> tokens = new HashMap<>();
+    private static int apps;
+
     private DataFixtures app;
     private final List<Labeler> labelers = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() {
+    @BeforeParameterizedClassInvocation
+    static void startServer(SqlDialect dialect) {
         server = RunningServer.start(dialect);
         Fixtures fixtures = new Fixtures(server.client());
-        String ownerToken = fixtures.createUserWithToken("owner");
-        app = DataFixtures.newApp(server.client(), "owner", ownerToken, "crowd");
-        app.postConcepts("cat");
-        Map<String, String> tokens = new HashMap<>();
+        ownerToken = fixtures.createUserWithToken("owner");
+        tokens.clear();
         for (int i = 0; i < LABELERS; i++) {
             tokens.put("l" + i, fixtures.createUserWithToken("l" + i));
         }
-        app.addCollaborators(ownerToken, tokens.keySet().toArray(String[]::new));
         fixtures.createUser("r1");
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stopServer() {
+        server.close();
+    }
+
+    /** Each test a fresh app of its own, with every labeler and r1 as collaborators. */
+    @BeforeEach
+    void setUp() {
+        app = DataFixtures.newApp(server.client(), "owner", ownerToken, "crowd" + (++apps));
+        app.postConcepts("cat");
+        app.addCollaborators(ownerToken, tokens.keySet().toArray(String[]::new));
         app.addCollaborators(ownerToken, "r1");
         tokens.forEach((user, token) -> labelers.add(new Labeler(server.client(), user, token, app)));
         for (int from = 0; from < INPUTS; from += 100) {
             app.postTextInputs(IntStream.range(from, Math.min(from + 100, INPUTS)).mapToObj(i -> "in" + i)
                     .toArray(String[]::new));
         }
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
     }
 
     private String workersJson() {

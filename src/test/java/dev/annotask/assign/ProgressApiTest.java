@@ -2,6 +2,7 @@ package dev.annotask.assign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.annotask.proto.api.MultiAnnotationResponse;
 import dev.annotask.proto.api.MultiInputAnnotationResponse;
 import dev.annotask.proto.api.MultiTaskResponse;
 import dev.annotask.proto.api.SingleTaskCountResponse;
@@ -20,8 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,25 +29,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class ProgressApiTest {
-    private static LabelingWorld world;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private LabelingApp app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        world = LabelingWorld.start(dialect);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        world.close();
-    }
 
     @BeforeEach
     void newApp() {
+        world = LabelingWorld.shared(dialect);
         app = world.newApp("progress");
     }
 
@@ -179,5 +168,52 @@ class ProgressApiTest {
         Task task = taskWithMetrics(taskId);
         assertThat(task.getStatus().getCodeValue()).as("w1's labels are all the new definition asks for").isEqualTo(54002);
         assertThat(task.getMetrics().getReview().getInputsPercentEstimated()).isEqualTo(100);
+    }
+    @Test
+    void anOverwriteWithoutReviewMakesWorkAwaitingReviewOrConsensusFinal() {
+        postInputs(2);
+        String manual = task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}", "{\"strategy\":\"MANUAL\",\"user_ids\":[\"r1\"]}");
+        String consensus = task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\",\"w2\"]}",
+                "{\"strategy\":\"CONSENSUS\",\"consensus_strategy_info\":{\"approval_threshold_labelers\":2},"
+                        + "\"user_ids\":[\"r1\"]}");
+        assertThat(labeler("w1").labelBatch(manual, labeler("w1").start(manual), "cat"))
+                .allSatisfy(a -> assertThat(a.getStatus().getCodeValue()).isEqualTo(54202));
+        assertThat(labeler("w1").labelBatch(consensus, labeler("w1").start(consensus), "cat"))
+                .allSatisfy(a -> assertThat(a.getStatus().getCodeValue()).isEqualTo(54203));
+        assertThat(labeler("r1").put(manual, "{\"action\":\"REVIEW_START\"}").message().getTaskAssignmentsList())
+                .as("r1 holds the work awaiting review").hasSize(2);
+
+        for (String taskId : List.of(manual, consensus)) {
+            overwrite(taskId, "{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}", "{\"strategy\":\"NONE\"}");
+            assertThat(taskWithMetrics(taskId).getStatus().getCodeValue()).as("nobody is left to decide: done")
+                    .isEqualTo(54002);
+            assertThat(app.call("GET", "/v2/annotations?per_page=100&task_id=" + taskId, null,
+                    MultiAnnotationResponse.getDefaultInstance()).message().getAnnotationsList())
+                    .hasSize(2).allSatisfy(a -> assertThat(a.getStatus().getCodeValue()).isEqualTo(24150));
+        }
+    }
+
+    @Test
+    void anOverwriteFromConsensusToManualReviewSendsAwaitingWorkToTheReviewers() {
+        postInputs(2);
+        String taskId = task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\",\"w2\"]}",
+                "{\"strategy\":\"CONSENSUS\",\"consensus_strategy_info\":{\"approval_threshold_labelers\":2},"
+                        + "\"user_ids\":[\"r1\"]}");
+        labeler("w1").labelBatch(taskId, labeler("w1").start(taskId), "cat");
+
+        overwrite(taskId, "{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}", "{\"strategy\":\"MANUAL\",\"user_ids\":[\"r1\"]}");
+
+        List<TaskAssignment> queue = labeler("r1").put(taskId, "{\"action\":\"REVIEW_START\"}").message()
+                .getTaskAssignmentsList();
+        assertThat(queue).hasSize(2).allSatisfy(a -> assertThat(a.getStatus().getCodeValue()).isEqualTo(54202));
+        assertThat(taskWithMetrics(taskId).getStatus().getCodeValue()).isEqualTo(54001);
+    }
+
+    private void overwrite(String taskId, String worker, String review) {
+        var patched = app.call("PATCH", "/v2/tasks", "{\"action\":\"overwrite\",\"tasks\":[{\"id\":\"" + taskId
+                + "\",\"type\":\"CONCEPTS_CLASSIFICATION\",\"worker\":" + worker + ",\"concept_ids\":[\"cat\",\"dog\"],"
+                + "\"input_source\":{\"type\":\"ALL_INPUTS\"},\"review\":" + review + "}]}",
+                MultiTaskResponse.getDefaultInstance());
+        assertThat(patched.code()).as(patched.body()).isEqualTo(10000);
     }
 }

@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,25 +23,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class ReviewApiTest {
-    private static LabelingWorld world;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private LabelingApp app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        world = LabelingWorld.start(dialect);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        world.close();
-    }
 
     @BeforeEach
     void newApp() {
+        world = LabelingWorld.shared(dialect);
         app = world.newApp("review");
     }
 

@@ -30,8 +30,6 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,25 +59,15 @@ class TaskStatusCountsApiTest {
             StatusCode.ANNOTATION_REVIEW_DENIED_VALUE, "review_denied",
             StatusCode.ANNOTATION_AWAITING_CONSENSUS_REVIEW_VALUE, "awaiting_consensus_review");
 
-    private static LabelingWorld world;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private LabelingApp app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        world = LabelingWorld.start(dialect);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        world.close();
-    }
 
     @BeforeEach
     void newApp() {
+        world = LabelingWorld.shared(dialect);
         app = world.newApp("counts");
     }
 
@@ -254,7 +242,7 @@ class TaskStatusCountsApiTest {
         assertThat(counts(taskId, "annotations").getCounts(0).getPending()).isEqualTo(2);
     }
 
-    private static void awaitWaitingForALock() throws InterruptedException {
+    private void awaitWaitingForALock() throws InterruptedException {
         for (int i = 0; i < 300; i++) {
             boolean waiting = world.database().jdbi().withHandle(handle -> handle.createQuery("""
                     SELECT COUNT(*) AS n FROM pg_stat_activity
@@ -325,7 +313,7 @@ class TaskStatusCountsApiTest {
     }
 
     /** The app's counts, every task's, equal a fresh GROUP BY over its assignments and task annotations. */
-    private static void assertTableExact(String appUid) {
+    private void assertTableExact(String appUid) {
         String order = " ORDER BY app_uid, task_id, kind, user_id, status";
         List<String> stored = world.database().jdbi().withHandle(handle -> handle.createQuery(
                         "SELECT app_uid, task_id, kind, user_id, status, n FROM task_status_counts WHERE app_uid = :app"
@@ -360,7 +348,7 @@ class TaskStatusCountsApiTest {
                 .bind("app", appUid).bind("task", taskId).bind("kind", kind).mapTo(Long.class).one());
     }
 
-    private static long countRowsOfApp(String appUid) {
+    private long countRowsOfApp(String appUid) {
         return world.database().jdbi().withHandle(handle -> handle.createQuery(
                 "SELECT COUNT(*) FROM task_status_counts WHERE app_uid = :app").bind("app", appUid).mapTo(Long.class).one());
     }

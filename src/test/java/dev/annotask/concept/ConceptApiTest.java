@@ -9,14 +9,11 @@ import dev.annotask.proto.api.SingleConceptResponse;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,29 +28,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConceptApiTest {
     private static final String OWNER = "owner";
 
-    private static RunningServer server;
-    private static String ownerToken;
-    private static int apps;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private DataFixtures app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        ownerToken = new Fixtures(server.client()).createUserWithToken(OWNER);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "concepts" + (++apps));
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("concepts");
     }
 
     private ApiClient.Reply<MultiConceptResponse> post(String json) {
@@ -196,14 +180,14 @@ class ConceptApiTest {
 
     @Test
     void conceptsBelongToTheirAppAndTheLongPathReachesThem() {
-        var viaLongPath = server.client().send("POST", app.longPath() + "/concepts", ownerToken,
+        var viaLongPath = world.client().send("POST", app.longPath() + "/concepts", world.ownerToken(),
                 "{\"concepts\":[{\"id\":\"cat\"}]}", MultiConceptResponse.getDefaultInstance());
         assertThat(viaLongPath.code()).as(viaLongPath.body()).isEqualTo(10000);
         assertThat(get("cat").code()).isEqualTo(10000);
-        assertThat(server.client().send("GET", app.longPath() + "/concepts/cat", ownerToken, null,
+        assertThat(world.client().send("GET", app.longPath() + "/concepts/cat", world.ownerToken(), null,
                 SingleConceptResponse.getDefaultInstance()).message().getConcept().getId()).isEqualTo("cat");
 
-        DataFixtures other = DataFixtures.newApp(server.client(), OWNER, ownerToken, "concepts" + (++apps));
+        DataFixtures other = world.newBareApp("concepts");
         assertThat(other.call("GET", "/v2/concepts/cat", null, SingleConceptResponse.getDefaultInstance()).code())
                 .isEqualTo(11101);
         assertThat(other.call("GET", "/v2/concepts", null, MultiConceptResponse.getDefaultInstance())

@@ -11,13 +11,10 @@ import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,29 +29,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DatasetApiTest {
     private static final String OWNER = "owner";
 
-    private static RunningServer server;
-    private static String ownerToken;
-    private static int apps;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private DataFixtures app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        ownerToken = new Fixtures(server.client()).createUserWithToken(OWNER);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "datasets" + (++apps));
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("datasets");
     }
 
     private ApiClient.Reply<MultiDatasetResponse> post(String json) {
@@ -205,12 +189,12 @@ class DatasetApiTest {
 
     @Test
     void datasetsBelongToTheirAppAndTheLongPathReachesThem() {
-        var viaLongPath = server.client().send("POST", app.longPath() + "/datasets", ownerToken,
+        var viaLongPath = world.client().send("POST", app.longPath() + "/datasets", world.ownerToken(),
                 "{\"datasets\":[{\"id\":\"train\"}]}", MultiDatasetResponse.getDefaultInstance());
         assertThat(viaLongPath.code()).as(viaLongPath.body()).isEqualTo(10000);
         assertThat(get("train").code()).isEqualTo(10000);
 
-        DataFixtures other = DataFixtures.newApp(server.client(), OWNER, ownerToken, "datasets" + (++apps));
+        DataFixtures other = world.newBareApp("datasets");
         assertThat(other.call("GET", "/v2/datasets/train", null, SingleDatasetResponse.getDefaultInstance()).code())
                 .isEqualTo(11101);
         assertThat(other.call("GET", "/v2/datasets", null, MultiDatasetResponse.getDefaultInstance())

@@ -21,6 +21,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -58,7 +59,7 @@ class AdminTokenApiTest {
         assertThat(delivered).isEmpty();
         assertThat(userCount(config)).as("no admin, and no token nobody saw").isZero();
 
-        try (AnnotaskServer server = new AnnotaskServer(config).deliverAdminTokenTo(delivered::add).start()) {
+        try (AnnotaskServer server = new AnnotaskServer(config).stopGrace(Duration.ZERO).deliverAdminTokenTo(delivered::add).start()) {
             assertThat(delivered).singleElement().isEqualTo(server.createdAdminToken().orElseThrow());
             assertThat(me(server, delivered.get(0))).isEqualTo(10000);
         }
@@ -74,7 +75,7 @@ class AdminTokenApiTest {
         assertThat(userCount(config)).isZero();
 
         List<String> delivered = new ArrayList<>();
-        try (AnnotaskServer server = new AnnotaskServer(config).deliverAdminTokenTo(delivered::add).start()) {
+        try (AnnotaskServer server = new AnnotaskServer(config).stopGrace(Duration.ZERO).deliverAdminTokenTo(delivered::add).start()) {
             assertThat(delivered).hasSize(1);
             assertThat(me(server, delivered.get(0))).isEqualTo(10000);
         }

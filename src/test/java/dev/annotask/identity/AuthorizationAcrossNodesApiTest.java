@@ -42,7 +42,7 @@ class AuthorizationAcrossNodesApiTest {
         nodeA = RunningServer.start(SqlDialect.POSTGRESQL);
         nodeB = new AnnotaskServer(ServerConfig.forDirectory(TestDatabases.tempDirectory())
                 .withDatabase(nodeA.config().databaseUrl(), null, null)
-                .withAdminToken(RunningServer.ADMIN_TOKEN)).start();
+                .withAdminToken(RunningServer.ADMIN_TOKEN)).stopGrace(Duration.ZERO).start();
         onA = nodeA.client();
         onB = new ApiClient(nodeB.httpPort());
         fixtures = new Fixtures(onA);

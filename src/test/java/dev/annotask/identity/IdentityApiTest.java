@@ -16,9 +16,10 @@ import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.RunningServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,20 +33,39 @@ class IdentityApiTest {
     @Parameter
     SqlDialect dialect;
 
-    private RunningServer server;
+    private static RunningServer server;
+    private static int tests;
+
     private ApiClient api;
     private Fixtures fixtures;
+    /** This test's users: every test of the class works on one server, so each has people of its own. */
+    private String aliceId;
+    private String bobId;
+    private String carolId;
 
-    @BeforeEach
-    void startServer() {
+    @BeforeParameterizedClassInvocation
+    static void startServer(SqlDialect dialect) {
         server = RunningServer.start(dialect);
-        api = server.client();
-        fixtures = new Fixtures(api);
     }
 
-    @AfterEach
-    void stopServer() {
+    @AfterParameterizedClassInvocation
+    static void stopServer() {
         server.close();
+    }
+
+    @BeforeEach
+    void newPeople() {
+        api = server.client();
+        fixtures = new Fixtures(api);
+        int test = ++tests;
+        aliceId = "alice" + test;
+        bobId = "bob" + test;
+        carolId = "carol" + test;
+    }
+
+    /** A path under alice's user: {@code /v2/users/{alice}} and the rest. */
+    private String ofAlice(String rest) {
+        return "/v2/users/" + aliceId + rest;
     }
 
     @Test
@@ -61,43 +81,45 @@ class IdentityApiTest {
 
     @Test
     void onlyTheAdminCreatesUsersAndTakenIdsWriteNothing() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         var denied = api.send("POST", "/v2/users", alice, "{\"users\":[{\"id\":\"mallory\"}]}",
                 MultiUserResponse.getDefaultInstance());
         assertThat(denied.code()).isEqualTo(11007);
         assertThat(denied.httpStatus()).isEqualTo(403);
 
-        var duplicate = api.send("POST", "/v2/users", ADMIN, "{\"users\":[{\"id\":\"carol\"},{\"id\":\"alice\"}]}",
+        var duplicate = api.send("POST", "/v2/users", ADMIN,
+                "{\"users\":[{\"id\":\"" + carolId + "\"},{\"id\":\"" + aliceId + "\"}]}",
                 MultiUserResponse.getDefaultInstance());
         assertThat(duplicate.code()).isEqualTo(40010);
         assertThat(duplicate.httpStatus()).isEqualTo(409);
         assertThat(duplicate.body()).contains("\"users\":[]");
-        var carol = api.send("GET", "/v2/users/carol", ADMIN, null, SingleUserResponse.getDefaultInstance());
+        var carol = api.send("GET", "/v2/users/" + carolId, ADMIN, null, SingleUserResponse.getDefaultInstance());
         assertThat(carol.code()).as("carol must not have been created").isEqualTo(11101);
     }
 
     @Test
     void ownerCreatesAppKeyAndCollaboratorWhoReadsTheAppWithOwnToken() {
-        String alice = fixtures.createUserWithToken("alice");
-        String bob = fixtures.createUserWithToken("bob");
+        String alice = fixtures.createUserWithToken(aliceId);
+        String bob = fixtures.createUserWithToken(bobId);
         fixtures.createApp(alice, "pets");
         String appKey = fixtures.createAppKey(alice, "pets", "[\"All\"]");
 
         var viaAppKey = api.send("GET", "/v2/app", appKey, null, SingleAppResponse.getDefaultInstance());
         assertThat(viaAppKey.code()).isEqualTo(10000);
         assertThat(viaAppKey.message().getApp().getId()).isEqualTo("pets");
-        assertThat(viaAppKey.message().getApp().getUserId()).isEqualTo("alice");
+        assertThat(viaAppKey.message().getApp().getUserId()).isEqualTo(aliceId);
 
-        var beforeInvite = api.send("GET", "/v2/users/alice/apps/pets", bob, null, SingleAppResponse.getDefaultInstance());
+        var beforeInvite = api.send("GET", ofAlice("/apps/pets"), bob, null, SingleAppResponse.getDefaultInstance());
         assertThat(beforeInvite.code()).isEqualTo(11008);
         assertThat(beforeInvite.httpStatus()).isEqualTo(401);
 
-        fixtures.addCollaborator(alice, "alice", "pets", "bob", "[\"Apps:Get\",\"Workflows:Get\",\"Tasks:Get\"]");
-        var asCollaborator = api.send("GET", "/v2/users/alice/apps/pets", bob, null, SingleAppResponse.getDefaultInstance());
+        fixtures.addCollaborator(alice, aliceId, "pets", bobId, "[\"Apps:Get\",\"Workflows:Get\",\"Tasks:Get\"]");
+        var asCollaborator = api.send("GET", ofAlice("/apps/pets"), bob, null, SingleAppResponse.getDefaultInstance());
         assertThat(asCollaborator.code()).isEqualTo(10000);
         assertThat(asCollaborator.message().getApp().getId()).isEqualTo("pets");
 
-        var scopes = api.send("GET", "/v2/users/alice/apps/pets/myscopes", bob, null, MultiScopeResponse.getDefaultInstance());
+        var scopes = api.send("GET", ofAlice("/apps/pets/myscopes"), bob, null,
+                MultiScopeResponse.getDefaultInstance());
         assertThat(scopes.message().getScopesList()).containsExactly("Apps:Get", "Tasks:Get", "Workflows:Get");
 
         var collaborations = api.send("GET", "/v2/users/me/collaborations", bob, null,
@@ -108,66 +130,66 @@ class IdentityApiTest {
 
     @Test
     void collaboratorScopesLimitWhatTheyMayCall() {
-        String alice = fixtures.createUserWithToken("alice");
-        String bob = fixtures.createUserWithToken("bob");
+        String alice = fixtures.createUserWithToken(aliceId);
+        String bob = fixtures.createUserWithToken(bobId);
         fixtures.createApp(alice, "pets");
-        fixtures.addCollaborator(alice, "alice", "pets", "bob", "[\"Apps:Get\"]");
+        fixtures.addCollaborator(alice, aliceId, "pets", bobId, "[\"Apps:Get\"]");
 
-        var reply = api.send("GET", "/v2/users/alice/apps/pets", bob, null, SingleAppResponse.getDefaultInstance());
+        var reply = api.send("GET", ofAlice("/apps/pets"), bob, null, SingleAppResponse.getDefaultInstance());
         assertThat(reply.code()).isEqualTo(11007);
         assertThat(reply.httpStatus()).isEqualTo(403);
         assertThat(reply.status().getDetails()).contains("Workflows:Get");
 
-        var delete = api.send("DELETE", "/v2/users/alice/apps/pets", bob, null, BaseResponse.getDefaultInstance());
+        var delete = api.send("DELETE", ofAlice("/apps/pets"), bob, null, BaseResponse.getDefaultInstance());
         assertThat(delete.code()).as("a collaborator's token is not the owner's").isIn(11007, 11008);
-        assertThat(api.send("GET", "/v2/users/alice/apps/pets", alice, null, SingleAppResponse.getDefaultInstance())
+        assertThat(api.send("GET", ofAlice("/apps/pets"), alice, null, SingleAppResponse.getDefaultInstance())
                 .code()).isEqualTo(10000);
     }
 
     @Test
     void removedCollaboratorLosesAccessAndCanBeInvitedAgain() {
-        String alice = fixtures.createUserWithToken("alice");
-        String bob = fixtures.createUserWithToken("bob");
+        String alice = fixtures.createUserWithToken(aliceId);
+        String bob = fixtures.createUserWithToken(bobId);
         fixtures.createApp(alice, "pets");
-        fixtures.addCollaborator(alice, "alice", "pets", "bob", "[\"All\"]");
+        fixtures.addCollaborator(alice, aliceId, "pets", bobId, "[\"All\"]");
 
-        var removed = api.send("DELETE", "/v2/users/alice/apps/pets/collaborators", alice,
-                "{\"collaborator_ids\":[\"bob\"]}", BaseResponse.getDefaultInstance());
+        var removed = api.send("DELETE", ofAlice("/apps/pets/collaborators"), alice,
+                "{\"collaborator_ids\":[\"" + bobId + "\"]}", BaseResponse.getDefaultInstance());
         assertThat(removed.code()).isEqualTo(10000);
-        assertThat(api.send("GET", "/v2/users/alice/apps/pets", bob, null, SingleAppResponse.getDefaultInstance())
+        assertThat(api.send("GET", ofAlice("/apps/pets"), bob, null, SingleAppResponse.getDefaultInstance())
                 .code()).isEqualTo(11008);
 
-        var all = api.send("GET", "/v2/users/alice/apps/pets/collaborators?list_all_collaborators=true", alice, null,
+        var all = api.send("GET", ofAlice("/apps/pets/collaborators?list_all_collaborators=true"), alice, null,
                 MultiCollaboratorsResponse.getDefaultInstance());
         assertThat(all.message().getCollaboratorsList()).singleElement()
                 .satisfies(c -> assertThat(c.hasDeletedAt()).isTrue());
-        assertThat(all.message().getAppOwner().getId()).isEqualTo("alice");
+        assertThat(all.message().getAppOwner().getId()).isEqualTo(aliceId);
 
-        fixtures.addCollaborator(alice, "alice", "pets", "bob", "[\"All\"]");
-        assertThat(api.send("GET", "/v2/users/alice/apps/pets", bob, null, SingleAppResponse.getDefaultInstance())
+        fixtures.addCollaborator(alice, aliceId, "pets", bobId, "[\"All\"]");
+        assertThat(api.send("GET", ofAlice("/apps/pets"), bob, null, SingleAppResponse.getDefaultInstance())
                 .code()).isEqualTo(10000);
     }
 
     @Test
     void eachAuthFailureHasItsOwnStatus() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         fixtures.createApp(alice, "pets");
         fixtures.createApp(alice, "other");
         String appKey = fixtures.createAppKey(alice, "pets", "[\"All\"]");
         SingleAppResponse app = SingleAppResponse.getDefaultInstance();
 
-        var missing = api.send("GET", "/v2/users/alice/apps/pets", null, null, app);
+        var missing = api.send("GET", ofAlice("/apps/pets"), null, null, app);
         assertThat(missing.code()).isEqualTo(11102);
         assertThat(missing.httpStatus()).isEqualTo(400);
         assertThat(missing.status().getDetails()).isEqualTo(
                 "Empty or malformed authorization header. Please provide an API key or session token.");
 
-        var lowerCase = api.send("GET", "/v2/users/alice/apps/pets", "key " + alice, "application/json", null, app);
+        var lowerCase = api.send("GET", ofAlice("/apps/pets"), "key " + alice, "application/json", null, app);
         assertThat(lowerCase.code()).as(lowerCase.body()).isEqualTo(11102);
-        var bearer = api.send("GET", "/v2/users/alice/apps/pets", "Bearer " + alice, "application/json", null, app);
+        var bearer = api.send("GET", ofAlice("/apps/pets"), "Bearer " + alice, "application/json", null, app);
         assertThat(bearer.code()).isEqualTo(11102);
 
-        var unknown = api.send("GET", "/v2/users/alice/apps/pets", "0123456789abcdef0123456789abcdef", null, app);
+        var unknown = api.send("GET", ofAlice("/apps/pets"), "0123456789abcdef0123456789abcdef", null, app);
         assertThat(unknown.code()).isEqualTo(11008);
         assertThat(unknown.httpStatus()).isEqualTo(401);
         assertThat(unknown.status().getDescription()).isEqualTo("Invalid API key or Invalid API key/application pair");
@@ -176,7 +198,7 @@ class IdentityApiTest {
         assertThat(tokenWithoutApp.code()).isEqualTo(11008);
         assertThat(tokenWithoutApp.status().getDetails()).isEqualTo("Must provide app external ID in API authorizer");
 
-        var appKeyOnOtherApp = api.send("GET", "/v2/users/alice/apps/other", appKey, null, app);
+        var appKeyOnOtherApp = api.send("GET", ofAlice("/apps/other"), appKey, null, app);
         assertThat(appKeyOnOtherApp.code()).isEqualTo(11008);
         assertThat(appKeyOnOtherApp.httpStatus()).isEqualTo(401);
 
@@ -188,7 +210,7 @@ class IdentityApiTest {
 
     @Test
     void appKeyScopesAreEnforced() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         fixtures.createApp(alice, "pets");
         String readOnly = fixtures.createAppKey(alice, "pets", "[\"Apps:Get\"]");
         var reply = api.send("GET", "/v2/app", readOnly, null, SingleAppResponse.getDefaultInstance());
@@ -203,7 +225,7 @@ class IdentityApiTest {
 
     @Test
     void secretsAreShownOnceAndStoredHashed() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         fixtures.createApp(alice, "pets");
         String appKey = fixtures.createAppKey(alice, "pets", "[\"All\"]");
 
@@ -237,18 +259,18 @@ class IdentityApiTest {
 
     @Test
     void usersCannotReachOtherUsersKeysOrProfiles() {
-        String alice = fixtures.createUserWithToken("alice");
-        String bob = fixtures.createUserWithToken("bob");
-        assertThat(api.send("GET", "/v2/users/alice/keys", bob, null, MultiKeyResponse.getDefaultInstance()).code())
+        String alice = fixtures.createUserWithToken(aliceId);
+        String bob = fixtures.createUserWithToken(bobId);
+        assertThat(api.send("GET", ofAlice("/keys"), bob, null, MultiKeyResponse.getDefaultInstance()).code())
                 .isEqualTo(11008);
-        assertThat(api.send("POST", "/v2/users/alice/keys", bob,
+        assertThat(api.send("POST", ofAlice("/keys"), bob,
                 "{\"keys\":[{\"scopes\":[\"All\"],\"type\":\"personal_access_token\"}]}",
                 MultiKeyResponse.getDefaultInstance()).code()).isEqualTo(11008);
-        assertThat(api.send("GET", "/v2/users/alice", bob, null, SingleUserResponse.getDefaultInstance()).code())
+        assertThat(api.send("GET", ofAlice(""), bob, null, SingleUserResponse.getDefaultInstance()).code())
                 .isEqualTo(11101);
         String aliceFingerprint = api.send("GET", "/v2/users/me/keys", alice, null, MultiKeyResponse.getDefaultInstance())
                 .message().getKeys(0).getId();
-        assertThat(api.send("DELETE", "/v2/users/alice/keys/" + aliceFingerprint, bob,
+        assertThat(api.send("DELETE", ofAlice("/keys/") + aliceFingerprint, bob,
                 null, BaseResponse.getDefaultInstance()).code()).isEqualTo(11008);
         assertThat(api.send("GET", "/v2/users/me", alice, null, SingleUserResponse.getDefaultInstance()).code())
                 .as("alice's token still works").isEqualTo(10000);
@@ -256,17 +278,17 @@ class IdentityApiTest {
 
     @Test
     void deletingAnAppRemovesItsKeysAndCollaborators() {
-        String alice = fixtures.createUserWithToken("alice");
-        String bob = fixtures.createUserWithToken("bob");
+        String alice = fixtures.createUserWithToken(aliceId);
+        String bob = fixtures.createUserWithToken(bobId);
         fixtures.createApp(alice, "pets");
         String appKey = fixtures.createAppKey(alice, "pets", "[\"All\"]");
-        fixtures.addCollaborator(alice, "alice", "pets", "bob", "[\"All\"]");
+        fixtures.addCollaborator(alice, aliceId, "pets", bobId, "[\"All\"]");
 
         var deleted = api.send("DELETE", "/v2/users/me/apps/pets", alice, null, BaseResponse.getDefaultInstance());
         assertThat(deleted.code()).isEqualTo(10000);
         assertThat(api.send("GET", "/v2/app", appKey, null, SingleAppResponse.getDefaultInstance()).code())
                 .isEqualTo(11008);
-        assertThat(api.send("GET", "/v2/users/alice/apps/pets", bob, null, SingleAppResponse.getDefaultInstance())
+        assertThat(api.send("GET", ofAlice("/apps/pets"), bob, null, SingleAppResponse.getDefaultInstance())
                 .code()).isEqualTo(11008);
         assertThat(api.send("GET", "/v2/users/me/apps/pets", alice, null, SingleAppResponse.getDefaultInstance())
                 .code()).isEqualTo(11101);
@@ -274,7 +296,7 @@ class IdentityApiTest {
 
     @Test
     void dataAndKeysSurviveARestart() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         fixtures.createApp(alice, "pets");
         String appKey = fixtures.createAppKey(alice, "pets", "[\"All\"]");
 
@@ -291,7 +313,7 @@ class IdentityApiTest {
 
     @Test
     void listAppsPagesPastTheEndToAnEmptyList() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         for (String app : new String[] {"a1", "a2", "a3"}) {
             fixtures.createApp(alice, app);
         }

@@ -11,6 +11,7 @@ import dev.annotask.store.Ids;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.TestDatabases;
+import java.time.Duration;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -51,7 +52,7 @@ class LegacyKeyHashTest {
                     + " VALUES (?, ?, 'old', 'personal_access_token', 'All', 1)", sha256, oldFingerprint);
         });
 
-        try (AnnotaskServer server = new AnnotaskServer(config).start()) {
+        try (AnnotaskServer server = new AnnotaskServer(config).stopGrace(Duration.ZERO).start()) {
             Map<String, Object> migrated = keyRow(jdbi);
             assertThat(migrated).containsEntry("token_hash", sha256).containsEntry("hash_scheme", "sha256");
             assertThat((String) migrated.get("fingerprint")).as("the migration replaces the hash prefix")

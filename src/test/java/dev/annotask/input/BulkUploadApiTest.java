@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.Labeler;
 import dev.annotask.testing.LabelingApp;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -34,23 +32,14 @@ class BulkUploadApiTest {
     @Parameter
     SqlDialect dialect;
 
-    private RunningServer server;
-    private Fixtures fixtures;
-    private String ownerToken;
+    private LabelingWorld world;
     private DataFixtures app;
 
     @BeforeEach
-    void setUp() {
-        server = RunningServer.start(dialect);
-        fixtures = new Fixtures(server.client());
-        ownerToken = fixtures.createUserWithToken("owner");
-        app = DataFixtures.newApp(server.client(), "owner", ownerToken, "bulk");
+    void newApp() {
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("bulk");
         app.postDatasets("even", "all");
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
     }
 
     /** Ids in an order that is neither sorted nor generated, as clients send them. */
@@ -69,17 +58,17 @@ class BulkUploadApiTest {
     }
 
     private List<String> membersInOrder(String datasetId) {
-        return server.server().database().jdbi().withHandle(handle -> handle.createQuery("""
+        return world.database().jdbi().withHandle(handle -> handle.createQuery("""
                         SELECT d.input_id FROM dataset_inputs d JOIN apps a ON a.uid = d.app_uid
-                        WHERE a.id = 'bulk' AND d.dataset_id = :dataset ORDER BY d.input_seq""")
-                .bind("dataset", datasetId).mapTo(String.class).list());
+                        WHERE a.id = :app AND d.dataset_id = :dataset ORDER BY d.input_seq""")
+                .bind("app", app.appId()).bind("dataset", datasetId).mapTo(String.class).list());
     }
 
     private List<Long> places(String datasetId) {
-        return server.server().database().jdbi().withHandle(handle -> handle.createQuery("""
+        return world.database().jdbi().withHandle(handle -> handle.createQuery("""
                         SELECT d.input_seq FROM dataset_inputs d JOIN apps a ON a.uid = d.app_uid
-                        WHERE a.id = 'bulk' AND d.dataset_id = :dataset ORDER BY d.input_seq""")
-                .bind("dataset", datasetId).mapTo(Long.class).list());
+                        WHERE a.id = :app AND d.dataset_id = :dataset ORDER BY d.input_seq""")
+                .bind("app", app.appId()).bind("dataset", datasetId).mapTo(Long.class).list());
     }
 
     private static <T> List<T> everyOther(List<T> list) {
@@ -116,18 +105,18 @@ class BulkUploadApiTest {
         assertThat(app.inputIds("?per_page=1000")).containsExactlyElementsOf(all);
         assertThat(membersInOrder("all")).containsExactlyElementsOf(all);
         assertThat(places("all")).doesNotHaveDuplicates().isSorted().hasSize(all.size());
-        long counted = server.server().database().jdbi().withHandle(handle -> handle.createQuery("""
+        long counted = world.database().jdbi().withHandle(handle -> handle.createQuery("""
                         SELECT d.input_count FROM datasets d JOIN apps a ON a.uid = d.app_uid
-                        WHERE a.id = 'bulk' AND d.id = 'all'""").mapTo(Long.class).one());
+                        WHERE a.id = :app AND d.id = 'all'""").bind("app", app.appId()).mapTo(Long.class).one());
         assertThat(counted).as("the dataset's counter").isEqualTo(all.size());
     }
 
     @Test
     void anAllInputsTaskScansThisAppsInputsOnlyInArrivalOrder() {
-        String workerToken = fixtures.createUserWithToken("w1");
-        app.addCollaborators(ownerToken, "w1");
+        String workerToken = world.token("w1");
+        app.addCollaborators(world.ownerToken(), "w1");
         app.postConcepts("cat");
-        DataFixtures other = DataFixtures.newApp(server.client(), "owner", ownerToken, "other");
+        DataFixtures other = world.newBareApp("other");
         other.postDatasets("even", "all");
         // The other app's inputs arrive before, between and after this app's.
         upload(other, ids("x", 20), "");
@@ -138,7 +127,7 @@ class BulkUploadApiTest {
         String taskId = app.postTask("{\"type\":\"CONCEPTS_CLASSIFICATION\",\"worker\":{\"strategy\":\"FULL\","
                 + "\"user_ids\":[\"w1\"]},\"concept_ids\":[\"cat\"],\"input_source\":{\"type\":\"ALL_INPUTS\"},"
                 + "\"review\":{\"strategy\":\"NONE\"}}").getId();
-        Labeler worker = new Labeler(server.client(), "w1", workerToken, app);
+        Labeler worker = new Labeler(world.client(), "w1", workerToken, app);
 
         List<String> offered = new ArrayList<>();
         for (int round = 0; round < 5; round++) {

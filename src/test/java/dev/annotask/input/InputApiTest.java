@@ -13,8 +13,7 @@ import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,8 +22,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,29 +38,16 @@ class InputApiTest {
     private static final String OWNER = "owner";
     private static final String IMAGE_URL = "https://samples.clarifai.com/metro-north.jpg";
 
-    private static RunningServer server;
-    private static String ownerToken;
-    private static int apps;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private DataFixtures app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        ownerToken = new Fixtures(server.client()).createUserWithToken(OWNER);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "inputs" + (++apps));
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("inputs");
     }
 
     private ApiClient.Reply<MultiInputResponse> post(String json) {
@@ -374,13 +358,13 @@ class InputApiTest {
 
     @Test
     void inputsBelongToTheirAppAndTheLongPathReachesThem() {
-        var viaLongPath = server.client().send("POST", app.longPath() + "/inputs", ownerToken,
+        var viaLongPath = world.client().send("POST", app.longPath() + "/inputs", world.ownerToken(),
                 "{\"inputs\":[" + DataFixtures.textInput("a") + "]}", MultiInputResponse.getDefaultInstance());
         assertThat(viaLongPath.code()).as(viaLongPath.body()).isEqualTo(10000);
-        assertThat(server.client().send("GET", app.longPath() + "/inputs/a", ownerToken, null,
+        assertThat(world.client().send("GET", app.longPath() + "/inputs/a", world.ownerToken(), null,
                 SingleInputResponse.getDefaultInstance()).message().getInput().getId()).isEqualTo("a");
 
-        DataFixtures other = DataFixtures.newApp(server.client(), OWNER, ownerToken, "inputs" + (++apps));
+        DataFixtures other = world.newBareApp("inputs");
         assertThat(other.call("GET", "/v2/inputs/a", null, SingleInputResponse.getDefaultInstance()).code())
                 .isEqualTo(30102);
         assertThat(other.inputIds("")).isEmpty();

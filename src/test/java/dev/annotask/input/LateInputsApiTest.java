@@ -7,15 +7,13 @@ import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.proto.api.TaskAssignment;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.Labeler;
 import dev.annotask.testing.LabelingApp;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -34,25 +32,17 @@ class LateInputsApiTest {
     @Parameter
     SqlDialect dialect;
 
-    private RunningServer server;
+    private LabelingWorld world;
     private DataFixtures app;
     private Labeler worker;
 
     @BeforeEach
-    void setUp() {
-        server = RunningServer.start(dialect);
-        Fixtures fixtures = new Fixtures(server.client());
-        String ownerToken = fixtures.createUserWithToken("owner");
-        String workerToken = fixtures.createUserWithToken("w1");
-        app = DataFixtures.newApp(server.client(), "owner", ownerToken, "late");
-        app.addCollaborators(ownerToken, "w1");
+    void newApp() {
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("late");
+        app.addCollaborators(world.ownerToken(), "w1");
         app.postConcepts("cat");
-        worker = new Labeler(server.client(), "w1", workerToken, app);
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
+        worker = new Labeler(world.client(), "w1", world.token("w1"), app);
     }
 
     private String fullTask(String source) {
@@ -80,20 +70,20 @@ class LateInputsApiTest {
             return; // SQLite has one writer: transactions cannot commit out of order
         }
         String taskId = fullTask("{\"type\":\"ALL_INPUTS\"}");
-        String appUid = server.server().database().jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT uid FROM apps WHERE id = 'late'").mapTo(String.class).one());
+        String appUid = world.database().jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT uid FROM apps WHERE id = :app").bind("app", app.appId()).mapTo(String.class).one());
 
         // Two uploads on two nodes: this node's begins first, but something else holds the
         // app's row (here a bare transaction) until later ...
         List<TaskAssignment> taken;
-        try (Handle holder = server.server().database().jdbi().open()) {
+        try (Handle holder = world.database().jdbi().open()) {
             holder.begin();
             holder.execute("UPDATE apps SET input_count = input_count WHERE uid = ?", appUid);
             CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> app.call("POST", "/v2/inputs",
                     "{\"inputs\":[" + DataFixtures.textInput("slow") + "]}", MultiInputResponse.getDefaultInstance()).code());
             awaitWaitingForALock();
             // ... the other node's input is stored and committed meanwhile, and the labeler takes it ...
-            server.server().database().jdbi().useHandle(otherNode -> otherNode.execute("INSERT INTO inputs"
+            world.database().jdbi().useHandle(otherNode -> otherNode.execute("INSERT INTO inputs"
                     + " (app_uid, id, data, status, created_at, modified_at)"
                     + " VALUES (?, 'quick', '{\"text\":{\"raw\":\"q\"}}', 30000, 0, 0)", appUid));
             taken = worker.start(taskId);
@@ -112,7 +102,7 @@ class LateInputsApiTest {
     /** Polls PostgreSQL until some session waits for a lock (the upload, behind the holder). */
     private void awaitWaitingForALock() throws InterruptedException {
         for (int i = 0; i < 300; i++) {
-            boolean waiting = server.server().database().jdbi().withHandle(handle -> handle.createQuery(
+            boolean waiting = world.database().jdbi().withHandle(handle -> handle.createQuery(
                     "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'").mapTo(Long.class).one() > 0);
             if (waiting) {
                 return;

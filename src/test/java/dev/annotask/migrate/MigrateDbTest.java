@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Message;
 import dev.annotask.AnnotaskServer;
 import dev.annotask.Main;
+import dev.annotask.config.MediaSettings;
 import dev.annotask.config.ServerConfig;
 import dev.annotask.proto.api.MultiAnnotationResponse;
 import dev.annotask.proto.api.MultiDatasetInputResponse;
@@ -26,6 +27,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,11 +46,14 @@ class MigrateDbTest {
             + "\"user_ids\":[\"w1\",\"w2\"],\"partitioned_strategy_info\":{\"type\":\"EVENLY\",\"workers_per_input\":1}},"
             + "\"concept_ids\":[\"cat\"],\"input_source\":{\"type\":\"ALL_INPUTS\"},\"review\":{\"strategy\":\"NONE\"}}";
 
+    /** The address clients use stays the same across the move, so hosted URLs of stored bytes do too. */
+    private static final MediaSettings PUBLIC = MediaSettings.DEFAULT.withPublicUrl("https://labels.example.com");
+
     @Test
     void sqliteDataMovesToAnEmptyPostgresAndLabelingContinues() throws Exception {
         Path data = TestDatabases.tempDirectory();
         AnnotaskServer sqlite = new AnnotaskServer(ServerConfig.forDirectory(data)
-                .withAdminToken(RunningServer.ADMIN_TOKEN)).start();
+                .withAdminToken(RunningServer.ADMIN_TOKEN).withMedia(PUBLIC)).stopGrace(Duration.ZERO).start();
         ApiClient before = new ApiClient(sqlite.httpPort());
         Fixtures people = new Fixtures(before);
         String ownerToken = people.createUserWithToken("owner");
@@ -84,7 +89,8 @@ class MigrateDbTest {
                 .isNotEmpty().isEqualTo(freshCounts(postgres));
 
         try (AnnotaskServer server = new AnnotaskServer(ServerConfig.forDirectory(TestDatabases.tempDirectory())
-                .withDatabase(postgres, null, null).withAdminToken("another-admin-token-0123456789")).start()) {
+                .withDatabase(postgres, null, null).withAdminToken("another-admin-token-0123456789").withMedia(PUBLIC))
+                .stopGrace(Duration.ZERO).start()) {
             assertThat(server.createdAdminToken()).as("the admin came across; no new one").isEmpty();
             assertThat(server.givenAdminTokenIgnored()).as("a token that is not the admin's is named as such").isTrue();
             ApiClient after = new ApiClient(server.httpPort());

@@ -10,8 +10,10 @@ import com.clarifai.grpc.api.Data;
 import com.clarifai.grpc.api.Dataset;
 import com.clarifai.grpc.api.DatasetInput;
 import com.clarifai.grpc.api.DeleteTasksRequest;
+import com.clarifai.grpc.api.GetInputRequest;
 import com.clarifai.grpc.api.GetTaskCountRequest;
 import com.clarifai.grpc.api.GetTaskRequest;
+import com.clarifai.grpc.api.Image;
 import com.clarifai.grpc.api.Input;
 import com.clarifai.grpc.api.Key;
 import com.clarifai.grpc.api.LabelSubmitConfig;
@@ -55,13 +57,19 @@ import com.clarifai.grpc.api.Worker;
 import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
 import com.clarifai.credentials.ClarifaiCallCredentials;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.TestImages;
 import io.grpc.Channel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -202,6 +210,29 @@ public abstract class OfficialClientFlow {
         assertThat(stub(token("w2")).postConcepts(PostConceptsRequest.newBuilder().setUserAppId(APP_IDS)
                 .addConcepts(Concept.newBuilder().setId("bird")).build()).getStatus().getCode())
                 .as("w2 may no longer add concepts").isEqualTo(StatusCode.CONN_INSUFFICIENT_SCOPES);
+    }
+
+    @Test
+    void anUploadedImageIsReadBackWithItsHostedUrlAndSize() throws Exception {
+        V2BlockingStub owner = stub(token(OWNER));
+        ok(owner.postApps(PostAppsRequest.newBuilder().addApps(App.newBuilder().setId("photos")).build()));
+        String key = ok(owner.postKeys(PostKeysRequest.newBuilder()
+                .addKeys(Key.newBuilder().setDescription("photos key").addScopes("All")
+                        .addApps(App.newBuilder().setId("photos").setUserId(OWNER))).build())).getKeys(0).getId();
+        byte[] png = TestImages.png(120, 80);
+        ok(stub(key).postInputs(PostInputsRequest.newBuilder().addInputs(Input.newBuilder().setId("photo")
+                .setData(Data.newBuilder().setImage(Image.newBuilder().setBase64(ByteString.copyFrom(png))))).build()));
+
+        Image image = ok(stub(key).getInput(GetInputRequest.newBuilder().setInputId("photo").build())).getInput()
+                .getData().getImage();
+        assertThat(image.getImageInfo().getWidth()).isEqualTo(120);
+        assertThat(image.getImageInfo().getHeight()).isEqualTo(80);
+        assertThat(image.getImageInfo().getFormat()).isEqualTo("PNG");
+        assertThat(image.getHosted().getSizesList()).containsExactly("orig");
+        assertThat(image.getUrl()).isEqualTo(image.getHosted().getPrefix() + "/orig/" + image.getHosted().getSuffix());
+        HttpResponse<byte[]> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(image.getUrl()))
+                .header("Authorization", "Key " + key).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.body()).isEqualTo(png);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +25,7 @@ class DataDirectoryTest {
     void aNewDataDirectoryAndItsDatabaseFilesAreOwnerOnly() throws IOException {
         Path data = TestDatabases.tempDirectory().resolve("nested").resolve("data");
         try (AnnotaskServer server = new AnnotaskServer(ServerConfig.forDirectory(data)
-                .withAdminToken(RunningServer.ADMIN_TOKEN)).start()) {
+                .withAdminToken(RunningServer.ADMIN_TOKEN)).stopGrace(Duration.ZERO).start()) {
             new Fixtures(new ApiClient(server.httpPort())).createUser("someone");
             assertThat(permissions(data)).isEqualTo("rwx------");
             assertThat(permissions(data.getParent())).isEqualTo("rwx------");

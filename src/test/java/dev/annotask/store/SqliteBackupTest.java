@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +36,7 @@ class SqliteBackupTest {
         AtomicInteger posted = new AtomicInteger();
         DataFixtures app;
         try (AnnotaskServer server = new AnnotaskServer(ServerConfig.forDirectory(live)
-                .withAdminToken(RunningServer.ADMIN_TOKEN)).start()) {
+                .withAdminToken(RunningServer.ADMIN_TOKEN)).stopGrace(Duration.ZERO).start()) {
             ApiClient api = new ApiClient(server.httpPort());
             String ownerToken = new Fixtures(api).createUserWithToken("owner");
             app = DataFixtures.newApp(api, "owner", ownerToken, "kept");
@@ -59,7 +60,7 @@ class SqliteBackupTest {
         assertThat(copied).as("what was committed when the copy began").isBetween(5L, posted.get() + 1L);
         assertThat(count(restored.resolve("annotask.db"), "SELECT COUNT(*) FROM inputs WHERE id = 'before'")).isOne();
 
-        try (AnnotaskServer copy = new AnnotaskServer(ServerConfig.forDirectory(restored)).start()) {
+        try (AnnotaskServer copy = new AnnotaskServer(ServerConfig.forDirectory(restored)).stopGrace(Duration.ZERO).start()) {
             var inputs = app.through(new ApiClient(copy.httpPort())).call("GET", "/v2/inputs?per_page=1000", null,
                     MultiInputResponse.getDefaultInstance());
             assertThat(inputs.code()).as(inputs.body()).isEqualTo(10000);

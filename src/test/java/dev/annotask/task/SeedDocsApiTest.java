@@ -14,13 +14,10 @@ import dev.annotask.proto.api.TaskWorkerPartitionedStrategyInfo;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -221,34 +218,18 @@ class SeedDocsApiTest {
                 "ids":["{{task_id}}"]
             }""";
 
-    private static RunningServer server;
-    private static String ownerToken;
-    private static int apps;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private DataFixtures app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        Fixtures fixtures = new Fixtures(server.client());
-        ownerToken = fixtures.createUserWithToken(OWNER);
-        for (String user : USERS) {
-            fixtures.createUser(user);
-        }
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newAppWithConceptAndCollaborators() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "seeds" + (++apps));
-        app.addCollaborators(ownerToken, USERS);
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        world.ensureUsers(USERS);
+        app = world.newBareApp("seeds");
+        app.addCollaborators(world.ownerToken(), USERS);
         app.postConcepts("cat");
     }
 
@@ -355,7 +336,7 @@ class SeedDocsApiTest {
         assertThat(got.hasCreatedAt()).isTrue();
         assertThat(comparable(got)).isEqualTo(comparable(created));
 
-        var viaLongPath = server.client().send("GET", app.longPath() + "/tasks/" + created.getId(), ownerToken, null,
+        var viaLongPath = world.client().send("GET", app.longPath() + "/tasks/" + created.getId(), world.ownerToken(), null,
                 SingleTaskResponse.getDefaultInstance());
         assertThat(viaLongPath.code()).as(viaLongPath.body()).isEqualTo(10000);
         assertThat(comparable(viaLongPath.message().getTask())).isEqualTo(comparable(created));

@@ -15,15 +15,12 @@ import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,34 +38,17 @@ class TaskListApiTest {
     private static final String OWNER = "owner";
     private static final String[] COLLABORATORS = {"w1", "w2", "r1"};
 
-    private static RunningServer server;
-    private static String ownerToken;
-    private static int apps;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private DataFixtures app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        Fixtures fixtures = new Fixtures(server.client());
-        ownerToken = fixtures.createUserWithToken(OWNER);
-        for (String user : COLLABORATORS) {
-            fixtures.createUser(user);
-        }
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "list" + (++apps));
-        app.addCollaborators(ownerToken, COLLABORATORS);
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("list");
+        app.addCollaborators(world.ownerToken(), COLLABORATORS);
         app.postConcepts("cat");
         app.postDatasets("ds1", "ds2");
         app.postTextInputs("in1");
@@ -146,17 +126,17 @@ class TaskListApiTest {
 
     @Test
     void tasksAreReachedOnTheLongPathWithATokenAndStayInTheirApp() {
-        ApiClient api = server.client();
-        var created = api.send("POST", app.longPath() + "/tasks", ownerToken, body(task()),
+        ApiClient api = world.client();
+        var created = api.send("POST", app.longPath() + "/tasks", world.ownerToken(), body(task()),
                 MultiTaskResponse.getDefaultInstance());
         assertThat(created.code()).as(created.body()).isEqualTo(10000);
         String id = created.message().getTasks(0).getId();
         assertThat(app.taskIds("")).containsExactly(id);
-        var viaLongPath = api.send("GET", app.longPath() + "/tasks", ownerToken, null,
+        var viaLongPath = api.send("GET", app.longPath() + "/tasks", world.ownerToken(), null,
                 MultiTaskResponse.getDefaultInstance());
         assertThat(viaLongPath.message().getTasksList()).extracting(Task::getId).containsExactly(id);
 
-        DataFixtures other = DataFixtures.newApp(api, OWNER, ownerToken, "list" + (++apps));
+        DataFixtures other = world.newBareApp("list");
         assertThat(other.taskIds("")).isEmpty();
         var fromOtherApp = other.call("GET", "/v2/tasks/" + id, null, SingleTaskResponse.getDefaultInstance());
         assertThat(fromOtherApp.code()).isEqualTo(54102);

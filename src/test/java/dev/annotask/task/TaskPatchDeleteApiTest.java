@@ -15,12 +15,9 @@ import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,34 +35,17 @@ class TaskPatchDeleteApiTest {
     private static final String[] COLLABORATORS = {"w1", "w2", "w3", "r1"};
     private static final String GHOST = "0123456789abcdef0123456789abcdef";
 
-    private static RunningServer server;
-    private static String ownerToken;
-    private static int apps;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private DataFixtures app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        Fixtures fixtures = new Fixtures(server.client());
-        ownerToken = fixtures.createUserWithToken(OWNER);
-        for (String user : COLLABORATORS) {
-            fixtures.createUser(user);
-        }
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "patch" + (++apps));
-        app.addCollaborators(ownerToken, COLLABORATORS);
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("patch");
+        app.addCollaborators(world.ownerToken(), COLLABORATORS);
         app.postConcepts("cat");
     }
 

@@ -15,15 +15,12 @@ import dev.annotask.proto.api.MultiTaskResponse;
 import dev.annotask.proto.api.Task;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,35 +40,17 @@ class TaskValidationApiTest {
     private static final String OWNER = "owner";
     private static final String[] COLLABORATORS = {"w1", "w2", "w3", "r1", "r2"};
 
-    private static RunningServer server;
-    private static String ownerToken;
-    private static int apps;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private DataFixtures app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        Fixtures fixtures = new Fixtures(server.client());
-        ownerToken = fixtures.createUserWithToken(OWNER);
-        for (String user : COLLABORATORS) {
-            fixtures.createUser(user);
-        }
-        fixtures.createUser("stranger");
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "tasks" + (++apps));
-        app.addCollaborators(ownerToken, COLLABORATORS);
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("tasks");
+        app.addCollaborators(world.ownerToken(), COLLABORATORS);
         app.postConcepts("cat");
         app.postDatasets("ds1", "ds2");
         app.postTextInputs("in1");

@@ -51,7 +51,9 @@ public final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);
-        this.wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        // Looks every 50 ms (Selenium's default is 500): a page usually shows what a step
+        // waits for within a few milliseconds, and each wait would otherwise round up to 0.5 s.
+        this.wait = new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(50));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.annotask.config.ServerConfig;
 import dev.annotask.store.SqlDialect;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
@@ -36,11 +37,13 @@ public final class RunningServer implements AutoCloseable {
 
     /** A server whose configuration the test changes first (e.g. a short statement timeout). */
     public static RunningServer start(SqlDialect dialect, Clock clock, UnaryOperator<ServerConfig> change) {
-        Path dataDir = TestDatabases.tempDirectory();
+        // Databases migrated already: these tests are not about migrating (TestDatabases says why).
+        Path dataDir = dialect == SqlDialect.SQLITE ? TestDatabases.newMigratedDataDirectory()
+                : TestDatabases.tempDirectory();
         ServerConfig config = ServerConfig.forDirectory(dataDir).withAdminToken(ADMIN_TOKEN)
                 .withGrpcPort(ServerConfig.ANY_FREE_PORT);
         if (dialect == SqlDialect.POSTGRESQL) {
-            config = config.withDatabase(TestDatabases.newDatabase(dialect), null, null);
+            config = config.withDatabase(TestDatabases.newMigratedPostgresDatabase(), null, null);
         }
         RunningServer running = new RunningServer(change.apply(config), clock);
         running.startServer();
@@ -48,7 +51,8 @@ public final class RunningServer implements AutoCloseable {
     }
 
     private void startServer() {
-        server = new AnnotaskServer(config, clock).start();
+        // Closed with nothing in flight: no grace period to wait out (AnnotaskServer#stopGrace).
+        server = new AnnotaskServer(config, clock).stopGrace(Duration.ZERO).start();
         client = new ApiClient(server.httpPort());
     }
 

@@ -33,7 +33,7 @@ final class Hooks {
 
     /** A labeling world whose webhooks may reach loopback, time out after a second and are looked for often. */
     static LabelingWorld world(SqlDialect dialect) {
-        return LabelingWorld.start(dialect, Hooks::fastLoopback);
+        return LabelingWorld.startOwn(dialect, Hooks::fastLoopback);
     }
 
     static ServerConfig fastLoopback(ServerConfig config) {

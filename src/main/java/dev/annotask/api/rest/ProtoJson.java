@@ -9,7 +9,9 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.annotask.wire.WireJsonPrinter;
 import dev.annotask.proto.auth.ExtensionProto;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -24,10 +26,17 @@ import java.util.function.Function;
  * {@code cl_show_if_empty} present even when empty. Reading: proto or lowerCamelCase names,
  * enum names or numbers, unknown fields ignored, and {@code cl_default_float} applied to a
  * float the JSON left out (so a concept without {@code value} means 1.0, as in Clarifai).
- * Immutable and thread-safe.
+ *
+ * <p>JsonFormat (with {@link JsonShape} before it when reading) defines both forms;
+ * {@link WireJsonPrinter} and {@link WireJsonReader} produce the same results without
+ * protobuf's reflection or a JSON tree, and JsonFormat handles what they decline. Immutable and
+ * thread-safe.
  */
 public final class ProtoJson {
     private final JsonFormat.Printer printer;
+    private final WireJsonPrinter wirePrinter;
+    private final DefaultFloats defaultFloats = new DefaultFloats();
+    private final WireJsonReader reader = new WireJsonReader();
     private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
 
     public ProtoJson(Collection<FileDescriptor> files) {
@@ -44,6 +53,7 @@ public final class ProtoJson {
                 .printingEnumsAsInts()
                 .omittingInsignificantWhitespace()
                 .includingDefaultValueFields(alwaysPrinted);
+        this.wirePrinter = WireJsonPrinter.forRest(alwaysPrinted);
     }
 
     private static void collect(List<Descriptor> types, Set<FieldDescriptor> alwaysPrinted, Set<Descriptor> seen) {
@@ -61,6 +71,23 @@ public final class ProtoJson {
     }
 
     public String print(Message message) {
+        return new String(printUtf8(message), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The message as UTF-8 JSON: printed from its binary form ({@link WireJsonPrinter}), or by
+     * JsonFormat where that printer declines, with the same result.
+     */
+    byte[] printUtf8(Message message) {
+        try {
+            return wirePrinter.print(message);
+        } catch (WireJsonPrinter.Unsupported e) {
+            return printWithJsonFormat(message).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The reference printing: JsonFormat, after ProtoJson's show-if-empty rule. */
+    String printWithJsonFormat(Message message) {
         Message.Builder filled = message.toBuilder();
         // Optional fields (Concept.value) are outside JsonFormat's always-print set, so an
         // unset one that Clarifai always prints gets its zero value here.
@@ -74,12 +101,23 @@ public final class ProtoJson {
     }
 
     /**
-     * Merges the JSON text into the builder, then applies the JSON-only float defaults.
+     * Merges the JSON text into the builder, then applies the JSON-only float defaults. Plain
+     * JSON is read by {@link WireJsonReader}; what it declines, the full way below.
      *
      * @throws InvalidProtocolBufferException when the text is not JSON, or a value does not fit
      *     its field (the message names the path of the value)
      */
     void merge(String json, Message.Builder builder) throws InvalidProtocolBufferException {
+        byte[] wire = reader.read(json, builder.getDescriptorForType());
+        if (wire != null) {
+            builder.mergeFrom(wire);
+            return;
+        }
+        mergeFully(json, builder);
+    }
+
+    /** The full reading, which {@link #merge} equals: Gson's tree checked by JsonShape, then JsonFormat. */
+    void mergeFully(String json, Message.Builder builder) throws InvalidProtocolBufferException {
         JsonElement tree;
         try {
             tree = JsonParser.parseString(json);
@@ -90,12 +128,14 @@ public final class ProtoJson {
         if (problem.isPresent()) {
             throw new InvalidProtocolBufferException(problem.get());
         }
+        boolean defaults = defaultFloats.needed(tree, builder.getDescriptorForType());
         // A JSON tree takes about 15 times its text in heap; let this one go before JsonFormat
         // builds its own, so the two are never held at once (TransportLimits.JSON_HEAP_FACTOR).
         tree = null;
         parser.merge(json, builder);
-        fillUnset(builder, field -> field.getOptions().hasExtension(ExtensionProto.clDefaultFloat)
-                ? field.getOptions().getExtension(ExtensionProto.clDefaultFloat) : null);
+        if (defaults) {
+            defaultFloats.fill(builder);
+        }
     }
 
     /**

@@ -15,7 +15,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +42,8 @@ public final class RestGateway implements Handler {
 
     /** The request attribute under which {@link RestIntake} leaves the body it read. */
     static final String BODY_ATTRIBUTE = "dev.annotask.rest.body";
+    /** The request attribute holding the route {@link RestIntake} looked up, so it is looked up once. */
+    static final String LOOKUP_ATTRIBUTE = "dev.annotask.rest.lookup";
 
     private final RouteTable routes;
     private final Dispatcher dispatcher;
@@ -62,7 +63,8 @@ public final class RestGateway implements Handler {
     public void handle(Context ctx) {
         // The verb of the request line: Javalin's ctx.method() would honour X-HTTP-Method-Override.
         String verb = ctx.req().getMethod();
-        RouteTable.Lookup lookup = routes.find(verb, decodePath(ctx.path()));
+        RouteTable.Lookup looked = ctx.attribute(LOOKUP_ATTRIBUTE);
+        RouteTable.Lookup lookup = looked != null ? looked : routes.find(verb, decodePath(ctx.path()));
         if (lookup.route().isEmpty()) {
             Answer answer = lookup.otherVerb().isPresent()
                     ? methodNotAllowed(lookup.otherVerb().get().method(), verb, ctx.path())
@@ -82,6 +84,15 @@ public final class RestGateway implements Handler {
         } catch (ApiException e) {
             result = dispatcher.reject(route.method(), e.code(), e.details());
         }
+        write(ctx, result.httpStatus(), json.printUtf8(result.response()));
+    }
+
+    /**
+     * Writes a dispatcher's answer as the gateway writes every answer (JSON of the response
+     * type, its HTTP code, {@code no-store}), for routes of other features under {@code /v2}
+     * that answer with something else when all goes well.
+     */
+    public void answer(Context ctx, Dispatcher.Result result) {
         write(ctx, result.httpStatus(), json.print(result.response()));
     }
 
@@ -106,20 +117,27 @@ public final class RestGateway implements Handler {
         return builder.build();
     }
 
-    /** Whether the raw (still percent-encoded) path is the API's: its first segment is {@code v2}. */
-    boolean isApiPath(String rawPath) {
-        return Arrays.stream(decodePath(rawPath).split("/")).filter(s -> !s.isEmpty()).findFirst()
-                .map("v2"::equals).orElse(false);
+    /** Whether the decoded path is the API's: its first segment is {@code v2}. */
+    static boolean isApiPath(String path) {
+        int start = 0;
+        while (start < path.length() && path.charAt(start) == '/') {
+            start++;
+        }
+        return path.startsWith("v2", start) && (path.length() == start + 2 || path.charAt(start + 2) == '/');
     }
 
     private static void write(Context ctx, int httpStatus, String json) {
+        write(ctx, httpStatus, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(Context ctx, int httpStatus, byte[] json) {
         ctx.header("Cache-Control", NO_STORE);
         ctx.status(httpStatus).contentType("application/json").result(json);
     }
 
-    /** The route of this verb and raw path when its binding takes the request body. */
-    Optional<Route> bodyRoute(String verb, String rawPath) {
-        return routes.find(verb, decodePath(rawPath)).route().filter(route -> "*".equals(route.body()));
+    /** The route of this verb and decoded path, or the path's route under another verb, or nothing. */
+    RouteTable.Lookup lookup(String verb, String path) {
+        return routes.find(verb, path);
     }
 
     /** A refusal in the method's response type, with this HTTP code. */
@@ -159,7 +177,8 @@ public final class RestGateway implements Handler {
         return baseResponse(StatusCode.CONN_DOES_NOT_EXIST, "no API endpoint for " + verb + " " + path);
     }
 
-    private static String decodePath(String rawPath) {
+    /** The path percent-decoded as routes are matched (a {@code +} stays a plus). */
+    static String decodePath(String rawPath) {
         try {
             return URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

@@ -51,22 +51,26 @@ public final class RestIntake extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = request.getHttpURI().getPath();
-        if (path == null || !gateway.isApiPath(path)) {
+        String decoded = path == null ? null : RestGateway.decodePath(path);
+        if (decoded == null || !RestGateway.isApiPath(decoded)) {
             return super.handle(request, response, callback);
         }
         String verb = request.getMethod();
+        // Refused before their bodies are read, like a body without a known key below.
         if (!API_VERBS.contains(verb)) {
-            write(response, gateway.verbNotAllowed(verb, path), callback);
+            refuseUnread(response, gateway.verbNotAllowed(verb, path), callback);
             return true;
         }
         if (request.getHeaders().contains("X-HTTP-Method-Override")) {
-            write(response, gateway.baseResponse(StatusCode.CONN_INVALID_REQUEST,
+            refuseUnread(response, gateway.baseResponse(StatusCode.CONN_INVALID_REQUEST,
                     "X-HTTP-Method-Override is not supported; send the verb itself"), callback);
             return true;
         }
         boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
         long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        Optional<Route> route = gateway.bodyRoute(verb, path);
+        RouteTable.Lookup lookup = gateway.lookup(verb, decoded);
+        request.setAttribute(RestGateway.LOOKUP_ATTRIBUTE, lookup); // the gateway's, once
+        Optional<Route> route = lookup.route().filter(found -> "*".equals(found.body()));
         if (route.isEmpty() || !chunked && length <= 0) {
             // No body to read, or one the gateway will not look at: Jetty discards it.
             return super.handle(request, response, callback);

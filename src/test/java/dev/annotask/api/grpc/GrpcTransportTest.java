@@ -61,15 +61,14 @@ class GrpcTransportTest {
     SqlDialect dialect;
 
     @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        world = LabelingWorld.start(dialect);
+    static void connect(SqlDialect dialect) {
+        world = LabelingWorld.shared(dialect);
         grpc = new GrpcClient(world.grpcPort());
     }
 
     @AfterParameterizedClassInvocation
-    static void stopServer() {
+    static void disconnect() {
         grpc.close();
-        world.close();
     }
 
 

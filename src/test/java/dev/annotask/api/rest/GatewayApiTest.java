@@ -17,7 +17,8 @@ import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.RunningServer;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +26,34 @@ import org.junit.jupiter.api.Test;
 class GatewayApiTest {
     private static final String ADMIN = RunningServer.ADMIN_TOKEN;
 
-    private RunningServer server;
+    private static RunningServer server;
+    private static int tests;
+
     private ApiClient api;
     private Fixtures fixtures;
+    /** This test's users: every test of the class works on one server, so each has people of its own. */
+    private String aliceId;
+    private String bobId;
+    private String carolId;
 
-    @BeforeEach
-    void startServer() {
+    @BeforeAll
+    static void startServer() {
         server = RunningServer.start(SqlDialect.SQLITE);
-        api = server.client();
-        fixtures = new Fixtures(api);
     }
 
-    @AfterEach
-    void stopServer() {
+    @AfterAll
+    static void stopServer() {
         server.close();
+    }
+
+    @BeforeEach
+    void newPeople() {
+        api = server.client();
+        fixtures = new Fixtures(api);
+        int test = ++tests;
+        aliceId = "alice" + test;
+        bobId = "bob" + test;
+        carolId = "carol" + test;
     }
 
     /** Sends the request and checks what every reply has: a status with a fresh 32-hex request id. */
@@ -79,7 +94,7 @@ class GatewayApiTest {
 
     @Test
     void malformedRequestsAnswerBadRequestWithTheAlwaysEmittedList() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
 
         var body = send("POST", "/v2/users/me/apps", alice, "{not json", MultiAppResponse.getDefaultInstance());
         assertThat(body.httpStatus()).isEqualTo(400);
@@ -95,7 +110,7 @@ class GatewayApiTest {
 
     @Test
     void javaClientBodyIsReadAsUtf8WithUnknownFieldsIgnored() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         String json = "{\"flavor\":{\"x\":[1]},\"apps\":[{\"id\":\"cafe\",\"colour\":\"red\","
                 + "\"description\":\"caf\u00e9 \u2615\"}]}";
 
@@ -109,36 +124,36 @@ class GatewayApiTest {
 
     @Test
     void pathWinsOverUserAppIdRepeatedInBodyOrQuery() {
-        String alice = fixtures.createUserWithToken("alice");
-        fixtures.createUserWithToken("bob");
+        String alice = fixtures.createUserWithToken(aliceId);
+        fixtures.createUserWithToken(bobId);
         fixtures.createApp(alice, "pets");
         fixtures.createApp(alice, "other");
 
-        var added = send("POST", "/v2/users/alice/apps/pets/collaborators", alice,
-                "{\"user_app_id\":{\"user_id\":\"bob\",\"app_id\":\"other\"},"
-                        + "\"collaborators\":[{\"user\":{\"id\":\"bob\"},\"scopes\":[\"All\"]}]}",
+        var added = send("POST", "/v2/users/" + aliceId + "/apps/pets/collaborators", alice,
+                "{\"user_app_id\":{\"user_id\":\"" + bobId + "\",\"app_id\":\"other\"},"
+                        + "\"collaborators\":[{\"user\":{\"id\":\"" + bobId + "\"},\"scopes\":[\"All\"]}]}",
                 MultiCollaboratorsResponse.getDefaultInstance());
         assertThat(added.code()).as(added.body()).isEqualTo(10000);
-        assertThat(collaboratorsOf(alice, "pets")).containsExactly("bob");
+        assertThat(collaboratorsOf(alice, "pets")).containsExactly(bobId);
         assertThat(collaboratorsOf(alice, "other")).isEmpty();
 
-        var app = send("GET", "/v2/users/alice/apps/pets?user_app_id.app_id=other&user_app_id.user_id=bob", alice,
-                null, SingleAppResponse.getDefaultInstance());
+        var app = send("GET", "/v2/users/" + aliceId + "/apps/pets?user_app_id.app_id=other&user_app_id.user_id="
+                + bobId, alice, null, SingleAppResponse.getDefaultInstance());
         assertThat(app.code()).isEqualTo(10000);
         assertThat(app.message().getApp().getId()).isEqualTo("pets");
-        assertThat(app.message().getApp().getUserId()).isEqualTo("alice");
+        assertThat(app.message().getApp().getUserId()).isEqualTo(aliceId);
     }
 
     @Test
     void meInThePathIsTheCallerAndTheShortPathTakesTheAppFromTheAppKey() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         fixtures.createApp(alice, "pets");
         String appKey = fixtures.createAppKey(alice, "pets", "[\"All\"]");
 
         assertThat(send("GET", "/v2/users/me", alice, null, SingleUserResponse.getDefaultInstance())
-                .message().getUser().getId()).isEqualTo("alice");
+                .message().getUser().getId()).isEqualTo(aliceId);
         assertThat(send("GET", "/v2/users/me/apps/pets", alice, null, SingleAppResponse.getDefaultInstance())
-                .message().getApp().getUserId()).isEqualTo("alice");
+                .message().getApp().getUserId()).isEqualTo(aliceId);
         var viaAppKey = send("GET", "/v2/app", appKey, null, SingleAppResponse.getDefaultInstance());
         assertThat(viaAppKey.code()).isEqualTo(10000);
         assertThat(viaAppKey.message().getApp().getId()).isEqualTo("pets");
@@ -146,18 +161,18 @@ class GatewayApiTest {
 
     @Test
     void deleteCarriesItsRequestInAJsonBody() {
-        String alice = fixtures.createUserWithToken("alice");
-        fixtures.createUserWithToken("bob");
-        fixtures.createUserWithToken("carol");
+        String alice = fixtures.createUserWithToken(aliceId);
+        fixtures.createUserWithToken(bobId);
+        fixtures.createUserWithToken(carolId);
         fixtures.createApp(alice, "pets");
-        fixtures.addCollaborator(alice, "alice", "pets", "bob", "[\"All\"]");
-        fixtures.addCollaborator(alice, "alice", "pets", "carol", "[\"All\"]");
+        fixtures.addCollaborator(alice, aliceId, "pets", bobId, "[\"All\"]");
+        fixtures.addCollaborator(alice, aliceId, "pets", carolId, "[\"All\"]");
 
-        var reply = send("DELETE", "/v2/users/alice/apps/pets/collaborators", alice, "{\"collaborator_ids\":[\"bob\"]}",
-                BaseResponse.getDefaultInstance());
+        var reply = send("DELETE", "/v2/users/" + aliceId + "/apps/pets/collaborators", alice,
+                "{\"collaborator_ids\":[\"" + bobId + "\"]}", BaseResponse.getDefaultInstance());
 
         assertThat(reply.code()).isEqualTo(10000);
-        assertThat(collaboratorsOf(alice, "pets")).containsExactly("carol");
+        assertThat(collaboratorsOf(alice, "pets")).containsExactly(carolId);
     }
 
     @Test
@@ -181,10 +196,10 @@ class GatewayApiTest {
 
     @Test
     void rpcInTheSchemaButNotServedAnswersNotImplementedToAnAuthorizedCaller() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         fixtures.createApp(alice, "pets");
         PatchAnnotationsStatusResponse patched = PatchAnnotationsStatusResponse.getDefaultInstance();
-        String path = "/v2/users/alice/apps/pets/task/t1/annotations/status";
+        String path = "/v2/users/" + aliceId + "/apps/pets/task/t1/annotations/status";
         String body = "{\"action\":\"overwrite\",\"status_code\":\"ANNOTATION_SUCCESS\"}";
 
         var reply = send("PATCH", path, alice, body, patched);
@@ -211,7 +226,7 @@ class GatewayApiTest {
 
     @Test
     void literalPathSegmentReachesItsOwnRpcThroughTheServer() {
-        String alice = fixtures.createUserWithToken("alice");
+        String alice = fixtures.createUserWithToken(aliceId);
         fixtures.createApp(alice, "pets");
 
         send("DELETE", "/v2/users/me/apps/pets/inputs/annotations", alice, "{\"input_ids\":[\"i1\"]}",

@@ -13,6 +13,7 @@ import dev.annotask.proto.api.FrameInfo;
 import dev.annotask.proto.api.MultiStatusCodeResponse;
 import dev.annotask.proto.api.MultiTaskResponse;
 import dev.annotask.proto.api.PostAnnotationsRequest;
+import dev.annotask.proto.api.PostInputsRequest;
 import dev.annotask.proto.api.PostTasksRequest;
 import dev.annotask.proto.api.ServiceProto;
 import dev.annotask.proto.api.SingleTaskCountResponse;
@@ -162,6 +163,17 @@ class ProtoJsonTest {
         assertThat(request.getAnnotations(1).getData().getConcepts(0).getValue()).isEqualTo(0.0f);
         assertThat(request.getAnnotations(0).getAnnotationInfo().getFieldsOrThrow("task_id").getStringValue())
                 .isEqualTo("t1");
+    }
+
+    @Test
+    void aConceptValueOfNullMeansOneAsIfLeftOut() {
+        PostInputsRequest request = parse("{\"inputs\":[{\"id\":\"a\"},{\"id\":\"b\",\"data\":{\"concepts\":"
+                + "[{\"id\":\"c1\",\"value\":0.25},{\"id\":\"c2\",\"value\":null}]}}]}",
+                PostInputsRequest.getDefaultInstance());
+
+        assertThat(request.getInputs(1).getData().getConceptsList()).extracting(Concept::getValue)
+                .containsExactly(0.25f, 1.0f);
+        assertThat(request.getInputs(0).hasData()).isFalse();
     }
 
     @Test

@@ -7,11 +7,9 @@ import dev.annotask.api.TransportLimits;
 import dev.annotask.proto.api.MultiInputResponse;
 import dev.annotask.proto.media.MultiMediaUrlResponse;
 import dev.annotask.store.SqlDialect;
-import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.DataFixtures;
-import dev.annotask.testing.Fixtures;
+import dev.annotask.testing.LabelingWorld;
 import dev.annotask.testing.RawHttp;
-import dev.annotask.testing.RunningServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -38,27 +35,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class RequestBodyApiTest {
-    private static RunningServer server;
+    private static LabelingWorld world;
     private static DataFixtures pets;
 
     @Parameter
     SqlDialect dialect;
 
     @BeforeParameterizedClassInvocation
-    static void start(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        ApiClient api = server.client();
-        String owner = new Fixtures(api).createUserWithToken("owner");
-        pets = DataFixtures.newApp(api, "owner", owner, "pets");
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
+    static void newApp(SqlDialect dialect) {
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        pets = world.newBareApp("pets");
     }
 
     private static int port() {
-        return server.server().httpPort();
+        return world.server().server().httpPort();
     }
 
     /** Request headers for PostInputs announcing a body of this many bytes, with these extra header lines. */
@@ -81,6 +71,17 @@ class RequestBodyApiTest {
             assertThat(in.read()).as("the server closes the connection instead of reading the body").isEqualTo(-1);
             return response;
         }
+    }
+
+    @Test
+    void aBodyUnderAVerbOrOverrideTheApiRefusesIsNotRead() throws IOException {
+        RawHttp.Response verb = refusedBeforeTheBody(("PROPFIND /v2/inputs HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Length: 30000000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        RawHttp.Response override = refusedBeforeTheBody(postInputsHead(30_000_000, "X-HTTP-Method-Override: DELETE\r\n"));
+
+        assertThat(verb.status()).isEqualTo(405);
+        assertThat(override.status()).isEqualTo(400);
+        assertThat(override.body()).contains("\"code\":11102");
     }
 
     @Test
