@@ -1,19 +1,20 @@
 package dev.annotask.webhook;
 
 import dev.annotask.api.ApiException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import dev.annotask.fetch.AddressPolicy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Where webhooks may send (docs/SECURITY.md, "Webhooks"): http or https URLs whose host is a
- * public address. Loopback, private, link-local (cloud metadata services), carrier-grade NAT,
- * multicast and unspecified addresses are refused unless the server allows them
+ * public address, by the rule URL fetching follows ({@link AddressPolicy}). Loopback, private,
+ * link-local (cloud metadata services), carrier-grade NAT, multicast, unspecified and reserved
+ * addresses are refused unless the server allows them
  * ({@code --webhooks-allow-private-addresses}), so a subscription cannot make the server reach
  * its own network. Checked when a subscription is made (the URL, and a host written as an
  * address or as localhost: no DNS lookup inside the request's transaction) and again before
@@ -21,6 +22,7 @@ import java.util.Optional;
  */
 final class ReceiverAddresses {
     static final int MAX_URL_CHARS = 2048;
+    private static final AddressPolicy PUBLIC_ONLY = AddressPolicy.allowing(List.of());
 
     private final boolean allowPrivate;
 
@@ -97,40 +99,8 @@ final class ReceiverAddresses {
         }
     }
 
+    /** Public by the rule URL fetching follows too ({@link AddressPolicy}, with no network allowed besides). */
     static boolean isPublic(InetAddress address) {
-        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
-            return false;
-        }
-        byte[] b = address.getAddress();
-        if (address instanceof Inet4Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            return first != 0 // "this network"
-                    && !(first == 100 && second >= 64 && second < 128) // carrier-grade NAT
-                    && !(first == 192 && second == 0 && (b[2] & 0xff) == 0) // IETF protocol assignments
-                    && !(first == 198 && (second == 18 || second == 19)) // benchmarking
-                    && first < 240; // reserved and broadcast
-        }
-        if (address instanceof Inet6Address) {
-            int first = b[0] & 0xff;
-            if ((first & 0xfe) == 0xfc) {
-                return false; // unique local fc00::/7
-            }
-            boolean nat64 = first == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
-            boolean compatible = true;
-            for (int i = 0; i < 12; i++) {
-                compatible &= b[i] == 0;
-            }
-            if (nat64 || compatible) {
-                // An IPv4 address inside: judged as that address.
-                try {
-                    return isPublic(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
-                } catch (UnknownHostException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return PUBLIC_ONLY.refusal(address).isEmpty();
     }
 }
