@@ -26,6 +26,8 @@ import dev.annotask.config.SecretSettings;
 import dev.annotask.config.ServerConfig;
 import dev.annotask.dataset.DatasetRpcs;
 import dev.annotask.dataset.DatasetStore;
+import dev.annotask.event.Events;
+import dev.annotask.api.rest.ProtoJson;
 import dev.annotask.fetch.AddressPolicy;
 import dev.annotask.fetch.PendingFetches;
 import dev.annotask.fetch.UrlFetcher;
@@ -58,13 +60,16 @@ import dev.annotask.media.SigningKeyStore;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.ServiceProto;
 import dev.annotask.proto.media.MediaProto;
+import dev.annotask.proto.webhooks.WebhooksProto;
 import dev.annotask.statuscode.StatusCodeRpcs;
 import dev.annotask.store.DataDirectory;
 import dev.annotask.store.Database;
 import dev.annotask.task.TaskMembership;
+import dev.annotask.task.TaskReopening;
 import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.TaskStore;
 import dev.annotask.ui.UiAssets;
+import dev.annotask.webhook.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.time.Clock;
@@ -101,7 +106,8 @@ public final class AnnotaskServer implements AutoCloseable {
     private static final List<ServiceDescriptor> SERVICES = List.of(
             ServiceProto.getDescriptor().findServiceByName("V2"),
             AdminProto.getDescriptor().findServiceByName("Admin"),
-            MediaProto.getDescriptor().findServiceByName("Media"));
+            MediaProto.getDescriptor().findServiceByName("Media"),
+            WebhooksProto.getDescriptor().findServiceByName("Webhooks"));
     /** How long {@link #close} lets requests in flight finish unless {@link #stopGrace} says otherwise. */
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
     /**
@@ -135,6 +141,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private final Clock clock;
     private Database database;
     private AuthorizationCache authorizations;
+    private Webhooks webhooks;
     private RpcRegistry registry;
     private Javalin http;
     private GrpcServer grpc;
@@ -193,6 +200,11 @@ public final class AnnotaskServer implements AutoCloseable {
         KeyStore keys = new KeyStore(KeyHasher.forDatabase(database.jdbi()));
         CollaboratorStore collaborators = new CollaboratorStore();
 
+        // Before the features: it also tells them which apps' events are wanted (Events).
+        authorizations = AuthorizationCache.watching(database.jdbi());
+        Events events = new Events(authorizations, apps, new ProtoJson(schemaFiles()), clock,
+                config.webhooks().retryWindow());
+
         registry = new RpcRegistry(SERVICES);
         Set<String> knownScopes = knownScopes(registry);
         new AppRpcs(apps, clock).register(registry);
@@ -209,23 +221,25 @@ public final class AnnotaskServer implements AutoCloseable {
         InputMediaStore inputMedia = new InputMediaStore();
         UrlFetching fetching = startFetching(fetchPolicy, inputMedia, memory);
         new ConceptRpcs(concepts, clock).register(registry);
-        new InputRpcs(inputs, clock, tasks::reopenCompleted, inputWire, fetching).register(registry);
-        new DatasetRpcs(datasets, inputs, clock, tasks::reopenCompleted, inputWire).register(registry);
+        TaskReopening reopening = new TaskReopening(tasks, events);
+        new InputRpcs(inputs, clock, reopening, inputWire, fetching, events).register(registry);
+        new DatasetRpcs(datasets, inputs, clock, reopening, inputWire).register(registry);
         AnnotationStore annotations = new AnnotationStore();
-        LabelingService labeling = new LabelingService(annotations, clock, config.lease());
+        LabelingService labeling = new LabelingService(annotations, clock, config.lease(), events);
         ProgressReader progress = new ProgressReader(tasks, labeling);
-        new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, progress, clock).register(registry);
+        new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, progress, events, clock).register(registry);
         new CollaboratorRpcs(collaborators, users, apps, knownScopes, new TaskMembership(tasks, progress), clock)
                 .register(registry);
-        ReviewService reviews = new ReviewService(annotations, clock);
+        ReviewService reviews = new ReviewService(annotations, clock, events);
         new AssignmentRpcs(tasks, inputs, labeling, reviews, inputWire).register(registry);
-        new AnnotationRpcs(annotations, tasks, labeling, reviews, clock).register(registry);
+        new AnnotationRpcs(annotations, tasks, labeling, reviews, events, clock).register(registry);
         new AnnotationWorkerRpcs(annotations, users).register(registry);
         new CountRpcs(tasks, inputs, annotations, inputWire).register(registry);
         MediaUrlSigner mediaUrls = new MediaUrlSigner(new SigningKeyStore(database.jdbi()).mediaUrlKey(), clock);
         new MediaRpcs(inputs, mediaUrls).register(registry);
+        webhooks = new Webhooks(database, config.webhooks(), events, clock);
+        webhooks.register(registry);
 
-        authorizations = AuthorizationCache.watching(database.jdbi());
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, authorizations, clock,
                 database.units());
         Dispatcher dispatcher = new Dispatcher(registry, accessControl, database.units(), operations.meters());
@@ -275,6 +289,7 @@ public final class AnnotaskServer implements AutoCloseable {
             bootstrap(keys);
             backfill = daemon(new HeaderBackfill(database.units(), inputMedia, inputs), "annotask-header-backfill");
             backfill.start();
+            webhooks.startDelivery();
         } catch (RuntimeException e) {
             close(); // a taken port must not leave the other server and the database open
             throw e;
@@ -420,6 +435,10 @@ public final class AnnotaskServer implements AutoCloseable {
             long left = stopGraceMillis - (System.currentTimeMillis() - stopStarted);
             grpc.close(Math.max(left, 0));
             grpc = null;
+        }
+        if (webhooks != null) {
+            webhooks.close();
+            webhooks = null;
         }
         if (authorizations != null) {
             authorizations.close();

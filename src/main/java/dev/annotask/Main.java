@@ -5,6 +5,7 @@ import dev.annotask.config.InvalidSetting;
 import dev.annotask.config.MediaSettings;
 import dev.annotask.config.SecretSettings;
 import dev.annotask.config.ServerConfig;
+import dev.annotask.config.WebhookSettings;
 import dev.annotask.identity.AdminTokenCommand;
 import dev.annotask.migrate.MigrateDbCommand;
 import java.nio.file.Path;
@@ -87,6 +88,9 @@ public final class Main implements Runnable {
         @Option(names = "--fetch-timeout-seconds", defaultValue = "${env:ANNOTASK_FETCH_TIMEOUT_SECONDS:-60}", description = "With --fetch-urls: how long one fetch may take, redirects and content included (${DEFAULT-VALUE}).")
         long fetchTimeoutSeconds;
 
+        @Option(names = "--webhooks-allow-private-addresses", defaultValue = "${env:ANNOTASK_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:-false}", description = "Let webhooks deliver to loopback, private and link-local addresses (refused by default).")
+        boolean webhooksAllowPrivate;
+
         /** The messages of an exception and its causes, outermost first, each once. */
         static String reasons(Throwable failure) {
             java.util.List<String> messages = new java.util.ArrayList<>();
@@ -109,7 +113,8 @@ public final class Main implements Runnable {
                         java.time.Duration.ofSeconds(statementTimeoutSeconds),
                         SecretSettings.resolve("--metrics-token", metricsToken, metricsTokenFile),
                         new MediaSettings(publicUrl, fetchUrls, fetchAllowNetworks == null ? java.util.List.of()
-                                : fetchAllowNetworks, java.time.Duration.ofSeconds(fetchTimeoutSeconds)));
+                                : fetchAllowNetworks, java.time.Duration.ofSeconds(fetchTimeoutSeconds)),
+                        WebhookSettings.DEFAULTS.withAllowPrivateAddresses(webhooksAllowPrivate));
                 server = new AnnotaskServer(config).deliverAdminTokenTo(Serve::printAdminToken).start();
             } catch (InvalidSetting e) {
                 System.err.println("annotask serve: " + e.getMessage());

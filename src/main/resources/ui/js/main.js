@@ -7,6 +7,7 @@ import { newTaskView } from './views/newtask.js';
 import { dataView } from './views/data.js';
 import { labelView } from './views/label.js';
 import { reviewView } from './views/review.js';
+import { webhooksView } from './views/webhooks.js';
 
 // Hash routes: the page is one document, so the key in sessionStorage survives navigation and
 // nothing but the route ever appears in the URL.
@@ -16,6 +17,7 @@ const routes = [
   [/^#\/tasks$/, tasksView],
   [/^#\/tasks\/new$/, newTaskView, { owner: true }],
   [/^#\/data$/, dataView, { owner: true }],
+  [/^#\/webhooks$/, webhooksView, { owner: true }],
   [/^#\/task\/([^/]+)$/, taskView],
   [/^#\/label\/([^/]+)$/, labelView],
   [/^#\/review\/([^/]+)$/, reviewView],
@@ -67,7 +69,7 @@ function renderChrome(hash) {
   if (!s.token) return;
   if (s.app) {
     nav.append(link('#/tasks', 'Tasks'));
-    if (isOwner()) nav.append(link('#/data', 'Data'), link('#/tasks/new', 'New task'));
+    if (isOwner()) nav.append(link('#/data', 'Data'), link('#/tasks/new', 'New task'), link('#/webhooks', 'Webhooks'));
   }
   who.append(
     h('span', { class: 'who-user', title: s.user?.id }, s.user?.id || ''),

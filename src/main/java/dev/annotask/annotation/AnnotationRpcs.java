@@ -6,6 +6,8 @@ import com.google.protobuf.util.Timestamps;
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
+import dev.annotask.event.EventType;
+import dev.annotask.event.Events;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
 import dev.annotask.assign.LabelingService;
@@ -61,13 +63,15 @@ public final class AnnotationRpcs {
     private final LabelingService labeling;
     private final AnnotationAccess access;
     private final Clock clock;
+    private final Events events;
 
     public AnnotationRpcs(AnnotationStore annotations, TaskStore tasks, LabelingService labeling, ReviewService reviews,
-                          Clock clock) {
+                          Events events, Clock clock) {
         this.annotations = annotations;
         this.tasks = tasks;
         this.labeling = labeling;
         this.access = new AnnotationAccess(reviews);
+        this.events = events;
         this.clock = clock;
     }
 
@@ -136,6 +140,7 @@ public final class AnnotationRpcs {
             }
         }
         annotations.insertAll(handle, created);
+        events.emit(handle, appUid, EventType.ANNOTATION_CREATED, () -> wires(created));
         return respond(created);
     }
 
@@ -240,6 +245,7 @@ public final class AnnotationRpcs {
             }
             changed.add(next);
         }
+        events.emit(handle, appUid, EventType.ANNOTATION_UPDATED, () -> wires(changed));
         return respond(changed);
     }
 
@@ -281,6 +287,11 @@ public final class AnnotationRpcs {
             }
         }
         annotations.delete(handle, caller.app().uid(), List.copyOf(byId.keySet()));
+        events.emit(handle, caller.app().uid(), EventType.ANNOTATION_DELETED, () -> wires(List.copyOf(byId.values())));
+    }
+
+    private static List<dev.annotask.proto.api.Annotation> wires(List<Annotation> listed) {
+        return listed.stream().map(AnnotationRpcs::toWire).toList();
     }
 
     private Annotation findForChange(Handle handle, Caller caller, String inputId, String id) {

@@ -1,8 +1,12 @@
 package dev.annotask.assign;
 
+import dev.annotask.event.EventType;
+import dev.annotask.event.Events;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskStore;
+import dev.annotask.task.TaskWire;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -37,13 +41,14 @@ final class Completion {
     private Completion() {
     }
 
-    static void afterSettling(Handle handle, StoredTask task, long now) {
+    /** Completes the task if this transaction settled its last input, with its task.completed event. */
+    static void afterSettling(Handle handle, StoredTask task, long now, Events events) {
         Look first = look(handle, task, true);
         if (!first.inProgress()) {
             return;
         }
         if (first.allSettled(handle, task)) {
-            complete(handle, task, now);
+            complete(handle, task, now, events);
             return;
         }
         if (first.inputLeftToOthers()) {
@@ -52,7 +57,7 @@ final class Completion {
         TaskStore.lock(handle, task.appUid(), task.id());
         Look again = look(handle, task, false);
         if (again.inProgress() && again.allSettled(handle, task)) {
-            complete(handle, task, now);
+            complete(handle, task, now, events);
         }
     }
 
@@ -86,12 +91,17 @@ final class Completion {
     }
 
     /** Of two transactions that get here, one changes the row: the other waits for it, then finds the task done. */
-    private static void complete(Handle handle, StoredTask task, long now) {
-        handle.createUpdate("""
+    private static void complete(Handle handle, StoredTask task, long now, Events events) {
+        int changed = handle.createUpdate("""
                         UPDATE tasks SET status = :done, auto_done = TRUE, modified_at = :now
                         WHERE app_uid = :app AND id = :task AND status = :inProgress""")
                 .bind("done", StatusCode.TASK_DONE.getNumber()).bind("now", now)
                 .bind("inProgress", StatusCode.TASK_IN_PROGRESS.getNumber())
                 .bind("app", task.appUid()).bind("task", task.id()).execute();
+        if (changed > 0) {
+            StoredTask done = new StoredTask(task.appUid(), task.id(), task.spec(), StatusCode.TASK_DONE.getNumber(),
+                    task.createdAt(), now, task.partitionByInput());
+            events.emitWithApp(handle, task.appUid(), EventType.TASK_COMPLETED, app -> List.of(TaskWire.of(app, done)));
+        }
     }
 }

@@ -4,8 +4,10 @@ import dev.annotask.annotation.Agreement;
 import dev.annotask.annotation.Annotation;
 import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.proto.webhooks.LabelingEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -25,7 +27,8 @@ final class Consensus {
         this.annotations = annotations;
     }
 
-    void judge(Handle handle, LabelingPlan plan, String inputId, long now) {
+    /** Judges the input; when its labelers agreed, the data of its labeling.consensus_reached event. */
+    Optional<LabelingEvent> judge(Handle handle, LabelingPlan plan, String inputId, long now) {
         String appUid = plan.task().appUid();
         String taskId = plan.task().id();
         List<Assignment> all = AssignmentStore.ofInput(handle, appUid, taskId, inputId);
@@ -39,17 +42,19 @@ final class Consensus {
         List<Integer> group = largestAgreeingGroup(labelings);
         if (group.size() >= threshold) {
             List<String> agreed = group.stream().map(i -> labelings.get(i).userId()).toList();
+            List<Assignment> judged = new ArrayList<>();
             for (int i = 0; i < waiting.size(); i++) {
                 boolean inGroup = group.contains(i);
                 Assignment a = waiting.get(i);
-                AssignmentStore.setStatus(handle, a, inGroup ? StatusCode.TASK_ASSIGNMENT_SUCCESS.getNumber()
-                        : StatusCode.TASK_ASSIGNMENT_REJECTED.getNumber(), now);
+                StatusCode outcome = inGroup ? StatusCode.TASK_ASSIGNMENT_SUCCESS : StatusCode.TASK_ASSIGNMENT_REJECTED;
+                AssignmentStore.setStatus(handle, a, outcome.getNumber(), now);
+                judged.add(LabelingEvents.withStatus(a, outcome, now));
                 annotations.setLabelingStatus(handle, appUid, taskId, inputId, a.workerId(),
                         inGroup ? StatusCode.ANNOTATION_SUCCESS.getNumber() : StatusCode.ANNOTATION_REVIEW_DENIED.getNumber(),
                         consensusInfo(inGroup, agreed), now);
             }
             AssignmentStore.closeInput(handle, appUid, taskId, inputId);
-            return;
+            return Optional.of(LabelingEvents.ofInput(taskId, inputId, judged));
         }
         boolean nobodyPending = all.stream().noneMatch(a -> a.status() == AssignmentStore.PENDING);
         boolean nobodyMore = AssignmentStore.claimed(handle, appUid, taskId, inputId) >= plan.labelersPerInput();
@@ -62,6 +67,7 @@ final class Consensus {
             }
             AssignmentStore.closeInput(handle, appUid, taskId, inputId);
         }
+        return Optional.empty();
     }
 
     /** The indexes of the largest set of labelings that all agree with its first member. */

@@ -2,8 +2,11 @@ package dev.annotask.assign;
 
 import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.ApiException;
+import dev.annotask.event.EventType;
+import dev.annotask.event.Events;
 import dev.annotask.proto.api.TaskReview;
 import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.proto.webhooks.LabelingEvent;
 import dev.annotask.store.Ids;
 import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskStore;
@@ -38,12 +41,14 @@ public final class LabelingService {
     private final Consensus consensus;
     private final Clock clock;
     private final Duration lease;
+    private final Events events;
 
-    public LabelingService(AnnotationStore annotations, Clock clock, Duration lease) {
+    public LabelingService(AnnotationStore annotations, Clock clock, Duration lease, Events events) {
         this.annotations = annotations;
         this.consensus = new Consensus(annotations);
         this.clock = clock;
         this.lease = lease;
+        this.events = events;
     }
 
     public List<Assignment> labelStart(Handle handle, StoredTask task, String workerId) {
@@ -54,7 +59,7 @@ public final class LabelingService {
         }
         requireStillWorker(handle, task, workerId);
         long now = clock.millis();
-        Progress.Tally tally = new Progress.Tally(task, workerId);
+        Progress.Tally tally = new Progress.Tally(task, workerId, events);
         if (plan.isDynamic()) {
             AssignmentStore.releaseExpired(handle, task, now, tally);
         }
@@ -158,7 +163,7 @@ public final class LabelingService {
             }
             pending.put(assignment.id(), assignment);
         }
-        Progress.Tally tally = new Progress.Tally(task, workerId);
+        Progress.Tally tally = new Progress.Tally(task, workerId, events);
         submit(handle, plan, workerId, List.copyOf(pending.values()), now, tally);
         tally.flush(handle, now);
         return AssignmentStore.reread(handle, task.appUid(), named);
@@ -204,11 +209,16 @@ public final class LabelingService {
             annotations.setLabelingStatuses(handle, task.appUid(), task.id(), inputIdsOf(group), workerId,
                     annotationStatusOf(outcome).getNumber(), now);
         });
+        events.emit(handle, task.appUid(), EventType.ASSIGNMENT_SUBMITTED, () -> byOutcome.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(a -> LabelingEvents.withStatus(a, e.getKey(), now)))
+                .map(a -> LabelingEvents.of(a, "")).toList());
         tally.worked(handle, inputIds);
         if (review == TaskReview.TaskReviewStrategy.CONSENSUS) {
+            List<LabelingEvent> reached = new ArrayList<>();
             for (String inputId : inputIds) {
-                consensus.judge(handle, plan, inputId, now);
+                consensus.judge(handle, plan, inputId, now).ifPresent(reached::add);
             }
+            events.emit(handle, task.appUid(), EventType.LABELING_CONSENSUS_REACHED, () -> reached);
         }
         tally.settleIfDone(handle, plan, inputIds);
     }
@@ -258,7 +268,7 @@ public final class LabelingService {
      * caller's transaction: see {@link Rebalance}.
      */
     public void rebalance(Handle handle, StoredTask task, long now) {
-        new Rebalance(annotations, consensus).run(handle, task, now);
+        new Rebalance(annotations, consensus, events).run(handle, task, now);
     }
 
     /**

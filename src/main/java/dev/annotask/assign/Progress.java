@@ -1,5 +1,6 @@
 package dev.annotask.assign;
 
+import dev.annotask.event.Events;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.task.StoredTask;
@@ -87,14 +88,16 @@ final class Progress {
     static final class Tally {
         private final StoredTask task;
         private final String actorId;
+        private final Events events;
         private int taken;
         private int worked;
         private int settled;
 
         /** {@code actorId}: the worker or reviewer acting, or "" for a change of the task's definition. */
-        Tally(StoredTask task, String actorId) {
+        Tally(StoredTask task, String actorId, Events events) {
             this.task = task;
             this.actorId = actorId;
+            this.events = events;
         }
 
         void taken() {
@@ -175,7 +178,7 @@ final class Progress {
                     .bind("app", task.appUid()).bind("task", task.id()).bind("actor", actorId)
                     .bind("taken", taken).bind("worked", worked).bind("settled", settled).execute();
             if (settled > 0) {
-                Completion.afterSettling(handle, task, now);
+                Completion.afterSettling(handle, task, now, events);
             }
             taken = 0;
             worked = 0;

@@ -1,10 +1,14 @@
 package dev.annotask.assign;
 
 import dev.annotask.annotation.AnnotationStore;
+import dev.annotask.event.EventType;
+import dev.annotask.event.Events;
 import dev.annotask.proto.api.TaskReview;
+import dev.annotask.proto.webhooks.LabelingEvent;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskStore;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -36,16 +40,18 @@ final class Rebalance {
 
     private final AnnotationStore annotations;
     private final Consensus consensus;
+    private final Events events;
 
-    Rebalance(AnnotationStore annotations, Consensus consensus) {
+    Rebalance(AnnotationStore annotations, Consensus consensus, Events events) {
         this.annotations = annotations;
         this.consensus = consensus;
+        this.events = events;
     }
 
     void run(Handle handle, StoredTask task, long now) {
         TaskStore.lock(handle, task.appUid(), task.id());
         LabelingPlan plan = LabelingPlan.of(task);
-        Progress.Tally tally = new Progress.Tally(task, "");
+        Progress.Tally tally = new Progress.Tally(task, "", events);
         List<Assignment> pending = AssignmentStore.pendingOfTask(handle, task.appUid(), task.id());
         // A split by bucket decides by the input's place in the source; an input no longer in
         // its source (a dataset member removed since) stays with whoever holds it.
@@ -64,16 +70,20 @@ final class Rebalance {
         List<String> reviewers = task.spec().getReview().getUserIdsList();
         ReviewStore.dropFormerReviewers(handle, task.appUid(), task.id(), reviewers);
         if (plan.review() == TaskReview.TaskReviewStrategy.CONSENSUS) {
+            List<LabelingEvent> reached = new ArrayList<>();
             for (String inputId : AssignmentStore.inputsWith(handle, task.appUid(), task.id(), AWAITING_CONSENSUS)) {
-                consensus.judge(handle, plan, inputId, now);
+                consensus.judge(handle, plan, inputId, now).ifPresent(reached::add);
             }
+            events.emit(handle, task.appUid(), EventType.LABELING_CONSENSUS_REACHED, () -> reached);
         }
         redecideAwaiting(handle, task, plan.review(), now);
         boolean everyReviewer = task.spec().getReview().getConsensusStrategyInfo().getApprovalThresholdReviewers() == -1;
         if (everyReviewer) {
+            List<Assignment> approved = new ArrayList<>();
             ReviewStore.approvedAwaiting(handle, task.appUid(), task.id()).forEach((assignment, approvals) -> {
                 int needed = ReviewService.approvalsNeeded(task, assignment);
                 if (needed > 0 && approvals >= needed) {
+                    approved.add(LabelingEvents.withStatus(assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, now));
                     ReviewStore.dropPending(handle, assignment);
                     AssignmentStore.setStatus(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS.getNumber(), now);
                     annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(),
@@ -81,6 +91,8 @@ final class Rebalance {
                             now);
                 }
             });
+            events.emit(handle, task.appUid(), EventType.LABELING_APPROVED,
+                    () -> approved.stream().map(a -> LabelingEvents.of(a, "")).toList());
         }
         tally.settleAllIfDone(handle, plan);
         tally.flush(handle, now);

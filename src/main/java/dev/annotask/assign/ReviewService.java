@@ -2,6 +2,8 @@ package dev.annotask.assign;
 
 import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.ApiException;
+import dev.annotask.event.EventType;
+import dev.annotask.event.Events;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
 import dev.annotask.task.TaskStore;
@@ -39,10 +41,12 @@ public final class ReviewService {
 
     private final AnnotationStore annotations;
     private final Clock clock;
+    private final Events events;
 
-    public ReviewService(AnnotationStore annotations, Clock clock) {
+    public ReviewService(AnnotationStore annotations, Clock clock, Events events) {
         this.annotations = annotations;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -118,16 +122,32 @@ public final class ReviewService {
             named.put(id, current.get(id));
         }
         LabelingPlan plan = LabelingPlan.of(task);
-        Progress.Tally tally = new Progress.Tally(task, reviewerId);
+        Progress.Tally tally = new Progress.Tally(task, reviewerId, events);
+        List<String> decided = new ArrayList<>();
         for (Assignment assignment : named.values()) {
-            settle(handle, plan, reviewerId, key, verdict, assignment, now, tally);
+            if (settle(handle, plan, reviewerId, key, verdict, assignment, now, tally)) {
+                decided.add(assignment.id());
+            }
         }
+        List<Assignment> result = AssignmentStore.reread(handle, task.appUid(), named.values());
+        // Before the counters: a completion this settles comes after the verdicts that caused it.
+        events.emit(handle, task.appUid(), eventOf(verdict), () -> result.stream()
+                .filter(a -> decided.contains(a.id())).map(a -> LabelingEvents.of(a, reviewerId)).toList());
         tally.flush(handle, now);
-        return AssignmentStore.reread(handle, task.appUid(), named.values());
+        return result;
     }
 
-    private void settle(Handle handle, LabelingPlan plan, String reviewerId, String key, Verdict verdict,
-                        Assignment assignment, long now, Progress.Tally tally) {
+    private static EventType eventOf(Verdict verdict) {
+        return switch (verdict) {
+            case APPROVE -> EventType.LABELING_APPROVED;
+            case REQUEST_CHANGES -> EventType.LABELING_CHANGES_REQUESTED;
+            case REJECT -> EventType.LABELING_REJECTED;
+        };
+    }
+
+    /** Applies the verdict to one assignment; true when it decided the labeling (an approval may wait for others). */
+    private boolean settle(Handle handle, LabelingPlan plan, String reviewerId, String key, Verdict verdict,
+                           Assignment assignment, long now, Progress.Tally tally) {
         if (assignment.workerId().equals(reviewerId)) {
             throw ownWork("task assignment '" + assignment.id() + "' is");
         }
@@ -149,10 +169,11 @@ public final class ReviewService {
         switch (verdict) {
             case APPROVE -> {
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.APPROVED, now);
-                if (ReviewStore.approvals(handle, assignment) >= approvalsNeeded(plan.task(), assignment)) {
-                    finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, StatusCode.ANNOTATION_SUCCESS, now);
-                    tally.settleIfDone(handle, plan, assignment.inputId());
+                if (ReviewStore.approvals(handle, assignment) < approvalsNeeded(plan.task(), assignment)) {
+                    return false;
                 }
+                finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, StatusCode.ANNOTATION_SUCCESS, now);
+                tally.settleIfDone(handle, plan, assignment.inputId());
             }
             case REJECT -> {
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.REJECTED, now);
@@ -176,6 +197,7 @@ public final class ReviewService {
                 }
             }
         }
+        return true;
     }
 
     private void finish(Handle handle, Assignment assignment, StatusCode assignmentStatus, StatusCode annotationStatus,

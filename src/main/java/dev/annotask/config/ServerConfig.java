@@ -19,10 +19,12 @@ import java.time.Duration;
  * @param metricsToken the bearer token {@code GET /metrics} requires, or null to serve it to
  *                     anyone; must pass {@link SecretSettings#requireStrong}
  * @param media hosted URLs and fetching URL inputs
+ * @param webhooks how webhook events are delivered
  */
 public record ServerConfig(String host, int httpPort, int grpcPort, Path dataDir, String databaseUrl,
                            String databaseUser, String databasePassword, String adminToken, int poolSize,
-                           Duration lease, Duration statementTimeout, String metricsToken, MediaSettings media) {
+                           Duration lease, Duration statementTimeout, String metricsToken, MediaSettings media,
+                           WebhookSettings webhooks) {
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(30);
     /**
      * A gRPC port meaning "any free one". The gRPC port needs its own value for this because
@@ -34,41 +36,46 @@ public record ServerConfig(String host, int httpPort, int grpcPort, Path dataDir
     /** A configuration for tests and embedding: SQLite in {@code dataDir}, free ports. */
     public static ServerConfig forDirectory(Path dataDir) {
         return new ServerConfig("127.0.0.1", 0, 0, dataDir, null, null, null, null, 0, DEFAULT_LEASE,
-                DEFAULT_STATEMENT_TIMEOUT, null, MediaSettings.DEFAULT);
+                DEFAULT_STATEMENT_TIMEOUT, null, MediaSettings.DEFAULT, WebhookSettings.DEFAULTS);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, url, user, password, adminToken, poolSize, lease,
-                statementTimeout, metricsToken, media);
+                statementTimeout, metricsToken, media, webhooks);
     }
 
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(host, port, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword, adminToken,
-                poolSize, lease, statementTimeout, metricsToken, media);
+                poolSize, lease, statementTimeout, metricsToken, media, webhooks);
     }
 
     public ServerConfig withGrpcPort(int port) {
         return new ServerConfig(host, httpPort, port, dataDir, databaseUrl, databaseUser, databasePassword, adminToken,
-                poolSize, lease, statementTimeout, metricsToken, media);
+                poolSize, lease, statementTimeout, metricsToken, media, webhooks);
     }
 
     public ServerConfig withAdminToken(String token) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword, token,
-                poolSize, lease, statementTimeout, metricsToken, media);
+                poolSize, lease, statementTimeout, metricsToken, media, webhooks);
     }
 
     public ServerConfig withStatementTimeout(Duration timeout) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword,
-                adminToken, poolSize, lease, timeout, metricsToken, media);
+                adminToken, poolSize, lease, timeout, metricsToken, media, webhooks);
     }
 
     public ServerConfig withMetricsToken(String token) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword,
-                adminToken, poolSize, lease, statementTimeout, token, media);
+                adminToken, poolSize, lease, statementTimeout, token, media, webhooks);
     }
 
     public ServerConfig withMedia(MediaSettings settings) {
         return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword,
-                adminToken, poolSize, lease, statementTimeout, metricsToken, settings);
+                adminToken, poolSize, lease, statementTimeout, metricsToken, settings, webhooks);
+    }
+
+    public ServerConfig withWebhooks(WebhookSettings settings) {
+        return new ServerConfig(host, httpPort, grpcPort, dataDir, databaseUrl, databaseUser, databasePassword,
+                adminToken, poolSize, lease, statementTimeout, metricsToken, media, settings);
     }
 }

@@ -114,7 +114,7 @@ public final class DatasetRpcs {
         }
         long now = clock.millis();
         datasets.addInputs(handle, caller.app().uid(), dataset.id(), inputIds.stream().distinct().toList(), now);
-        joined.inputsJoined(caller.app().uid(), List.of(dataset.id())).run(handle);
+        joined.react(handle, caller.app().uid(), List.of(dataset.id()));
         MultiDatasetInputResponse.Builder response = MultiDatasetInputResponse.newBuilder();
         for (String inputId : inputIds.stream().distinct().toList()) {
             inputs.find(handle, caller.app().uid(), inputId).ifPresent(input -> response.addDatasetInputs(DatasetInput.newBuilder()

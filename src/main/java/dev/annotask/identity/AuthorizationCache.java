@@ -2,6 +2,7 @@ package dev.annotask.identity;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,7 @@ public final class AuthorizationCache implements AutoCloseable {
 
     private final BoundedCache<String, Principal> principals;
     private final BoundedCache<AccessKey, AppAccess> accesses;
+    private final BoundedCache<String, Set<String>> subscribedTypes;
     private final LongSupplier nanoTime;
     private final Object pollLock = new Object();
     private long seenVersion;
@@ -76,6 +78,7 @@ public final class AuthorizationCache implements AutoCloseable {
     AuthorizationCache(int maxEntries, LongSupplier nanoTime) {
         this.principals = new BoundedCache<>(maxEntries, TTL, nanoTime);
         this.accesses = new BoundedCache<>(maxEntries, TTL, nanoTime);
+        this.subscribedTypes = new BoundedCache<>(maxEntries, TTL, nanoTime);
         this.nanoTime = nanoTime;
     }
 
@@ -104,6 +107,18 @@ public final class AuthorizationCache implements AutoCloseable {
     /** How the token user reaches the owner's app: cached, or loaded (and kept when they may). */
     Optional<AppAccess> access(String userId, String ownerId, String appId, Supplier<Optional<AppAccess>> load) {
         return lookUp(accesses, new AccessKey(userId, ownerId, appId), load, a -> text(a.app()) <= MAX_CACHED_TEXT);
+    }
+
+    /**
+     * The event types the app's webhooks subscribe to (empty: none), asked by every write that
+     * may cause an event (dev.annotask.event.Events), so that an app without subscriptions pays
+     * no query for them. Kept and cleared like the rest: PostWebhooks and DeleteWebhooks bump
+     * {@link AuthChanges}, so this node answers afresh at once and every other node within
+     * {@link #TRUSTED_FOR}. Unlike the rest, "none" is kept too (it is the common answer); the key
+     * is an app uid, which only an authorized caller reaches.
+     */
+    public Set<String> subscribedEventTypes(String appUid, Supplier<Set<String>> load) {
+        return lookUp(subscribedTypes, appUid, () -> Optional.of(Set.copyOf(load.get())), types -> true).orElseThrow();
     }
 
     private <K, V> Optional<V> lookUp(BoundedCache<K, V> cache, K key, Supplier<Optional<V>> load, Predicate<V> keep) {
@@ -150,6 +165,7 @@ public final class AuthorizationCache implements AutoCloseable {
     void clear() {
         principals.clear();
         accesses.clear();
+        subscribedTypes.clear();
     }
 
     /** Reads the counter once; what the poller thread runs every {@link #POLL_EVERY}. */

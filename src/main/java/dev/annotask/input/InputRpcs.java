@@ -5,6 +5,7 @@ import dev.annotask.api.ApiException;
 import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.Validation;
+import dev.annotask.event.Events;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.Data;
 import dev.annotask.proto.api.DeleteInputRequest;
@@ -46,8 +47,11 @@ public final class InputRpcs {
     private final InputsJoined joined;
     private final InputWire wire;
     private final UrlFetching fetching;
+    private final Events events;
 
-    public InputRpcs(InputStore inputs, Clock clock, InputsJoined joined, InputWire wire, UrlFetching fetching) {
+    public InputRpcs(InputStore inputs, Clock clock, InputsJoined joined, InputWire wire, UrlFetching fetching,
+                     Events events) {
+        this.events = events;
         this.inputs = inputs;
         this.clock = clock;
         this.joined = joined;
@@ -56,7 +60,7 @@ public final class InputRpcs {
     }
 
     public void register(RpcRegistry registry) {
-        registry.writesPrepared("PostInputs", PostInputsRequest.class, new PostInputs(inputs, clock, joined, wire, fetching));
+        registry.writesPrepared("PostInputs", PostInputsRequest.class, new PostInputs(inputs, clock, joined, wire, fetching, events));
         registry.reads("ListInputs", ListInputsRequest.class, this::listInputs);
         registry.reads("GetInput", GetInputRequest.class, this::getInput);
         registry.reads("GetInputCount", GetInputCountRequest.class, this::getInputCount);

@@ -2,6 +2,7 @@ package dev.annotask.input;
 
 import dev.annotask.store.SqlBatch;
 import java.util.Collection;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Told when inputs join an app or its datasets, so that features reading inputs live (tasks
@@ -12,4 +13,27 @@ import java.util.Collection;
 @FunctionalInterface
 public interface InputsJoined {
     SqlBatch.Statement inputsJoined(String appUid, Collection<String> datasetIds);
+
+    /**
+     * True when what the reaction changes must be told (someone subscribed to its events): then
+     * the caller leaves the statement out and runs {@link #reactAndTell} after the inputs
+     * joined, in the same transaction, instead.
+     */
+    default boolean tells(Handle handle, String appUid) {
+        return false;
+    }
+
+    /** Reacts to the inputs joining and tells what changed; only when {@link #tells}. */
+    default void reactAndTell(Handle handle, String appUid, Collection<String> datasetIds) {
+        inputsJoined(appUid, datasetIds).run(handle);
+    }
+
+    /** Reacts now, in the handle's transaction, the one way or the other. */
+    default void react(Handle handle, String appUid, Collection<String> datasetIds) {
+        if (tells(handle, appUid)) {
+            reactAndTell(handle, appUid, datasetIds);
+        } else {
+            inputsJoined(appUid, datasetIds).run(handle);
+        }
+    }
 }

@@ -8,6 +8,8 @@ import dev.annotask.api.PreparedHandler;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
 import dev.annotask.dataset.DatasetStore;
+import dev.annotask.event.EventType;
+import dev.annotask.event.Events;
 import dev.annotask.identity.App;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.Data;
@@ -46,9 +48,12 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
     private final InputsJoined joined;
     private final InputWire wire;
     private final UrlFetching fetching;
+    private final Events events;
 
-    PostInputs(InputStore inputs, Clock clock, InputsJoined joined, InputWire wire, UrlFetching fetching) {
+    PostInputs(InputStore inputs, Clock clock, InputsJoined joined, InputWire wire, UrlFetching fetching,
+               Events events) {
         this.inputs = inputs;
+        this.events = events;
         this.clock = clock;
         this.joined = joined;
         this.wire = wire;
@@ -75,9 +80,20 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
         UnitOfWork.Work<MultiInputResponse> work;
         try {
             List<InputStore.NewInput> rows = InputIds.resolve(upload.accepted(), Set.of(), upload.onConflict());
-            SqlBatch statements = InputRows.statements(appUid, rows, joined.inputsJoined(appUid, datasetsOf(rows)));
+            Set<String> datasets = datasetsOf(rows);
+            SqlBatch statements = InputRows.statements(appUid, rows, joined.inputsJoined(appUid, datasets));
             MultiInputResponse answer = upload.answer(rows, List.of());
-            work = handle -> inputs.upload(handle, statements) ? answer : settle(handle, upload);
+            work = handle -> {
+                // Told of the tasks it reopens: the reaction runs apart, after the statements.
+                boolean tells = joined.tells(handle, appUid);
+                if (!inputs.upload(handle, tells ? InputRows.statements(appUid, rows, null) : statements)) {
+                    return settle(handle, upload);
+                }
+                if (tells) {
+                    joined.reactAndTell(handle, appUid, datasets);
+                }
+                return created(handle, appUid, answer, answer.getInputsCount());
+            };
         } catch (ApiException twice) {
             // One id twice in the request: refused, but only after the datasets are checked.
             work = handle -> settle(handle, upload);
@@ -113,8 +129,12 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
                 accepted.stream().map(n -> n.input().id()).toList());
         List<InputStore.NewInput> rows = InputIds.resolve(accepted, taken, upload.onConflict());
         if (!rows.isEmpty()) {
-            InputRows.statements(upload.appUid(), rows, joined.inputsJoined(upload.appUid(), datasetsOf(rows)))
-                    .run(handle);
+            boolean tells = joined.tells(handle, upload.appUid());
+            InputRows.statements(upload.appUid(), rows, tells ? null : joined.inputsJoined(upload.appUid(),
+                    datasetsOf(rows))).run(handle);
+            if (tells) {
+                joined.reactAndTell(handle, upload.appUid(), datasetsOf(rows));
+            }
         }
         List<Input> skipped = new ArrayList<>();
         if (upload.onConflict() == InputIDConflictResolution.SKIP) {
@@ -126,7 +146,14 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
                 }
             }
         }
-        return upload.answer(rows, skipped);
+        return created(handle, upload.appUid(), upload.answer(rows, skipped), rows.size());
+    }
+
+    /** The answer, after an input.created event for each of its last {@code count} inputs (those stored). */
+    private MultiInputResponse created(Handle handle, String appUid, MultiInputResponse answer, int count) {
+        events.emit(handle, appUid, EventType.INPUT_CREATED, () -> answer.getInputsList()
+                .subList(answer.getInputsCount() - count, answer.getInputsCount()));
+        return answer;
     }
 
     private static Set<String> datasetsOf(List<InputStore.NewInput> rows) {

@@ -37,6 +37,7 @@ public final class Database implements AutoCloseable {
         jdbi.define(SqlDialect.FOR_SHARE, dialect.rowLock(SqlDialect.FOR_SHARE));
         jdbi.define(SqlDialect.FOR_UPDATE, dialect.rowLock(SqlDialect.FOR_UPDATE));
         jdbi.define(SqlDialect.FOR_SHARE_SKIP_LOCKED, dialect.rowLock(SqlDialect.FOR_SHARE_SKIP_LOCKED));
+        jdbi.define(SqlDialect.FOR_UPDATE_SKIP_LOCKED, dialect.rowLock(SqlDialect.FOR_UPDATE_SKIP_LOCKED));
         jdbi.define(SqlDialect.ROW_LOCKS, dialect != SqlDialect.SQLITE);
         if (dialect == SqlDialect.POSTGRESQL && !statementTimeout.isZero()) {
             jdbi.getConfig(SqlStatements.class).setQueryTimeout(timeoutSeconds(statementTimeout));

@@ -80,6 +80,12 @@ public enum SqlDialect {
      * waiting for it: see {@link #rowLock}.
      */
     public static final String FOR_SHARE_SKIP_LOCKED = "forShareSkipLocked";
+    /**
+     * The Jdbi attribute ({@code <forUpdateSkipLocked>}) that locks the rows a SELECT read
+     * exclusively and passes over rows another transaction has locked, without waiting: how
+     * nodes share a queue (each takes rows nobody else is taking). See {@link #rowLock}.
+     */
+    public static final String FOR_UPDATE_SKIP_LOCKED = "forUpdateSkipLocked";
     /** The Jdbi attribute ({@code rowLocks}, a Boolean) that says whether the database locks rows at all (not SQLite). */
     public static final String ROW_LOCKS = "rowLocks";
 
@@ -107,6 +113,7 @@ public enum SqlDialect {
         return switch (attribute) {
             case FOR_SHARE -> "FOR SHARE";
             case FOR_SHARE_SKIP_LOCKED -> "FOR SHARE SKIP LOCKED";
+            case FOR_UPDATE_SKIP_LOCKED -> "FOR UPDATE SKIP LOCKED";
             default -> "FOR UPDATE";
         };
     }

@@ -4,10 +4,11 @@ import com.google.protobuf.util.Timestamps;
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
-import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
 import dev.annotask.concept.ConceptStore;
 import dev.annotask.dataset.DatasetStore;
+import dev.annotask.event.EventType;
+import dev.annotask.event.Events;
 import dev.annotask.identity.App;
 import dev.annotask.identity.Caller;
 import dev.annotask.identity.CollaboratorStore;
@@ -58,14 +59,17 @@ public final class TaskRpcs {
     private final UserStore users;
     private final Clock clock;
     private final TaskProgress progress;
+    private final Events events;
 
     public TaskRpcs(TaskStore tasks, ConceptStore concepts, DatasetStore datasets, InputStore inputs,
-                    CollaboratorStore collaborators, UserStore users, TaskProgress progress, Clock clock) {
+                    CollaboratorStore collaborators, UserStore users, TaskProgress progress, Events events,
+                    Clock clock) {
         this.tasks = tasks;
         this.collaborators = collaborators;
         this.definitions = new TaskDefinitions(concepts, datasets, inputs, collaborators);
         this.users = users;
         this.progress = progress;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -95,6 +99,7 @@ public final class TaskRpcs {
         if (!taken.isEmpty()) {
             throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "task id already exists: " + String.join(", ", taken));
         }
+        events.emit(handle, app.uid(), EventType.TASK_CREATED, () -> wires(app, created));
         return respond(handle, app, created, List.of());
     }
 
@@ -154,6 +159,7 @@ public final class TaskRpcs {
             throw missing(missingIds);
         }
         List<StoredTask> changed = new ArrayList<>();
+        Map<EventType, List<StoredTask>> statusChanged = new java.util.EnumMap<>(EventType.class);
         for (Patch patch : patches) {
             StoredTask before = current.get(patch.id());
             StoredTask next = new StoredTask(app.uid(), before.id(),
@@ -165,7 +171,12 @@ public final class TaskRpcs {
                 progress.redefined(handle, next, now);
             }
             changed.add(next);
+            statusEvent(before.status(), next.status()).ifPresent(type -> statusChanged.computeIfAbsent(type,
+                    t -> new ArrayList<>()).add(next));
         }
+        events.emit(handle, app.uid(), EventType.TASK_UPDATED, () -> wires(app, changed));
+        // As they were written: a rebalance above may have completed a task since (its own event).
+        statusChanged.forEach((type, written) -> events.emit(handle, app.uid(), type, () -> wires(app, written)));
         return respond(handle, app, changed, List.of());
     }
 
@@ -216,11 +227,33 @@ public final class TaskRpcs {
 
     BaseResponse deleteTasks(Handle handle, Caller caller, DeleteTasksRequest request) {
         Validation.requireBatch("ids", request.getIdsCount(), 1000);
-        List<String> missingIds = tasks.deleteAll(handle, caller.app().uid(), request.getIdsList());
+        App app = caller.app();
+        // Read before they go, and only when someone will be told.
+        List<StoredTask> doomed = !events.wanted(handle, app.uid(), EventType.TASK_DELETED) ? List.of()
+                : request.getIdsList().stream().distinct().map(id -> tasks.find(handle, app.uid(), id))
+                        .flatMap(java.util.Optional::stream).toList();
+        List<String> missingIds = tasks.deleteAll(handle, app.uid(), request.getIdsList());
         if (!missingIds.isEmpty()) {
             throw missing(missingIds);
         }
+        events.emit(handle, app.uid(), EventType.TASK_DELETED, () -> wires(app, doomed));
         return BaseResponse.getDefaultInstance();
+    }
+
+    /** The event a change of status from {@code before} to {@code after} causes, if any. */
+    private static java.util.Optional<EventType> statusEvent(int before, int after) {
+        int done = StatusCode.TASK_DONE.getNumber();
+        if (after == done && before != done) {
+            return java.util.Optional.of(EventType.TASK_COMPLETED);
+        }
+        if (before == done && after == StatusCode.TASK_IN_PROGRESS.getNumber()) {
+            return java.util.Optional.of(EventType.TASK_REOPENED);
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static List<Task> wires(App app, List<StoredTask> listed) {
+        return listed.stream().map(task -> TaskWire.of(app, task)).toList();
     }
 
     private static ApiException missing(Collection<String> ids) {
@@ -234,13 +267,7 @@ public final class TaskRpcs {
     }
 
     private Task toWire(Handle handle, App app, StoredTask task, List<String> additionalFields) {
-        Task.Builder wire = task.spec().toBuilder()
-                .setId(task.id())
-                .setAppId(app.id())
-                .setUserId(app.ownerId())
-                .setCreatedAt(Timestamps.fromMillis(task.createdAt()))
-                .setModifiedAt(Timestamps.fromMillis(task.modifiedAt()))
-                .setStatus(StatusCodes.status(StatusCode.forNumber(task.status()), null));
+        Task.Builder wire = TaskWire.of(app, task).toBuilder();
         boolean all = additionalFields.contains("all");
         if (all || additionalFields.stream().anyMatch(f -> f.startsWith("metrics"))) {
             wire.setMetrics(progress.metrics(handle, task));

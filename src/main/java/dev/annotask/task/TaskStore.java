@@ -219,6 +219,19 @@ public final class TaskStore {
         return new SqlBatch.Statement(sql.append(')').toString(), values.toArray());
     }
 
+    /**
+     * {@link #reopenCompleted} run now in the handle's transaction, answering the ids of the
+     * tasks it reopened: for when someone is told of each (a task.reopened event).
+     */
+    public List<String> reopenCompletedIds(Handle handle, String appUid, Collection<String> datasetIds) {
+        SqlBatch.Statement reopen = reopenCompleted(appUid, datasetIds);
+        var query = handle.createQuery(reopen.sql() + " RETURNING id");
+        for (int i = 0; i < reopen.values().length; i++) {
+            query.bind(i, reopen.values()[i]);
+        }
+        return query.mapTo(String.class).list();
+    }
+
     /** The progress counters of a task, kept by the labeling workflow. */
     public record Counters(long taken, long worked, long settled) {
     }

@@ -65,7 +65,8 @@ class UploadOrderTest {
         database = Database.open(url, null, null, 4);
         TaskStore tasks = new TaskStore();
         postInputs = new PostInputs(new InputStore(), Clock.systemUTC(), tasks::reopenCompleted,
-                new InputWire(new HostedUrls(() -> "http://annotask.test")), UrlFetching.OFF);
+                new InputWire(new HostedUrls(() -> "http://annotask.test")), UrlFetching.OFF,
+                dev.annotask.event.Events.none());
         try (Connection db = DriverManager.getConnection(url); Statement sql = db.createStatement()) {
             sql.execute("INSERT INTO users (id, created_at) VALUES ('u', 0)");
             sql.execute("INSERT INTO apps (uid, user_id, id, created_at, modified_at) VALUES ('app', 'u', 'a', 0, 0)");

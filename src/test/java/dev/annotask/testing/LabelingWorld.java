@@ -1,5 +1,6 @@
 package dev.annotask.testing;
 
+import dev.annotask.config.ServerConfig;
 import dev.annotask.store.Database;
 import dev.annotask.store.SqlDialect;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * One server with the people of the API tests: an owner, workers w1–w4, reviewers r1–r2 and a
@@ -37,8 +39,12 @@ public final class LabelingWorld implements AutoCloseable {
     private int apps;
 
     private LabelingWorld(SqlDialect dialect, Clock clock) {
+        this(dialect, clock, UnaryOperator.identity());
+    }
+
+    private LabelingWorld(SqlDialect dialect, Clock clock, UnaryOperator<ServerConfig> change) {
         this.clock = clock;
-        server = RunningServer.start(dialect, clock);
+        server = RunningServer.start(dialect, clock, change);
         Fixtures fixtures = new Fixtures(server.client());
         ownerToken = fixtures.createUserWithToken(OWNER);
         for (String person : PEOPLE) {
@@ -54,6 +60,19 @@ public final class LabelingWorld implements AutoCloseable {
      */
     public static synchronized LabelingWorld shared(SqlDialect dialect) {
         return ON_MUTABLE_CLOCK.computeIfAbsent(dialect, d -> TestDatabases.closeAtExit(new LabelingWorld(d, new MutableClock())));
+    }
+
+    /** A world of the caller's own on a clock it moves by hand; the caller closes it. */
+    public static LabelingWorld start(SqlDialect dialect) {
+        return startOwn(dialect, UnaryOperator.identity());
+    }
+
+    /**
+     * A world of the caller's own, on a clock it moves by hand, whose server's configuration it
+     * changes first (e.g. webhook settings); the caller closes it.
+     */
+    public static LabelingWorld startOwn(SqlDialect dialect, UnaryOperator<ServerConfig> change) {
+        return new LabelingWorld(dialect, new MutableClock(), change);
     }
 
     /** The JVM's world on this vendor on the system clock, for tests whose times must pass as they do. */

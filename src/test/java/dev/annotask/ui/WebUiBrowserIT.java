@@ -77,6 +77,7 @@ class WebUiBrowserIT {
             label("bob", agreed, taskId);
             review(taskId);
             ownerSeesTheFinishedTask(taskId);
+            ownerSubscribesAWebhook();
         } catch (RuntimeException | AssertionError e) {
             browser.screenshot("failure");
             throw e;
@@ -212,6 +213,28 @@ class WebUiBrowserIT {
         assertThat(browser.find("[aria-label='Labeling']").getAttribute("aria-valuenow")).isEqualTo("100");
         assertThat(browser.find("[aria-label='Review']").getAttribute("aria-valuenow")).isEqualTo("100");
         browser.screenshot("task-done");
+    }
+
+    /** The webhooks page: a receiver on a private address is refused in the API's words, a public one subscribed. */
+    private void ownerSubscribesAWebhook() {
+        browser.click("#nav a[href='#/webhooks']");
+        browser.waitForText("#webhooks", "No subscriptions yet.");
+        browser.type("#webhook-id", "ci");
+        browser.type("#webhook-url", "http://127.0.0.1:9/hook");
+        browser.type("#webhook-secret", "a-receivers-secret-0123");
+        browser.click("input[value='task.completed']");
+        browser.click("#subscribe");
+        browser.waitForText("#webhook-errors", "public");
+        browser.find("#webhook-url").clear();
+        browser.type("#webhook-url", "https://hooks.example.com/annotask");
+        browser.click("#subscribe");
+        browser.waitForText("[data-webhook-id='ci']", "No deliveries yet.");
+        assertThat(browser.find("[data-webhook-id='ci']").getText()).contains("https://hooks.example.com/annotask",
+                "task.completed").doesNotContain("a-receivers-secret-0123");
+        // The test event goes to the delivery queue (this server's receivers are private: it cannot be delivered).
+        browser.click("[data-webhook-id='ci'] button.send-test");
+        browser.waitForText("[data-webhook-id='ci'] .deliveries-table", "webhook.test");
+        browser.screenshot("webhooks");
     }
 
     private static String count(String worker, String column) {

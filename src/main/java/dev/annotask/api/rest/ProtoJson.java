@@ -32,14 +32,14 @@ import java.util.function.Function;
  * protobuf's reflection or a JSON tree, and JsonFormat handles what they decline. Immutable and
  * thread-safe.
  */
-final class ProtoJson {
+public final class ProtoJson {
     private final JsonFormat.Printer printer;
     private final WireJsonPrinter wirePrinter;
     private final DefaultFloats defaultFloats = new DefaultFloats();
     private final WireJsonReader reader = new WireJsonReader();
     private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
 
-    ProtoJson(Collection<FileDescriptor> files) {
+    public ProtoJson(Collection<FileDescriptor> files) {
         Set<FieldDescriptor> alwaysPrinted = new HashSet<>();
         Set<Descriptor> seen = new HashSet<>();
         for (FileDescriptor file : files) {
@@ -70,7 +70,7 @@ final class ProtoJson {
         }
     }
 
-    String print(Message message) {
+    public String print(Message message) {
         return new String(printUtf8(message), StandardCharsets.UTF_8);
     }
 

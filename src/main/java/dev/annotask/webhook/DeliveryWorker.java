@@ -1,0 +1,183 @@
+package dev.annotask.webhook;
+
+import dev.annotask.config.WebhookSettings;
+import dev.annotask.event.EventRetention;
+import dev.annotask.store.Ids;
+import dev.annotask.store.UnitOfWork;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends webhook events (docs/ARCHITECTURE.md, "Events and webhooks"): at least once, in order
+ * per subscription, each subscription by one node at a time, a slow receiver holding up only
+ * its own subscription.
+ *
+ * <p>A poller thread looks every {@code pollEvery} for subscriptions whose first pending
+ * delivery is due and that nobody holds (a read), claims as many as it has free senders (a
+ * short write: the subscription's lease, {@link DeliveryStore#claim}), and hands each to one of
+ * a fixed pool of {@code senders} threads. A sender sends the subscription's deliveries one
+ * after the other, each outside any transaction, recording each attempt (and extending the
+ * lease) in a write of its own; it gives the subscription back when its next delivery is not
+ * due yet (a failed one waits for its retry, and the later ones wait behind it) or after
+ * {@value #MAX_PER_CLAIM} deliveries, so that busy subscriptions take turns. A node that dies
+ * leaves a lease that lapses after {@code lease}; another node (or this one, restarted) then
+ * sends the head again: at least once. Memory is bounded whatever the backlog: one delivery in
+ * hand per sender. Once an hour the poller also deletes expired events ({@link EventRetention}).
+ * Thread-safe; close once.
+ */
+public final class DeliveryWorker implements AutoCloseable {
+    static final int MAX_PER_CLAIM = 100;
+    private static final Duration RETENTION_EVERY = Duration.ofHours(1);
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+
+    private final UnitOfWork units;
+    private final Clock clock;
+    private final WebhookSettings settings;
+    private final SecretBox secrets;
+    private final Sender sender;
+    private final Backoff backoff;
+    private final String node = Ids.newId();
+    private final Set<String> inHand = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService poller;
+    private final ExecutorService senders;
+    private long nextRetentionAt;
+    private boolean pollFailing;
+
+    private DeliveryWorker(UnitOfWork units, Clock clock, WebhookSettings settings, SecretBox secrets) {
+        this.units = units;
+        this.clock = clock;
+        this.settings = settings;
+        this.secrets = secrets;
+        this.sender = new Sender(settings.requestTimeout(), new ReceiverAddresses(settings.allowPrivateAddresses()), clock);
+        this.backoff = new Backoff(settings.firstRetry(), settings.maxRetryDelay());
+        this.poller = Executors.newSingleThreadScheduledExecutor(daemon("annotask-webhook-poller"));
+        this.senders = Executors.newFixedThreadPool(settings.senders(), daemon("annotask-webhook-sender"));
+    }
+
+    /**
+     * Starts delivering. {@code onlyNode}: no other node shares the database (SQLite), so
+     * claims left by an earlier run of this server are given back at once instead of lapsing.
+     */
+    static DeliveryWorker start(UnitOfWork units, Clock clock, WebhookSettings settings, SecretBox secrets,
+                                boolean onlyNode) {
+        DeliveryWorker worker = new DeliveryWorker(units, clock, settings, secrets);
+        if (onlyNode) {
+            units.write(handle -> {
+                DeliveryStore.releaseAll(handle);
+                return null;
+            });
+        }
+        worker.poller.scheduleWithFixedDelay(worker::poll, 0, settings.pollEvery().toMillis(), TimeUnit.MILLISECONDS);
+        return worker;
+    }
+
+    private void poll() {
+        try {
+            long now = clock.millis();
+            int free = settings.senders() - inHand.size();
+            if (free > 0) {
+                List<String> due = units.read(handle -> DeliveryStore.due(handle, now, free + inHand.size()))
+                        .stream().filter(uid -> !inHand.contains(uid)).limit(free).toList();
+                if (!due.isEmpty()) {
+                    long until = now + settings.lease().toMillis();
+                    for (String uid : units.write(handle -> DeliveryStore.claim(handle, due, node, now, until))) {
+                        inHand.add(uid);
+                        senders.execute(() -> drain(uid));
+                    }
+                }
+            }
+            if (now >= nextRetentionAt) {
+                nextRetentionAt = now + RETENTION_EVERY.toMillis();
+                while (units.write(handle -> EventRetention.deleteExpired(handle, clock.millis()))) {
+                    // one batch per transaction, so the writer is never held long
+                }
+            }
+            if (pollFailing) {
+                pollFailing = false;
+                LOG.info("webhook deliveries resumed");
+            }
+        } catch (RuntimeException e) {
+            if (!pollFailing) {
+                pollFailing = true;
+                LOG.warn("cannot look for webhook deliveries; trying again: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Sends the subscription's due deliveries in order, then gives it back. */
+    private void drain(String webhookUid) {
+        try {
+            for (int sent = 0; sent < MAX_PER_CLAIM; sent++) {
+                Optional<DeliveryStore.Head> head = units.read(handle -> DeliveryStore.head(handle, webhookUid));
+                if (head.isEmpty() || head.get().nextAttemptAt() > clock.millis()) {
+                    break;
+                }
+                if (!attempt(head.get())) {
+                    return; // another node holds the subscription now
+                }
+            }
+            units.write(handle -> {
+                DeliveryStore.release(handle, webhookUid, node, clock.millis());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // The lease lapses by itself; the delivery is sent again then.
+            LOG.warn("webhook delivery interrupted: {}", e.getMessage());
+        } finally {
+            inHand.remove(webhookUid);
+        }
+    }
+
+    private boolean attempt(DeliveryStore.Head head) {
+        String body = Payload.of(head);
+        Sender.Outcome outcome = sender.send(URI.create(head.url()), head.eventId(), head.eventType(), body,
+                secrets.open(head.webhookUid(), head.sealedSecret()));
+        if (Thread.currentThread().isInterrupted()) {
+            return false; // the server is stopping: not an attempt of the receiver's making
+        }
+        long now = clock.millis();
+        DeliveryStore.Attempt attempt;
+        if (outcome.delivered()) {
+            attempt = new DeliveryStore.Attempt(DeliveryStore.DELIVERED, head.nextAttemptAt(), now, outcome.httpCode(),
+                    outcome.latencyMs(), "");
+        } else {
+            long next = now + backoff.delayMillis(head.attempts() + 1);
+            int state = next > head.retryUntil() ? DeliveryStore.FAILED : DeliveryStore.PENDING;
+            attempt = new DeliveryStore.Attempt(state, next, now, outcome.httpCode(), outcome.latencyMs(),
+                    outcome.error());
+        }
+        long leaseUntil = now + settings.lease().toMillis();
+        return units.write(handle -> DeliveryStore.record(handle, head, attempt, node, leaseUntil));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        senders.shutdownNow();
+        try {
+            poller.awaitTermination(5, TimeUnit.SECONDS);
+            senders.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
