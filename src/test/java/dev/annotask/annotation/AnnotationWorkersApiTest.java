@@ -20,8 +20,6 @@ import dev.annotask.testing.RunningServer;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,32 +27,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * ListAnnotationWorkers: the users with annotations in the app now (in tasks and outside,
  * whatever their status), in user-id order, paged; names only on request; nothing of another
- * app; the schema's scopes decide who may ask. One server per database; each test gets a
- * fresh app in which w1–w4, r1, r2 and a stranger collaborate with {@code All}.
+ * app; the schema's scopes decide who may ask. On the JVM's shared world of each database
+ * (LabelingWorld.shared); each test gets a fresh app in which w1–w4, r1, r2 and a stranger
+ * collaborate with {@code All}.
  */
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class AnnotationWorkersApiTest {
-    private static LabelingWorld world;
-    private static int fresh;
 
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private LabelingApp app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        world = LabelingWorld.start(dialect);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        world.close();
-    }
 
     @BeforeEach
     void newApp() {
+        world = LabelingWorld.shared(dialect);
         app = world.newApp("workers");
         app.postInputs(3);
     }
@@ -144,7 +133,7 @@ class AnnotationWorkersApiTest {
 
     @Test
     void realNamesOnlyWhenAskedFor() {
-        String userId = "named" + (++fresh);
+        String userId = world.freshUserId("named");
         var created = world.client().send("POST", "/v2/users", RunningServer.ADMIN_TOKEN, "{\"users\":[{\"id\":\""
                 + userId + "\",\"first_name\":\"Ada\",\"last_name\":\"Lovelace\"}]}", MultiUserResponse.getDefaultInstance());
         assertThat(created.code()).as(created.body()).isEqualTo(10000);
@@ -199,7 +188,7 @@ class AnnotationWorkersApiTest {
         assertThat(refused.code()).isEqualTo(11007);
         assertThat(refused.status().getDetails()).contains("Collaborators:Get");
 
-        String outsider = "outsider" + (++fresh);
+        String outsider = world.freshUserId("outsider");
         String outsiderToken = new Fixtures(world.client()).createUserWithToken(outsider);
         assertThat(list(app, outsiderToken, "").code()).as("no collaborator").isEqualTo(11008);
     }

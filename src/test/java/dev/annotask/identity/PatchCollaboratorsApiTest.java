@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * owner's key, as PostCollaborators grants them), the change holds on the next call of that
  * collaborator on the same node (the authorization cache is cleared in the patch's
  * transaction), the collaborator stays in their tasks, and every refusal names the item and
- * changes nothing. One server per database; each test gets a fresh app in which w1–w4, r1, r2
- * and a stranger collaborate with {@code All}.
+ * changes nothing. On the JVM's shared world of each database (LabelingWorld.shared); each
+ * test gets a fresh app in which w1–w4, r1, r2 and a stranger collaborate with {@code All}.
  */
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
@@ -47,26 +45,17 @@ class PatchCollaboratorsApiTest {
     private static final int KEY_INVALID = 11008;
     private static final String READ_ONLY = "[\"Apps:Get\",\"Concepts:Get\"]";
 
-    private static LabelingWorld world;
     private static int fresh;
 
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private LabelingApp app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        world = LabelingWorld.start(dialect);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        world.close();
-    }
 
     @BeforeEach
     void newApp() {
+        world = LabelingWorld.shared(dialect);
         app = world.newApp("patchcollab");
     }
 
@@ -159,11 +148,11 @@ class PatchCollaboratorsApiTest {
         assertThat(byCollaborator.code()).as("a collaborator, even with All").isEqualTo(INSUFFICIENT_SCOPES);
         assertThat(byCollaborator.httpStatus()).isEqualTo(403);
 
-        String outsider = "outsider" + (++fresh);
+        String outsider = world.freshUserId("outsider");
         String outsiderToken = new Fixtures(api()).createUserWithToken(outsider);
         assertThat(patch(outsiderToken, json).code()).as("a user of no standing in the app").isEqualTo(KEY_INVALID);
 
-        DataFixtures other = DataFixtures.newApp(api(), LabelingWorld.OWNER, world.ownerToken(), "other" + (++fresh));
+        DataFixtures other = world.newBareApp("other");
         assertThat(api().send("PATCH", collaboratorsPath(), other.appKey(), json,
                 MultiCollaboratorsResponse.getDefaultInstance()).code()).as("a key of another app")
                 .isEqualTo(KEY_INVALID);
@@ -188,7 +177,7 @@ class PatchCollaboratorsApiTest {
 
     @Test
     void aBadItemRefusesTheWholeRequestAndNamesTheItem() {
-        String outsider = "outsider" + (++fresh);
+        String outsider = world.freshUserId("outsider");
         new Fixtures(api()).createUser(outsider);
         String good = "{\"user\":{\"id\":\"w1\"},\"scopes\":" + READ_ONLY + "}";
         String w2 = listed().get("w2").getId();
