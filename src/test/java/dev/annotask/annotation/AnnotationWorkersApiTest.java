@@ -27,18 +27,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * ListAnnotationWorkers: the users with annotations in the app now (in tasks and outside,
  * whatever their status), in user-id order, paged; names only on request; nothing of another
- * app; the schema's scopes decide who may ask. One server per database; each test gets a
- * fresh app in which w1–w4, r1, r2 and a stranger collaborate with {@code All}.
+ * app; the schema's scopes decide who may ask. On the JVM's shared world of each database
+ * (LabelingWorld.shared); each test gets a fresh app in which w1–w4, r1, r2 and a stranger
+ * collaborate with {@code All}.
  */
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
 class AnnotationWorkersApiTest {
-    private LabelingWorld world;
-    private static int fresh;
 
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private LabelingApp app;
 
     @BeforeEach
@@ -133,7 +133,7 @@ class AnnotationWorkersApiTest {
 
     @Test
     void realNamesOnlyWhenAskedFor() {
-        String userId = "workers-named" + (++fresh);
+        String userId = world.freshUserId("named");
         var created = world.client().send("POST", "/v2/users", RunningServer.ADMIN_TOKEN, "{\"users\":[{\"id\":\""
                 + userId + "\",\"first_name\":\"Ada\",\"last_name\":\"Lovelace\"}]}", MultiUserResponse.getDefaultInstance());
         assertThat(created.code()).as(created.body()).isEqualTo(10000);
@@ -188,7 +188,7 @@ class AnnotationWorkersApiTest {
         assertThat(refused.code()).isEqualTo(11007);
         assertThat(refused.status().getDetails()).contains("Collaborators:Get");
 
-        String outsider = "workers-outsider" + (++fresh);
+        String outsider = world.freshUserId("outsider");
         String outsiderToken = new Fixtures(world.client()).createUserWithToken(outsider);
         assertThat(list(app, outsiderToken, "").code()).as("no collaborator").isEqualTo(11008);
     }

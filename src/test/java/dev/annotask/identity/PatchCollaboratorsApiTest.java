@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * owner's key, as PostCollaborators grants them), the change holds on the next call of that
  * collaborator on the same node (the authorization cache is cleared in the patch's
  * transaction), the collaborator stays in their tasks, and every refusal names the item and
- * changes nothing. One server per database; each test gets a fresh app in which w1–w4, r1, r2
- * and a stranger collaborate with {@code All}.
+ * changes nothing. On the JVM's shared world of each database (LabelingWorld.shared); each
+ * test gets a fresh app in which w1–w4, r1, r2 and a stranger collaborate with {@code All}.
  */
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
@@ -45,12 +45,12 @@ class PatchCollaboratorsApiTest {
     private static final int KEY_INVALID = 11008;
     private static final String READ_ONLY = "[\"Apps:Get\",\"Concepts:Get\"]";
 
-    private LabelingWorld world;
     private static int fresh;
 
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private LabelingApp app;
 
     @BeforeEach
@@ -148,11 +148,11 @@ class PatchCollaboratorsApiTest {
         assertThat(byCollaborator.code()).as("a collaborator, even with All").isEqualTo(INSUFFICIENT_SCOPES);
         assertThat(byCollaborator.httpStatus()).isEqualTo(403);
 
-        String outsider = "patchcollab-outsider" + (++fresh);
+        String outsider = world.freshUserId("outsider");
         String outsiderToken = new Fixtures(api()).createUserWithToken(outsider);
         assertThat(patch(outsiderToken, json).code()).as("a user of no standing in the app").isEqualTo(KEY_INVALID);
 
-        DataFixtures other = DataFixtures.newApp(api(), LabelingWorld.OWNER, world.ownerToken(), "other" + (++fresh));
+        DataFixtures other = world.newBareApp("other");
         assertThat(api().send("PATCH", collaboratorsPath(), other.appKey(), json,
                 MultiCollaboratorsResponse.getDefaultInstance()).code()).as("a key of another app")
                 .isEqualTo(KEY_INVALID);
@@ -177,7 +177,7 @@ class PatchCollaboratorsApiTest {
 
     @Test
     void aBadItemRefusesTheWholeRequestAndNamesTheItem() {
-        String outsider = "patchcollab-outsider" + (++fresh);
+        String outsider = world.freshUserId("outsider");
         new Fixtures(api()).createUser(outsider);
         String good = "{\"user\":{\"id\":\"w1\"},\"scopes\":" + READ_ONLY + "}";
         String w2 = listed().get("w2").getId();

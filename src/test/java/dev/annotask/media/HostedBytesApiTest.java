@@ -13,7 +13,7 @@ import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.DataFixtures;
 import dev.annotask.testing.Fixtures;
-import dev.annotask.testing.RunningServer;
+import dev.annotask.testing.LabelingWorld;
 import dev.annotask.testing.TestImages;
 import java.io.IOException;
 import java.net.URI;
@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Bytes uploaded with PostInputs come back as Clarifai serves them: {@code url} and
  * {@code hosted} naming this server, {@code image_info} read from the header; the URL gives
  * the same bytes to the same keys GetInput answers, and a Clarifai-style refusal to anyone
- * else. One server per database vendor, a fresh app per test.
+ * else. On the JVM's shared system-clock world of each database vendor, a fresh app per test.
  */
 @ParameterizedClass
 @MethodSource("dev.annotask.testing.TestDatabases#dialects")
@@ -45,32 +43,16 @@ class HostedBytesApiTest {
     private static final String OWNER = "owner";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private static RunningServer server;
-    private static String ownerToken;
-    private static String strangerToken;
-    private static int apps;
-
     @Parameter
     SqlDialect dialect;
 
+    private LabelingWorld world;
     private DataFixtures app;
-
-    @BeforeParameterizedClassInvocation
-    static void startServer(SqlDialect dialect) {
-        server = RunningServer.start(dialect);
-        Fixtures fixtures = new Fixtures(server.client());
-        ownerToken = fixtures.createUserWithToken(OWNER);
-        strangerToken = fixtures.createUserWithToken("stranger");
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newApp() {
-        app = DataFixtures.newApp(server.client(), OWNER, ownerToken, "hosted" + (++apps));
+        world = LabelingWorld.sharedOnSystemClock(dialect);
+        app = world.newBareApp("hosted");
     }
 
     static Stream<Arguments> images() {
@@ -103,11 +85,11 @@ class HostedBytesApiTest {
         assertThat(download.headers().firstValue("Content-Type")).contains("image/" + format.toLowerCase());
         assertThat(download.headers().firstValue("Cache-Control")).contains("private, no-store");
         // The owner's personal access token reads it too: the URL names the user and app.
-        assertThat(download(image.getUrl(), "Key " + ownerToken).body()).isEqualTo(bytes);
+        assertThat(download(image.getUrl(), "Key " + world.ownerToken()).body()).isEqualTo(bytes);
     }
 
     private void assertHosted(Image image, String inputId, int width, int height, String format) {
-        String prefix = "http://127.0.0.1:" + server.server().httpPort() + "/v2/hosted";
+        String prefix = "http://127.0.0.1:" + world.server().server().httpPort() + "/v2/hosted";
         String suffix = "users/" + OWNER + "/apps/" + app.appId() + "/inputs/" + inputId;
         assertThat(image.getHosted().getPrefix()).isEqualTo(prefix);
         assertThat(image.getHosted().getSuffix()).isEqualTo(suffix);
@@ -123,12 +105,13 @@ class HostedBytesApiTest {
     void theHostedUrlRefusesWhoeverGetInputRefuses() {
         post("{\"inputs\":[" + imageBytes("pic", TestImages.png(2, 2)) + "]}");
         String url = app.getInput("pic").getData().getImage().getUrl();
-        DataFixtures otherApp = DataFixtures.newApp(server.client(), OWNER, ownerToken, "other" + (++apps));
-        String keyWithoutInputs = new Fixtures(server.client()).createAppKey(ownerToken, app.appId(), "[\"Apps:Get\"]");
+        DataFixtures otherApp = world.newBareApp("other");
+        String keyWithoutInputs = new Fixtures(world.client()).createAppKey(world.ownerToken(), app.appId(),
+                "[\"Apps:Get\"]");
 
         assertRefused(download(url, null), 11102, 400);
         assertRefused(download(url, "Key " + otherApp.appKey()), 11008, 401);
-        assertRefused(download(url, "Key " + strangerToken), 11008, 401);
+        assertRefused(download(url, "Key " + world.token("stranger")), 11008, 401);
         assertRefused(download(url, "Key not-a-key-at-all"), 11008, 401);
         assertRefused(download(url, "Bearer " + app.appKey()), 11102, 400);
         assertRefused(download(url, "Key " + keyWithoutInputs), 11007, 403);
@@ -169,7 +152,7 @@ class HostedBytesApiTest {
         assertThat(app.getInput("note").getData().getText().hasHosted()).isFalse();
 
         String hostedPath = "/v2/hosted/orig/users/" + OWNER + "/apps/" + app.appId() + "/inputs/";
-        String base = "http://127.0.0.1:" + server.server().httpPort();
+        String base = "http://127.0.0.1:" + world.server().server().httpPort();
         assertRefused(download(base + hostedPath + "linked", "Key " + app.appKey()), 30102, 404);
         assertRefused(download(base + hostedPath + "missing", "Key " + app.appKey()), 30102, 404);
         post("{\"inputs\":[" + imageBytes("gone", TestImages.png(1, 1)) + "]}");
@@ -218,12 +201,12 @@ class HostedBytesApiTest {
         String taskId = app.postTask("{\"type\":\"CONCEPTS_CLASSIFICATION\",\"worker\":{\"strategy\":\"FULL\","
                 + "\"user_ids\":[\"" + OWNER + "\"]},\"concept_ids\":[\"cat\"],\"input_source\":{\"type\":\"ALL_INPUTS\"},"
                 + "\"review\":{\"strategy\":\"NONE\"}}").getId();
-        var work = server.client().send("GET", app.longPath() + "/tasks/" + taskId + "/assignments", ownerToken, null,
-                MultiInputResponse.getDefaultInstance());
+        var work = world.client().send("GET", app.longPath() + "/tasks/" + taskId + "/assignments", world.ownerToken(),
+                null, MultiInputResponse.getDefaultInstance());
         assertThat(work.code()).as(work.body()).isEqualTo(10000);
         Image image = work.message().getInputs(0).getData().getImage();
         assertThat(image.getImageInfo().getWidth()).isEqualTo(20);
-        assertThat(download(image.getUrl(), "Key " + ownerToken).body()).isEqualTo(jpeg);
+        assertThat(download(image.getUrl(), "Key " + world.ownerToken()).body()).isEqualTo(jpeg);
     }
 
     private ApiClient.Reply<MultiInputResponse> post(String json) {

@@ -37,6 +37,7 @@ public final class LabelingWorld implements AutoCloseable {
     private final Map<String, String> tokens = new HashMap<>();
     private final Set<String> users = new HashSet<>();
     private int apps;
+    private int userIds;
 
     private LabelingWorld(SqlDialect dialect, Clock clock) {
         this(dialect, clock, UnaryOperator.identity());
@@ -113,6 +114,18 @@ public final class LabelingWorld implements AutoCloseable {
 
     public String token(String userId) {
         return tokens.get(userId);
+    }
+
+    /**
+     * A user id no test in this world has had (the prefix and a number), for a test that makes
+     * a user of its own.
+     */
+    public synchronized String freshUserId(String prefix) {
+        String id;
+        do {
+            id = prefix + (++userIds);
+        } while (!users.add(id));
+        return id;
     }
 
     /** Makes these users (without tokens) unless this world has them already. */
