@@ -136,10 +136,7 @@ final class AssignmentStore {
 
     /**
      * Takes the assignment away from its worker and frees its slot for someone else; an input
-     * nobody holds any more no longer counts as taken (see Progress). The worker's labels on the
-     * input that were never turned in (ANNOTATION_PENDING) go with it: nobody would ever turn
-     * them in, and left behind they would count as pending work of a task that has none, or
-     * join the worker's next labeling of the input if it comes back to them.
+     * nobody holds any more no longer counts as taken (see Progress).
      */
     static void release(Handle handle, Assignment assignment, Progress.Tally tally) {
         int deleted = handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
@@ -147,12 +144,6 @@ final class AssignmentStore {
         if (deleted == 0) {
             return; // released by another transaction meanwhile: its slot is free already
         }
-        handle.createUpdate("""
-                        DELETE FROM annotations WHERE app_uid = :app AND task_id = :task AND input_id = :input
-                          AND user_id = :worker AND status = :pending""")
-                .bind("app", assignment.appUid()).bind("task", assignment.taskId()).bind("input", assignment.inputId())
-                .bind("worker", assignment.workerId()).bind("pending", StatusCode.ANNOTATION_PENDING.getNumber())
-                .execute();
         int stillHeld = handle.createQuery("""
                         UPDATE task_inputs SET claimed = claimed - 1, reoffer = open
                         WHERE app_uid = :app AND task_id = :task AND input_id = :input RETURNING claimed""")
