@@ -85,10 +85,8 @@ final class Rebalance {
                 if (needed > 0 && approvals >= needed) {
                     approved.add(LabelingEvents.withStatus(assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, now));
                     ReviewStore.dropPending(handle, assignment);
-                    AssignmentStore.setStatus(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS.getNumber(), now);
-                    annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(),
-                            assignment.inputId(), assignment.workerId(), StatusCode.ANNOTATION_SUCCESS.getNumber(), null,
-                            now);
+                    setLabelingStatus(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS,
+                            StatusCode.ANNOTATION_SUCCESS, now);
                 }
             });
             events.emit(handle, task.appUid(), EventType.LABELING_APPROVED,
