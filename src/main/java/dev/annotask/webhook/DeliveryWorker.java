@@ -47,7 +47,12 @@ public final class DeliveryWorker implements AutoCloseable {
     private final SecretBox secrets;
     private final Sender sender;
     private final Backoff backoff;
-    private final String node = Ids.newId();
+    /**
+     * This worker in {@code webhooks.lease_owner}: the process id first, so that an operator
+     * (or a test) can tell which process holds a subscription; a random part after it, so that
+     * two servers in one JVM, or a restarted one that got the same pid, are told apart.
+     */
+    private final String node = ProcessHandle.current().pid() + "-" + Ids.newId();
     private final Set<String> inHand = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService poller;
     private final ExecutorService senders;
