@@ -73,14 +73,6 @@ public final class WebhooksBench implements Callable<Integer> {
         System.exit(new CommandLine(new WebhooksBench()).execute(args));
     }
 
-    /** Runs with these arguments and hands back the Markdown (for a smoke test). */
-    static String run(String... args) throws Exception {
-        WebhooksBench bench = new WebhooksBench();
-        new CommandLine(bench).parseArgs(args);
-        bench.call();
-        return Files.readString(bench.out);
-    }
-
     @Override
     public Integer call() throws Exception {
         String machine = ProcessMeter.machine();

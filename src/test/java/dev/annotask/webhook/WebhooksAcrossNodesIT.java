@@ -8,6 +8,7 @@ import dev.annotask.proto.webhooks.MultiWebhookResponse;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
 import dev.annotask.testing.Balancer;
+import dev.annotask.testing.Crowd;
 import dev.annotask.testing.DataFixtures;
 import dev.annotask.testing.Fixtures;
 import dev.annotask.testing.RunningServer;
@@ -83,6 +84,7 @@ class WebhooksAcrossNodesIT {
     private String databaseUrl;
     private DataFixtures app;
     private Crowd crowd;
+    private List<String> labelers;
     private volatile ServerProcess killed;
     private volatile long killStartedNanos;
     private volatile long killDoneNanos;
@@ -102,13 +104,14 @@ class WebhooksAcrossNodesIT {
                 "--webhooks-lease-seconds", String.valueOf(LEASE_SECONDS)));
         Balancer balancer = new Balancer(nodes.stream().map(ServerProcess::client).toList());
         Map<String, String> tokens = setUpPeopleAndInputs(nodes.get(0).client());
-        crowd = new Crowd(balancer, nodes.size(), app, tokens);
+        crowd = new Crowd(balancer, nodes.size(), app, tokens, (person, assignment) -> { });
+        labelers = List.copyOf(tokens.keySet());
         subscribe();
         awaitTheOtherNodeWritesEvents();
         sampler.scheduleWithFixedDelay(this::sampleHolders, 0, 100, TimeUnit.MILLISECONDS);
 
         String quiet = app.postTask(task("quiet")).getId();
-        crowd.work(quiet, "q", () -> { });
+        crowd.work(quiet, "q", labelers, () -> { });
         awaitEverythingDelivered();
         Map<String, Arrivals> quietRun = arrivals();
         assertNoneLostNoneInventedSignedAndInOrder(quietRun);
@@ -117,7 +120,7 @@ class WebhooksAcrossNodesIT {
         receiver.delay(SLOW_ANSWER);
         String busy = app.through(nodes.get(1).client()).postTask(task("busy")).getId();
         AtomicInteger submits = new AtomicInteger();
-        crowd.work(busy, "b", () -> {
+        crowd.work(busy, "b", labelers, () -> {
             if (submits.incrementAndGet() >= KILL_AFTER_SUBMITS) {
                 killTheSender();
             }
