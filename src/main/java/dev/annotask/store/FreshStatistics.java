@@ -1,7 +1,6 @@
 package dev.annotask.store;
 
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
@@ -33,11 +32,7 @@ final class FreshStatistics implements AutoCloseable {
     private static final long LOCK_KEY = 0x616E_6E6F_7374_6174L;
 
     private final Jdbi jdbi;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "annotask-fresh-statistics");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = BackgroundThreads.single("annotask-fresh-statistics");
 
     FreshStatistics(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -94,11 +89,6 @@ final class FreshStatistics implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdown();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.stop(scheduler);
     }
 }
