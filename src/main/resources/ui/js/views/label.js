@@ -179,7 +179,7 @@ export async function labelView(taskId) {
     const l = current();
     const left = s.batch.filter((a) => !labeled(a.input.id)).length;
     const m = task.metrics || {};
-    side.replaceChildren(
+    side.replaceChildren(...[
       sentBackBanner(),
       h('div', { class: 'counter' },
         h('div', { id: 'position' }, `Input ${s.index + 1} of ${s.batch.length}`,
@@ -206,7 +206,8 @@ export async function labelView(taskId) {
         h('li', {}, h('kbd', {}, '→'), ' / ', h('kbd', {}, 'Enter'), ' / ', h('kbd', {}, 'n'), ': next · ', h('kbd', {}, '←'), ' / ', h('kbd', {}, 'p'), ': previous'),
         detection ? h('li', {}, h('kbd', {}, 'b'), ': new shape · ', h('kbd', {}, 'Tab'), ': select · arrows: move, ',
           h('kbd', {}, 'Shift'), '+arrows: resize · ', h('kbd', {}, 'Del'), ': delete · ', h('kbd', {}, 'Esc'), ': deselect') : null,
-        h('li', {}, h('kbd', {}, 'Shift'), '+', h('kbd', {}, 'Enter'), ': submit the batch'))));
+        h('li', {}, h('kbd', {}, 'Shift'), '+', h('kbd', {}, 'Enter'), ': submit the batch')))]
+      .filter(Boolean)); // replaceChildren would print a null
   }
 
   function onKey(e) {

@@ -251,7 +251,8 @@ export async function reviewView(taskId) {
     const agreed = (c) => sets.every((set) => set.has(c));
     const disagree = g.assignments.length > 1 && sets.some((set) => [...set].some((c) => !agreed(c)) || set.size !== sets[0].size);
     const undecided = g.assignments.filter((a) => !s.verdicts.has(a.id));
-    side.replaceChildren(
+    // replaceChildren takes nodes, not lists, and would print a null: flattened, nulls dropped.
+    side.replaceChildren(...[
       h('div', { class: 'counter' }, h('div', { id: 'position' }, `Input ${s.index + 1} of ${s.groups.length}`),
         h('div', { class: 'muted ellipsis', title: g.input.id }, g.input.id),
         h('div', { id: 'left' }, `${open().length} labelings left to review in this batch`)),
@@ -277,7 +278,8 @@ export async function reviewView(taskId) {
         h('li', {}, h('kbd', {}, 'a'), ' approve · ', h('kbd', {}, 'c'), ' request changes · ', h('kbd', {}, 'x'), ' reject · ',
           h('kbd', {}, 'e'), ' correct (the comment box goes with the verdict)'),
         h('li', {}, h('kbd', {}, 'Shift'), '+', h('kbd', {}, 'A'), ' / ', h('kbd', {}, 'X'), ': all of that labeler\'s work'),
-        h('li', {}, h('kbd', {}, '→'), ' / ', h('kbd', {}, 'n'), ' next input · ', h('kbd', {}, '←'), ' / ', h('kbd', {}, 'p'), ' previous'))));
+        h('li', {}, h('kbd', {}, '→'), ' / ', h('kbd', {}, 'n'), ' next input · ', h('kbd', {}, '←'), ' / ', h('kbd', {}, 'p'), ' previous')))]
+      .flat().filter(Boolean));
   }
 
   function move(delta) {
