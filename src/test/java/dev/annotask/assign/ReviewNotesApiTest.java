@@ -12,7 +12,14 @@ import dev.annotask.proto.review.MultiReviewVerdictResponse;
 import dev.annotask.proto.review.ReviewNote;
 import dev.annotask.proto.review.ReviewVerdict;
 import dev.annotask.store.SqlDialect;
+import dev.annotask.proto.api.UserAppIDSet;
+import dev.annotask.proto.labeling.InputAnnotations;
+import dev.annotask.proto.labeling.PutTaskAnnotationsRequest;
+import dev.annotask.proto.review.LabelingVerdict;
+import dev.annotask.proto.review.ListReviewNotesRequest;
+import dev.annotask.proto.review.PostReviewVerdictsRequest;
 import dev.annotask.testing.ApiClient;
+import dev.annotask.testing.GrpcClient;
 import dev.annotask.testing.LabelingApp;
 import dev.annotask.testing.LabelingWorld;
 import dev.annotask.testing.Labeler;
@@ -309,5 +316,36 @@ class ReviewNotesApiTest {
         labeler("w1").submit(taskId, batch);
         assertThat(save("w1", taskId, concepts("in0", "cat")).code()).as("turned in").isEqualTo(54103);
         assertThat(conceptsOn(taskId, "in0")).containsExactly("dog");
+    }
+
+    @Test
+    void overGrpcTheSameHandlersAnswer() {
+        app.postInputs(1);
+        String taskId = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}", MANUAL_R1);
+        List<TaskAssignment> batch = labeler("w1").start(taskId);
+        UserAppIDSet ids = UserAppIDSet.newBuilder().setUserId(LabelingWorld.OWNER).setAppId(app.data().appId()).build();
+        try (GrpcClient grpc = new GrpcClient(world.grpcPort())) {
+            MultiAnnotationResponse saved = grpc.callWithAuthorization("annotask.labeling.Labeling/PutTaskAnnotations",
+                    PutTaskAnnotationsRequest.newBuilder().setUserAppId(ids).setTaskId(taskId).addInputs(InputAnnotations
+                            .newBuilder().setInputId("in0").addAnnotations(Annotation.newBuilder().setData(
+                                    dev.annotask.proto.api.Data.newBuilder().addConcepts(dev.annotask.proto.api.Concept
+                                            .newBuilder().setId("cat").setValue(1))))).build(),
+                    MultiAnnotationResponse.getDefaultInstance(), "Key " + world.token("w1"));
+            assertThat(saved.getStatus().getCodeValue()).as(saved.getStatus().getDetails()).isEqualTo(10000);
+            labeler("w1").submit(taskId, batch);
+            reviewStart("r1", taskId);
+            MultiReviewVerdictResponse sentBack = grpc.callWithAuthorization("annotask.review.Review/PostReviewVerdicts",
+                    PostReviewVerdictsRequest.newBuilder().setUserAppId(ids).setTaskId(taskId)
+                            .setVerdict(ReviewVerdict.REQUEST_CHANGES).addLabelings(LabelingVerdict.newBuilder()
+                                    .setInputId("in0").setComment("Again, please.")).build(),
+                    MultiReviewVerdictResponse.getDefaultInstance(), "Key " + world.token("r1"));
+            assertThat(sentBack.getStatus().getCodeValue()).as(sentBack.getStatus().getDetails()).isEqualTo(10000);
+            MultiReviewNoteResponse listed = grpc.callWithAuthorization("annotask.review.Review/ListReviewNotes",
+                    ListReviewNotesRequest.newBuilder().setUserAppId(ids).setTaskId(taskId).build(),
+                    MultiReviewNoteResponse.getDefaultInstance(), "Key " + world.token("w1"));
+            assertThat(listed.getReviewNotesList()).extracting(ReviewNote::getComment).containsExactly("Again, please.");
+        }
+        assertThat(notes("w1", taskId, "")).as("seen over REST").singleElement()
+                .satisfies(n -> assertThat(n.getOpen()).isTrue());
     }
 }

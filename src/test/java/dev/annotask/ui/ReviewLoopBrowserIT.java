@@ -59,16 +59,11 @@ class ReviewLoopBrowserIT {
     }
 
     private static void signIn(String user) {
-        browser.go("#/signin");
-        browser.type("#token", tokens.get(user));
-        browser.keys(Keys.ENTER);
-        browser.click("#app-owner-loop");
-        browser.find("#my-tasks");
+        browser.signIn(tokens.get(user), "#app-owner-loop");
     }
 
     private static void signOut() {
-        browser.click("#sign-out");
-        browser.find("#token");
+        browser.signOut();
     }
 
     @Test
