@@ -129,6 +129,11 @@ class ReviewNotesApiTest {
         assertThat(verdict("r1", taskId, "REJECT", "{\"input_id\":\"in1\"}").code())
                 .as("nothing of in1 awaits review any more").isEqualTo(54100);
 
+        var rejected = verdict("r1", taskId, "REJECT", "{\"task_assignment_id\":\"" + of(queue, "w2", "in0").getId()
+                + "\",\"comment\":\"Not a dog either.\",\"flagged_annotation_ids\":[\"" + w2Annotation + "\"]}");
+        assertThat(rejected.code()).as(rejected.body()).isEqualTo(10000);
+        assertThat(rejected.message().getTaskAssignments(0).getStatus().getCodeValue()).isEqualTo(54204);
+
         List<ReviewNote> w1Notes = notes("w1", taskId, "");
         assertThat(w1Notes).extracting(ReviewNote::getComment).containsExactly("The cat is a dog.", "Too blurry to tell.");
         assertThat(w1Notes.get(0).getFlaggedAnnotationIdsList()).containsExactly(w1Annotation);
@@ -137,13 +142,15 @@ class ReviewNotesApiTest {
         assertThat(w1Notes.get(1).getVerdict()).isEqualTo(ReviewVerdict.REJECT);
         assertThat(w1Notes.get(1).getOpen()).isFalse();
         assertThat(notes("w2", taskId, "")).as("w2 reads the notes on their own labelings only")
-                .extracting(ReviewNote::getComment).containsExactly("Too blurry to tell.");
+                .extracting(ReviewNote::getComment).containsExactly("Too blurry to tell.", "Not a dog either.");
+        assertThat(notes("w2", taskId, "?input_ids=in0")).singleElement()
+                .satisfies(n -> assertThat(n.getFlaggedAnnotationIdsList()).containsExactly(w2Annotation));
         assertThat(notes("w2", taskId, "?worker_user_ids=w1")).as("not w1's, even when asking").isEmpty();
         assertThat(notes("stranger", taskId, "")).isEmpty();
-        assertThat(notes("r1", taskId, "")).hasSize(3);
+        assertThat(notes("r1", taskId, "")).hasSize(4);
         assertThat(app.call("GET", "/v2/tasks/" + taskId + "/review_notes?input_ids=in0", null,
                 MultiReviewNoteResponse.getDefaultInstance()).message().getReviewNotesList())
-                .as("the owner's key reads every note").hasSize(1);
+                .as("the owner's key reads every note").hasSize(2);
 
         LabelingApp other = world.newApp("notes-other");
         var elsewhere = other.call("GET", "/v2/tasks/" + taskId + "/review_notes", null,
