@@ -17,7 +17,8 @@ const VERBS = {
  * comment and marks on the annotations that are wrong (annotask.review's PostReviewVerdicts,
  * one request), or corrected by the reviewer (their labels become final, the labeler's are
  * kept); a comment can also go to every labeling of the input at once; all of one labeler's
- * work can be approved or rejected in bulk (PutTaskAssignments by worker).
+ * work can be approved or rejected in bulk (PutTaskAssignments by worker). Resubmitted work
+ * shows what was asked when it was sent back (ListReviewNotes, once per batch).
  */
 export async function reviewView(taskId) {
   const taskPath = `/tasks/${encodeURIComponent(taskId)}`;
@@ -28,7 +29,7 @@ export async function reviewView(taskId) {
   const conceptOrder = taskConceptIds(task);
   const keys = conceptKeys(conceptOrder);
   const s = { groups: [], index: 0, card: 0, verdicts: new Map(), annotations: new Map(), workers: [], busy: false,
-    comments: new Map(), flags: new Map(), inputComments: new Map(), correcting: null };
+    comments: new Map(), flags: new Map(), inputComments: new Map(), earlier: new Map(), correcting: null };
   const stage = h('div', { class: 'stage', id: 'stage' });
   const side = h('aside', { class: 'side' });
   const status = h('div', { id: 'review-status' });
@@ -49,16 +50,20 @@ export async function reviewView(taskId) {
     s.index = 0;
     s.card = 0;
     s.correcting = null;
-    for (const map of [s.verdicts, s.annotations, s.comments, s.flags, s.inputComments]) map.clear();
+    for (const map of [s.verdicts, s.annotations, s.comments, s.flags, s.inputComments, s.earlier]) map.clear();
     if (!s.groups.length) {
       stage.replaceChildren(emptyQueue('queue-empty', 'The review queue is empty',
         'Nothing submitted is waiting for you.', task.id));
       side.replaceChildren();
       return;
     }
-    const [listed] = await Promise.all([
-      app.get('/annotations', { task_id: task.id, input_ids: s.groups.map((g) => g.input.id), list_all_annotations: true, per_page: 1000 }),
+    const inputIds = s.groups.map((g) => g.input.id);
+    const [listed, notes] = await Promise.all([
+      app.get('/annotations', { task_id: task.id, input_ids: inputIds, list_all_annotations: true, per_page: 1000 }),
+      app.get(`${taskPath}/review_notes`, { input_ids: inputIds, per_page: 1000 }),
       prepare(s.groups.map((g) => g.input))]);
+    // What was said the last time each labeling was sent back: it comes back resubmitted.
+    for (const note of notes.review_notes) if (note.verdict === 2 || note.verdict === 'REQUEST_CHANGES') s.earlier.set(note.task_assignment_id, note);
     for (const a of listed.annotations) {
       const key = `${a.input_id}/${a.worker?.user?.id || a.user_id}`;
       if (!s.annotations.has(key)) s.annotations.set(key, []);
@@ -207,6 +212,8 @@ export async function reviewView(taskId) {
     h('ul', { class: 'chips' }, concepts.length ? concepts.map((c) => h('li', { class: agreed(c) ? 'agreed' : 'disputed',
       title: agreed(c) ? `${c}: every labeler` : `${c}: not every labeler` }, c)) : h('li', { class: 'muted' }, 'no concepts')),
     regions ? h('div', { class: 'muted' }, `${regions} region${regions === 1 ? '' : 's'}`) : null,
+    s.earlier.has(a.id) ? h('div', { class: 'earlier muted wrap' }, `Resubmitted. ${s.earlier.get(a.id).reviewer_user_id} had asked: `,
+      h('q', {}, s.earlier.get(a.id).comment || '(no comment)')) : null,
     verdict ? h('div', { class: `verdict ${verdict}` }, VERBS[verdict].done) : [
       marks(a, worker),
       commentBox(a.id, s.comments, `Comment for ${worker} (sent with the verdict)`),

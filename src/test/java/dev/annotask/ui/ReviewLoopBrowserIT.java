@@ -22,7 +22,7 @@ import org.openqa.selenium.Keys;
  * inputs; the reviewer marks a label, writes a comment and requests changes on one, and
  * corrects the other themselves; the labeler sees the sent-back input first, with the comment
  * and the mark, and the task's progress gone down; they fix it and turn it in again, and the
- * reviewer approves it. The outcome is checked through the API: the correction is the
+ * reviewer, reminded of what they asked, approves it. The outcome is checked through the API: the correction is the
  * reviewer's, the labeler's original is kept. Screenshots under target/screenshots.
  */
 class ReviewLoopBrowserIT {
@@ -145,6 +145,7 @@ class ReviewLoopBrowserIT {
         browser.click("tr[data-task-id='" + taskId + "'] a[href^='#/review/']");
         browser.waitForText("#position", "Input 1 of 1");
         assertThat(browser.find(".labeling[data-worker='lena'] .chips").getText()).contains("dog").doesNotContain("cat");
+        assertThat(browser.find(".labeling[data-worker='lena'] .earlier").getText()).contains("Resubmitted", COMMENT);
         browser.keys("a");
         browser.find("#queue-empty");
         signOut();
