@@ -261,6 +261,39 @@ class ReviewNotesApiTest {
     }
 
     @Test
+    void aReviewerWhoAlsoLabelsKeepsTheirCorrectionApartFromTheirOwnLabeling() {
+        app.postInputs(1);
+        String taskId = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\",\"r2\"]}",
+                "{\"strategy\":\"MANUAL\",\"user_ids\":[\"r1\",\"r2\"]}");
+        labeler("w1").labelBatch(taskId, labeler("w1").start(taskId), "cat");
+        labeler("r2").labelBatch(taskId, labeler("r2").start(taskId), "cat");
+        TaskAssignment w1Labeling = reviewStart("r2", taskId).get(0);
+        assertThat(w1Labeling.getWorker().getUser().getId()).isEqualTo("w1");
+        var corrected = verdict("r2", taskId, "APPROVE", "{\"task_assignment_id\":\"" + w1Labeling.getId()
+                + "\",\"corrections\":[{\"data\":{\"concepts\":[{\"id\":\"dog\",\"value\":1}]}}]}");
+        assertThat(corrected.code()).as(corrected.body()).isEqualTo(10000);
+        String correctionId = corrected.message().getCorrections(0).getId();
+
+        // r1 sends r2's own labeling back: only it becomes pending, the correction stays final.
+        TaskAssignment r2Labeling = reviewStart("r1", taskId).get(0);
+        assertThat(verdict("r1", taskId, "REQUEST_CHANGES", "{\"task_assignment_id\":\"" + r2Labeling.getId() + "\"}")
+                .code()).isEqualTo(10000);
+        assertThat(annotations("ids=" + correctionId)).singleElement()
+                .satisfies(a -> assertThat(a.getStatus().getCodeValue()).isEqualTo(24150));
+        // r2's save replaces their labeling, never their correction.
+        assertThat(labeler("r2").start(taskId)).extracting(TaskAssignment::getId).containsExactly(r2Labeling.getId());
+        var saved = save("r2", taskId, concepts("in0", "dog"));
+        assertThat(saved.code()).as(saved.body()).isEqualTo(10000);
+        assertThat(annotations("task_id=" + taskId + "&user_ids=r2")).extracting(Annotation::getId)
+                .contains(correctionId).hasSize(2);
+        assertThat(labeler("r2").submit(taskId, List.of(r2Labeling)).code()).isEqualTo(10000);
+        assertThat(annotations("ids=" + correctionId)).singleElement().satisfies(a -> {
+            assertThat(a.getStatus().getCodeValue()).as("submitting r2's labeling leaves it").isEqualTo(24150);
+            assertThat(a.getData().getConcepts(0).getId()).isEqualTo("dog");
+        });
+    }
+
+    @Test
     void oneCorrectionSettlesWorkThatEveryReviewerMustApprove() {
         app.postInputs(1);
         String taskId = app.task("{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]}", "{\"strategy\":\"CONSENSUS\","
