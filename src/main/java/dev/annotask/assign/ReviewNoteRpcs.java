@@ -80,6 +80,9 @@ public final class ReviewNoteRpcs {
         StoredTask task = tasks.require(handle, caller.app().uid(), request.getTaskId());
         String reviewer = caller.userId();
         List<Item> items = resolve(handle, task, reviewer, verdict, request.getLabelingsList());
+        reviews.lockForVerdicts(handle, task, reviewer, AssignmentStore.findAll(handle, task.appUid(),
+                items.stream().flatMap(i -> i.assignmentIds().stream()).toList()).values().stream()
+                .map(Assignment::inputId).distinct().toList());
         List<String> plain = items.stream().filter(i -> i.wire().getCorrectionsCount() == 0)
                 .flatMap(i -> i.assignmentIds().stream()).toList();
         Map<String, Assignment> decided = new LinkedHashMap<>();

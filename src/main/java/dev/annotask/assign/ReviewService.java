@@ -231,6 +231,18 @@ public final class ReviewService {
     }
 
     /**
+     * For a request that gives several verdicts in turn (annotask.review): the reviewer's
+     * membership row, then the slot rows of every input it acts on, in input id order, the
+     * order every labeling and review call takes them ("Locks on the labeling path"), so that
+     * its later verdicts lock nothing new out of that order.
+     */
+    void lockForVerdicts(Handle handle, StoredTask task, String reviewerId, java.util.Collection<String> inputIds) {
+        requireReviewer(task, reviewerId);
+        requireStillReviewer(handle, task, reviewerId);
+        Progress.lockInputs(handle, task, inputIds);
+    }
+
+    /**
      * The labelings of the input awaiting review that are routed to the reviewer: held by them
      * without a verdict, or held by nobody under their claim key; never their own.
      */
