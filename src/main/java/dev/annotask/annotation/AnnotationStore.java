@@ -1,6 +1,7 @@
 package dev.annotask.annotation;
 
 import dev.annotask.proto.api.Data;
+import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -213,6 +214,19 @@ public final class AnnotationStore {
                 .bind("action", after == null ? "delete" : "patch").bind("status", before.status())
                 .bind("old", Json.write(before.data())).bind("new", after == null ? null : Json.write(after))
                 .bind("now", now).execute();
+    }
+
+    /**
+     * Deletes one labeler's labels on an input of a task that were never turned in
+     * (ANNOTATION_PENDING), and returns them: what goes with work taken away from its worker.
+     */
+    public static List<Annotation> deleteDrafts(Handle handle, String appUid, String taskId, String inputId,
+                                                String userId) {
+        return handle.createQuery("""
+                        DELETE FROM annotations WHERE app_uid = :app AND task_id = :task AND input_id = :input
+                          AND user_id = :user AND status = :pending RETURNING *""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("user", userId)
+                .bind("pending", StatusCode.ANNOTATION_PENDING.getNumber()).map((rs, ctx) -> map(rs)).list();
     }
 
     public int delete(Handle handle, String appUid, List<String> ids) {

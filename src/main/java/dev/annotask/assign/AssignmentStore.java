@@ -1,5 +1,7 @@
 package dev.annotask.assign;
 
+import dev.annotask.annotation.Annotation;
+import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.ApiException;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
@@ -141,7 +143,10 @@ final class AssignmentStore {
 
     /**
      * Takes the assignment away from its worker and frees its slot for someone else; an input
-     * nobody holds any more no longer counts as taken (see Progress).
+     * nobody holds any more no longer counts as taken (see Progress). The worker's labels on the
+     * input that were never turned in (ANNOTATION_PENDING) go with it: nobody would ever turn
+     * them in, and left behind they would count as pending work of a task that has none, or
+     * join the worker's next labeling of the input if it comes back to them.
      */
     static void release(Handle handle, Assignment assignment, Progress.Tally tally) {
         int deleted = handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
@@ -149,6 +154,9 @@ final class AssignmentStore {
         if (deleted == 0) {
             return; // released by another transaction meanwhile: its slot is free already
         }
+        List<Annotation> drafts = AnnotationStore.deleteDrafts(handle, assignment.appUid(), assignment.taskId(),
+                assignment.inputId(), assignment.workerId());
+        tally.draftsDropped(handle, drafts);
         int stillHeld = handle.createQuery("""
                         UPDATE task_inputs SET claimed = claimed - 1, reoffer = open
                         WHERE app_uid = :app AND task_id = :task AND input_id = :input RETURNING claimed""")

@@ -1,5 +1,8 @@
 package dev.annotask.assign;
 
+import dev.annotask.annotation.Annotation;
+import dev.annotask.annotation.AnnotationRpcs;
+import dev.annotask.event.EventType;
 import dev.annotask.event.Events;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.SqlDialect;
@@ -107,6 +110,17 @@ final class Progress {
         /** An input nobody holds any more (its last assignment was released): no longer taken. */
         void untaken() {
             taken--;
+        }
+
+        /**
+         * Labels that went with released work: deleted by rule, so announced like any deletion
+         * (a subscriber that was told of their creation hears of their end).
+         */
+        void draftsDropped(Handle handle, List<Annotation> drafts) {
+            if (!drafts.isEmpty()) {
+                events.emit(handle, task.appUid(), EventType.ANNOTATION_DELETED,
+                        () -> drafts.stream().map(AnnotationRpcs::toWire).toList());
+            }
         }
 
         /**
