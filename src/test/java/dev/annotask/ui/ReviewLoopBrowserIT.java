@@ -80,8 +80,15 @@ class ReviewLoopBrowserIT {
         }
     }
 
+    /** API requests the page made since the last {@code performance.clearResourceTimings()}. */
+    private static long apiRequests() {
+        return (Long) browser.script("return performance.getEntriesByType('resource').filter((e) =>"
+                + " e.initiatorType === 'fetch' && new URL(e.name).pathname.startsWith('/v2/')).length");
+    }
+
     private void labelBothAsCat() {
         signIn("lena");
+        browser.script("performance.clearResourceTimings()");
         browser.click("tr[data-task-id='" + taskId + "'] a[href^='#/label/']");
         browser.waitForText("#position", "Input 1 of 2");
         browser.keys("1", Keys.ENTER);
@@ -90,6 +97,9 @@ class ReviewLoopBrowserIT {
         browser.waitForText("#left", "Batch fully labeled");
         browser.chord(Keys.SHIFT, Keys.ENTER);
         browser.find("#nothing-left");
+        // GetTask, LABEL_START, ListAnnotations, a save per input, LABEL_SUBMIT; then the next
+        // LABEL_START (empty) and GetTask for the remaining count (docs/ARCHITECTURE.md).
+        assertThat(apiRequests()).as("requests for a batch of two").isEqualTo(8);
         signOut();
     }
 
