@@ -77,9 +77,7 @@ class ReviewNotesApiTest {
     }
 
     private List<TaskAssignment> reviewStart(String reviewer, String taskId) {
-        var reply = labeler(reviewer).put(taskId, "{\"action\":\"REVIEW_START\"}");
-        assertThat(reply.code()).as(reply.body()).isEqualTo(10000);
-        return reply.message().getTaskAssignmentsList();
+        return labeler(reviewer).reviewStart(taskId);
     }
 
     private List<Annotation> annotations(String query) {
