@@ -138,6 +138,23 @@ final class Progress {
         }
 
         /**
+         * Counts the input as no longer worked when none of its work is turned in any more (a
+         * reviewer sent the only turned-in labeling back, or it went back to the pool): the
+         * progress the task shows goes down until the work is turned in again. Its row must be
+         * locked ({@link #lockInputs}). One statement.
+         */
+        void unworked(Handle handle, String inputId) {
+            worked -= handle.createUpdate("""
+                            UPDATE task_inputs SET worked = FALSE
+                            WHERE app_uid = :app AND task_id = :task AND input_id = :input AND worked
+                              AND NOT EXISTS (SELECT 1 FROM task_assignments a
+                                              WHERE a.app_uid = task_inputs.app_uid AND a.task_id = task_inputs.task_id
+                                                AND a.input_id = task_inputs.input_id AND a.status <> :pending)""")
+                    .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId)
+                    .bind("pending", AssignmentStore.PENDING).execute();
+        }
+
+        /**
          * Settles those of the inputs on which nothing more can happen (see the class comment),
          * in one statement. Their rows must be locked ({@link #lockInputs}) first: the statement's
          * view of their assignments then includes every transaction that held them.
