@@ -1,7 +1,6 @@
 package dev.annotask.annotation;
 
 import dev.annotask.api.ApiException;
-import dev.annotask.assign.ReviewService;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
@@ -20,9 +19,9 @@ import org.jdbi.v3.core.Handle;
  * decision and the write. Thread-safe.
  */
 final class AnnotationAccess {
-    private final ReviewService reviews;
+    private final ReviewRouting reviews;
 
-    AnnotationAccess(ReviewService reviews) {
+    AnnotationAccess(ReviewRouting reviews) {
         this.reviews = reviews;
     }
 

@@ -10,8 +10,6 @@ import dev.annotask.event.EventType;
 import dev.annotask.event.Events;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
-import dev.annotask.assign.LabelingService;
-import dev.annotask.assign.ReviewService;
 import dev.annotask.concept.ConceptStore;
 import dev.annotask.identity.Caller;
 import dev.annotask.input.InputStore;
@@ -60,12 +58,12 @@ public final class AnnotationRpcs {
 
     private final AnnotationStore annotations;
     private final TaskStore tasks;
-    private final LabelingService labeling;
+    private final OpenWork labeling;
     private final AnnotationAccess access;
     private final Clock clock;
     private final Events events;
 
-    public AnnotationRpcs(AnnotationStore annotations, TaskStore tasks, LabelingService labeling, ReviewService reviews,
+    public AnnotationRpcs(AnnotationStore annotations, TaskStore tasks, OpenWork labeling, ReviewRouting reviews,
                           Events events, Clock clock) {
         this.annotations = annotations;
         this.tasks = tasks;

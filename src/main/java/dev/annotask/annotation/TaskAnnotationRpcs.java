@@ -3,7 +3,6 @@ package dev.annotask.annotation;
 import dev.annotask.api.ApiException;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.Validation;
-import dev.annotask.assign.LabelingService;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.MultiAnnotationResponse;
 import dev.annotask.proto.api.PostAnnotationsRequest;
@@ -33,10 +32,10 @@ public final class TaskAnnotationRpcs {
     private final AnnotationRpcs rpcs;
     private final AnnotationStore annotations;
     private final TaskStore tasks;
-    private final LabelingService labeling;
+    private final OpenWork labeling;
 
     public TaskAnnotationRpcs(AnnotationRpcs rpcs, AnnotationStore annotations, TaskStore tasks,
-                              LabelingService labeling) {
+                              OpenWork labeling) {
         this.rpcs = rpcs;
         this.annotations = annotations;
         this.tasks = tasks;

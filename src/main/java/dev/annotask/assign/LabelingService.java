@@ -1,6 +1,7 @@
 package dev.annotask.assign;
 
 import dev.annotask.annotation.AnnotationStore;
+import dev.annotask.annotation.OpenWork;
 import dev.annotask.api.ApiException;
 import dev.annotask.event.EventType;
 import dev.annotask.event.Events;
@@ -34,7 +35,7 @@ import org.jdbi.v3.core.Handle;
  * way no input exceeds its k.
  * Thread-safe.
  */
-public final class LabelingService {
+public final class LabelingService implements OpenWork {
     static final int BATCH = 10;
 
     private final AnnotationStore annotations;
@@ -277,6 +278,7 @@ public final class LabelingService {
      * (a LABEL_SUBMIT of them waits), so an annotation inserted in that transaction is turned in
      * with them and never left behind as pending work of a submitted assignment. One statement.
      */
+    @Override
     public Set<String> lockOpenAssignments(Handle handle, StoredTask task, Collection<String> inputIds, String workerId) {
         return AssignmentStore.lockOpen(handle, task.appUid(), task.id(), inputIds, workerId, clock.millis());
     }

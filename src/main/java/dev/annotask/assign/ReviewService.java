@@ -1,6 +1,7 @@
 package dev.annotask.assign;
 
 import dev.annotask.annotation.AnnotationStore;
+import dev.annotask.annotation.ReviewRouting;
 import dev.annotask.api.ApiException;
 import dev.annotask.event.EventType;
 import dev.annotask.event.Events;
@@ -28,7 +29,7 @@ import org.jdbi.v3.core.Handle;
  * REVIEW_START passes it over, a verdict naming it answers TASK_PERMISSION_DENIED, and with -1
  * it waits for every reviewer but its labeler. Thread-safe.
  */
-public final class ReviewService {
+public final class ReviewService implements ReviewRouting {
     static final int AWAITING_REVIEW = StatusCode.TASK_ASSIGNMENT_AWAITING_REVIEW.getNumber();
     static final int BATCH = 10;
 
@@ -55,6 +56,7 @@ public final class ReviewService {
      * reviewer touches only what was routed to them, and nothing after it is decided. Never
      * their own work. Reads through the caller's handle, inside the caller's transaction.
      */
+    @Override
     public boolean isReviewing(Handle handle, StoredTask task, String inputId, String workerId, String reviewerId) {
         if (workerId.equals(reviewerId)) {
             return false;

@@ -111,7 +111,7 @@ public final class AuthorizationCache implements AutoCloseable {
 
     /**
      * The event types the app's webhooks subscribe to (empty: none), asked by every write that
-     * may cause an event (dev.annotask.event.Events), so that an app without subscriptions pays
+     * may cause an event (the event package's Events), so that an app without subscriptions pays
      * no query for them. Kept and cleared like the rest: PostWebhooks and DeleteWebhooks bump
      * {@link AuthChanges}, so this node answers afresh at once and every other node within
      * {@link #TRUSTED_FOR}. Unlike the rest, "none" is kept too (it is the common answer); the key
