@@ -2,7 +2,7 @@ package dev.annotask.api;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import dev.annotask.identity.AccessControl;
+import dev.annotask.api.AccessControl;
 import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.UserAppIDSet;
 import dev.annotask.proto.api.status.Status;

@@ -49,11 +49,11 @@ public final class AuthorizationCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizationCache.class);
 
     /** A known key with its user, and for an app key the app it is bound to (else null). */
-    record Principal(ApiKey key, User user, App boundApp) {
+    public record Principal(ApiKey key, User user, App boundApp) {
     }
 
     /** A token user's way into an app: the app, and their collaboration (null on their own app). */
-    record AppAccess(App app, Collaborator grant) {
+    public record AppAccess(App app, Collaborator grant) {
     }
 
     private record AccessKey(String userId, String ownerId, String appId) {
@@ -99,13 +99,13 @@ public final class AuthorizationCache implements AutoCloseable {
     }
 
     /** The key stored under this hash: cached, or loaded (and kept when it exists). */
-    Optional<Principal> principal(String keyHash, Supplier<Optional<Principal>> load) {
+    public Optional<Principal> principal(String keyHash, Supplier<Optional<Principal>> load) {
         return lookUp(principals, keyHash, load,
                 p -> length(p.key().description()) + text(p.boundApp()) <= MAX_CACHED_TEXT);
     }
 
     /** How the token user reaches the owner's app: cached, or loaded (and kept when they may). */
-    Optional<AppAccess> access(String userId, String ownerId, String appId, Supplier<Optional<AppAccess>> load) {
+    public Optional<AppAccess> access(String userId, String ownerId, String appId, Supplier<Optional<AppAccess>> load) {
         return lookUp(accesses, new AccessKey(userId, ownerId, appId), load, a -> text(a.app()) <= MAX_CACHED_TEXT);
     }
 

@@ -1,6 +1,5 @@
 package dev.annotask.identity;
 
-import dev.annotask.api.ApiException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -47,14 +46,6 @@ public final class Scopes {
         return missing;
     }
 
-    /** Requires every scope to be one the server knows; the refusal names the field and the scope. */
-    static void requireKnown(String field, Collection<String> scopes, Set<String> known) {
-        for (String scope : scopes) {
-            if (!known.contains(scope)) {
-                throw ApiException.invalid(field + " has an unknown scope '" + scope + "'");
-            }
-        }
-    }
 
     static Set<String> parse(String stored) {
         if (stored == null || stored.isBlank()) {

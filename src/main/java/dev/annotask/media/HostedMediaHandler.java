@@ -6,7 +6,7 @@ import dev.annotask.api.MemoryBudget;
 import dev.annotask.api.RequestChecks;
 import dev.annotask.api.RpcMethod;
 import dev.annotask.api.rest.RestGateway;
-import dev.annotask.identity.AccessControl;
+import dev.annotask.api.AccessControl;
 import dev.annotask.identity.Caller;
 import dev.annotask.input.HostedUrls;
 import dev.annotask.input.Input;

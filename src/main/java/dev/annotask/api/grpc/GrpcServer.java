@@ -6,7 +6,7 @@ import dev.annotask.api.MemoryBudget;
 import dev.annotask.api.TransportLimits;
 import dev.annotask.api.RpcMethod;
 import dev.annotask.api.RpcRegistry;
-import dev.annotask.identity.AccessControl;
+import dev.annotask.api.AccessControl;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;

@@ -4,7 +4,7 @@ import com.google.protobuf.Message;
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Dispatcher;
 import dev.annotask.api.RpcMethod;
-import dev.annotask.identity.AccessControl;
+import dev.annotask.api.AccessControl;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;

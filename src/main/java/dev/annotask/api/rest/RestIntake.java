@@ -5,7 +5,7 @@ import dev.annotask.api.MemoryBudget;
 import dev.annotask.api.TransportLimits;
 import dev.annotask.api.RpcMethod;
 import dev.annotask.api.StatusCodes;
-import dev.annotask.identity.AccessControl;
+import dev.annotask.api.AccessControl;
 import dev.annotask.proto.api.status.StatusCode;
 import java.util.Optional;
 import java.util.Set;

@@ -1,9 +1,19 @@
-package dev.annotask.identity;
+package dev.annotask.account;
 
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.Validation;
+import dev.annotask.identity.App;
+import dev.annotask.identity.AppStore;
+import dev.annotask.identity.AuthChanges;
+import dev.annotask.identity.Caller;
+import dev.annotask.identity.Collaborator;
+import dev.annotask.identity.CollaboratorStore;
+import dev.annotask.identity.CollaboratorsRemoved;
+import dev.annotask.identity.Scopes;
+import dev.annotask.identity.User;
+import dev.annotask.identity.UserStore;
 import dev.annotask.proto.api.Collaboration;
 import dev.annotask.proto.api.DeleteCollaboratorsRequest;
 import dev.annotask.proto.api.ListCollaborationsRequest;
@@ -15,11 +25,11 @@ import dev.annotask.proto.api.PostCollaboratorsRequest;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Ids;
-import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
  * PostCollaborators, ListCollaborators, PatchCollaborators, DeleteCollaborators and
@@ -79,7 +89,7 @@ public final class CollaboratorRpcs {
             if (userId.equals(app.ownerId())) {
                 throw ApiException.invalid(field + ".user.id: the app's owner cannot be its collaborator");
             }
-            Scopes.requireKnown(field + ".scopes", wire.getScopesList(), knownScopes);
+            KnownScopes.require(field + ".scopes", wire.getScopesList(), knownScopes);
             Set<String> asked = wire.getScopesCount() == 0 ? caller.scopes() : Set.copyOf(wire.getScopesList());
             created.add(new Collaborator(Ids.newId(), app.uid(), userId, Scopes.intersect(asked, caller.scopes()),
                     now, now, 0));
@@ -134,7 +144,7 @@ public final class CollaboratorRpcs {
                 throw ApiException.invalid(field + ".scopes: overwrite needs the collaborator's new scopes (at least"
                         + " one); DeleteCollaborators ends a collaboration");
             }
-            Scopes.requireKnown(field + ".scopes", wire.getScopesList(), knownScopes);
+            KnownScopes.require(field + ".scopes", wire.getScopesList(), knownScopes);
             Set<String> granted = Scopes.intersect(Set.copyOf(wire.getScopesList()), caller.scopes());
             changed.add(new Collaborator(current.id(), current.appUid(), current.userId(), granted, current.createdAt(),
                     now, 0));

@@ -1,6 +1,7 @@
-package dev.annotask.identity;
+package dev.annotask.account;
 
 import dev.annotask.api.ApiException;
+import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.status.StatusCode;
 
 /** The rule for RPCs under {@code /v2/users/{user_id}}: a key acts for its own user only. */

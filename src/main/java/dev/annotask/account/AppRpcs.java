@@ -1,9 +1,13 @@
-package dev.annotask.identity;
+package dev.annotask.account;
 
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.Validation;
+import dev.annotask.identity.App;
+import dev.annotask.identity.AppStore;
+import dev.annotask.identity.AuthChanges;
+import dev.annotask.identity.Caller;
 import dev.annotask.proto.api.DeleteAppRequest;
 import dev.annotask.proto.api.GetAppRequest;
 import dev.annotask.proto.api.ListAppsRequest;
@@ -13,10 +17,10 @@ import dev.annotask.proto.api.SingleAppResponse;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Ids;
-import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 
 /**
  * PostApps, GetApp, ListApps and DeleteApp. Apps belong to the user who creates them; only

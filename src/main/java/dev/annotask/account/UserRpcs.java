@@ -1,17 +1,20 @@
-package dev.annotask.identity;
+package dev.annotask.account;
 
 import dev.annotask.api.ApiException;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.Validation;
+import dev.annotask.identity.Caller;
+import dev.annotask.identity.User;
+import dev.annotask.identity.UserStore;
 import dev.annotask.proto.admin.MultiUserResponse;
 import dev.annotask.proto.admin.PostUsersRequest;
 import dev.annotask.proto.api.GetUserRequest;
 import dev.annotask.proto.api.SingleUserResponse;
 import dev.annotask.proto.api.status.StatusCode;
-import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 
 /**
  * GetUser, and the admin-only PostUsers extension ({@code POST /v2/users}) that stands in for

@@ -1,8 +1,9 @@
-package dev.annotask.identity;
+package dev.annotask.account;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
+import dev.annotask.identity.ApiKey;
 import dev.annotask.proto.api.App;
 import dev.annotask.proto.api.Collaborator;
 import dev.annotask.proto.api.Key;

@@ -1,6 +1,18 @@
-package dev.annotask.identity;
+package dev.annotask.api;
 
 import dev.annotask.api.ApiException;
+import dev.annotask.identity.AccessRule;
+import dev.annotask.identity.ApiKey;
+import dev.annotask.identity.App;
+import dev.annotask.identity.AppStore;
+import dev.annotask.identity.AuthorizationCache;
+import dev.annotask.identity.Caller;
+import dev.annotask.identity.CollaboratorStore;
+import dev.annotask.identity.KeyStore;
+import dev.annotask.identity.KeyType;
+import dev.annotask.identity.Scopes;
+import dev.annotask.identity.User;
+import dev.annotask.identity.UserStore;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.UnitOfWork;
 import java.time.Clock;

@@ -1,10 +1,20 @@
-package dev.annotask.identity;
+package dev.annotask.account;
 
 import com.google.protobuf.util.Timestamps;
 import dev.annotask.api.ApiException;
 import dev.annotask.api.Page;
 import dev.annotask.api.RpcRegistry;
 import dev.annotask.api.Validation;
+import dev.annotask.identity.ApiKey;
+import dev.annotask.identity.App;
+import dev.annotask.identity.AppStore;
+import dev.annotask.identity.AuthChanges;
+import dev.annotask.identity.Caller;
+import dev.annotask.identity.KeyStore;
+import dev.annotask.identity.KeyType;
+import dev.annotask.identity.Scopes;
+import dev.annotask.identity.Secrets;
+import dev.annotask.identity.UserStore;
 import dev.annotask.proto.api.DeleteKeyRequest;
 import dev.annotask.proto.api.GetKeyRequest;
 import dev.annotask.proto.api.Key;
@@ -17,12 +27,12 @@ import dev.annotask.proto.api.PostKeysRequest;
 import dev.annotask.proto.api.SingleKeyResponse;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
-import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
  * PostKeys, ListKeys, ListAppKeys, GetKey, DeleteKey and MyScopes.
@@ -96,7 +106,7 @@ public final class KeyRpcs {
         if (requested.isEmpty()) {
             throw ApiException.invalid(field + ".scopes must name at least one scope, e.g. \"All\"");
         }
-        Scopes.requireKnown(field + ".scopes", requested, knownScopes);
+        KnownScopes.require(field + ".scopes", requested, knownScopes);
         Set<String> scopes = new LinkedHashSet<>(requested);
         if (!Scopes.grants(caller.scopes(), scopes)) {
             throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES,
