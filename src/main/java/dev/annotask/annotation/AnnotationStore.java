@@ -1,5 +1,6 @@
 package dev.annotask.annotation;
 
+import dev.annotask.input.InputsChanged;
 import dev.annotask.proto.api.Data;
 import dev.annotask.store.Json;
 import java.sql.ResultSet;
@@ -17,7 +18,16 @@ import org.jdbi.v3.core.statement.Query;
  * labeling's annotations in the same transaction as its assignment. Thread-safe.
  */
 public final class AnnotationStore {
+    private final InputsChanged changed;
 
+    public AnnotationStore() {
+        this(InputsChanged.NONE);
+    }
+
+    /** {@code changed} hears of the inputs whose annotations each write changed, after it, in its transaction. */
+    public AnnotationStore(InputsChanged changed) {
+        this.changed = changed;
+    }
 
     /** What ListAnnotations filters on; empty lists filter nothing. */
     public record Filter(List<String> ids, List<String> inputIds, String taskId, List<String> userIds,
@@ -99,6 +109,9 @@ public final class AnnotationStore {
                     .bind("modified", a.modifiedAt()).add();
         }
         batch.execute();
+        annotations.stream().collect(java.util.stream.Collectors.groupingBy(Annotation::appUid,
+                        java.util.stream.Collectors.mapping(Annotation::inputId, java.util.stream.Collectors.toSet())))
+                .forEach((appUid, inputIds) -> changed.changed(handle, appUid, inputIds));
     }
 
     /** Which of these ids are annotations of the app already. */
@@ -145,6 +158,7 @@ public final class AnnotationStore {
                         + " WHERE app_uid = :app AND task_id = :task AND input_id = :input AND user_id = :user")
                 .bind("status", status).bind("now", now).bind("consensus", consensusInfoJson).bind("app", appUid)
                 .bind("task", taskId).bind("input", inputId).bind("user", userId).execute();
+        changed.changed(handle, appUid, List.of(inputId));
     }
 
     /** {@link #setLabelingStatus} for one user's annotations on several inputs, in one statement. */
@@ -155,6 +169,7 @@ public final class AnnotationStore {
                         WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>) AND user_id = :user""")
                 .bind("status", status).bind("now", now).bind("app", appUid).bind("task", taskId)
                 .bindList("inputs", inputIds).bind("user", userId).execute();
+        changed.changed(handle, appUid, inputIds);
     }
 
     public void update(Handle handle, Annotation a) {
@@ -163,6 +178,7 @@ public final class AnnotationStore {
                         WHERE app_uid = :app AND id = :id""")
                 .bind("data", Json.write(a.data())).bind("status", a.status()).bind("modified", a.modifiedAt())
                 .bind("app", a.appUid()).bind("id", a.id()).execute();
+        changed.changed(handle, a.appUid(), List.of(a.inputId()));
     }
 
     /**
@@ -182,8 +198,12 @@ public final class AnnotationStore {
     }
 
     public int delete(Handle handle, String appUid, List<String> ids) {
-        return handle.createUpdate("DELETE FROM annotations WHERE app_uid = :app AND id IN (<ids>)")
-                .bind("app", appUid).bindList("ids", ids).execute();
+        // The inputs they were on: a search for inputs without some annotation may match them now.
+        List<String> inputIds = handle.createQuery("DELETE FROM annotations WHERE app_uid = :app AND id IN (<ids>)"
+                        + " RETURNING input_id")
+                .bind("app", appUid).bindList("ids", ids).mapTo(String.class).list();
+        changed.changed(handle, appUid, Set.copyOf(inputIds));
+        return inputIds.size();
     }
 
 
