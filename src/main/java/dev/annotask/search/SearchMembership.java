@@ -87,7 +87,7 @@ public final class SearchMembership {
                                    Map<String, Object> params) {
         return handle.createQuery("""
                         SELECT COUNT(*) FROM inputs i WHERE i.app_uid = :app AND NOT EXISTS (SELECT 1 FROM search_inputs s
-                            WHERE s.app_uid = i.app_uid AND s.search_id = :search AND s.input_id = i.id) AND """
+                            WHERE s.app_uid = i.app_uid AND s.search_id = :search AND s.input_id = i.id) AND\s"""
                         + condition)
                 .bindMap(params).bind("app", appUid).bind("search", searchId).mapTo(Long.class).one() > 0;
     }

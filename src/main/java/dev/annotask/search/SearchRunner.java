@@ -40,7 +40,7 @@ final class SearchRunner {
         return handle.createQuery("""
                         SELECT i.id FROM inputs i WHERE i.app_uid = :app AND NOT EXISTS (SELECT 1 FROM dataset_inputs d
                             WHERE d.app_uid = i.app_uid AND d.dataset_id = :dataset AND d.input_id = i.id)
-                          AND """ + query.inputCondition() + " ORDER BY i.app_uid, i.seq LIMIT :limit")
+                          AND\s""" + query.inputCondition() + " ORDER BY i.app_uid, i.seq LIMIT :limit")
                 .bindMap(query.params()).bind("app", appUid).bind("dataset", datasetId).bind("limit", limit)
                 .mapTo(String.class).list();
     }

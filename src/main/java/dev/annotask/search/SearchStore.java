@@ -86,7 +86,7 @@ final class SearchStore {
                         FROM (SELECT i.id, i.seq FROM inputs i
                               WHERE i.app_uid = :app AND NOT EXISTS (SELECT 1 FROM search_inputs s
                                   WHERE s.app_uid = i.app_uid AND s.search_id = :search AND s.input_id = i.id)
-                                AND """ + condition + """
+                                AND\s""" + condition + """
                              ) m,
                              (SELECT COALESCE(MAX(input_seq), 0) AS n FROM search_inputs
                               WHERE app_uid = :app AND search_id = :search) last""")
