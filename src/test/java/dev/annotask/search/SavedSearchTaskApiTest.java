@@ -126,6 +126,68 @@ class SavedSearchTaskApiTest {
     }
 
     @Test
+    void aPartitionedTaskSplitsTheSearchsInputs() {
+        LabelingWorld world = LabelingWorld.sharedOnSystemClock(dialect);
+        app.addCollaborators(world.ownerToken(), "w2");
+        Labeler second = new Labeler(world.client(), "w2", world.token("w2"), app);
+        for (int i = 0; i < 12; i++) {
+            input("in" + i, "{\"half\":" + (i % 2 == 0) + "}");
+        }
+        save("even", "[{\"input\":{\"data\":{\"metadata\":{\"half\":true}}}}]");
+        String taskId = app.postTask("{\"type\":\"CONCEPTS_CLASSIFICATION\",\"worker\":{\"strategy\":\"PARTITIONED\","
+                + "\"user_ids\":[\"w1\",\"w2\"],\"partitioned_strategy_info\":{\"type\":\"EVENLY\",\"workers_per_input\":1}},"
+                + "\"concept_ids\":[\"cat\"],\"input_source\":{\"type\":\"SAVED_SEARCH\",\"id\":\"even\"},"
+                + "\"review\":{\"strategy\":\"NONE\"}}").getId();
+        input("late", "{\"half\":true}");
+
+        java.util.List<String> taken = new java.util.ArrayList<>();
+        for (Labeler labeler : List.of(worker, second)) {
+            for (int round = 0; round < 5; round++) {
+                List<TaskAssignment> batch = labeler.start(taskId);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                batch.forEach(a -> taken.add(a.getInput().getId()));
+                labeler.labelBatch(taskId, batch, "cat");
+            }
+        }
+        assertThat(taken).as("each input of the search once, between the two")
+                .containsExactlyInAnyOrder("in0", "in2", "in4", "in6", "in8", "in10", "late");
+        assertThat(status(taskId)).isEqualTo(54002);
+    }
+
+    @Test
+    void inputsJoiningAtOnceGetPlacesOfTheirOwn() throws Exception {
+        save("all", "[{\"input\":{\"data\":{\"text\":{}}}}]");
+        String taskId = task("all");
+        java.util.concurrent.ExecutorService uploads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                done.add(uploads.submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        input("t" + thread + "-" + i, "{}");
+                    }
+                }));
+            }
+            for (var upload : done) {
+                upload.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            uploads.shutdownNow();
+        }
+        java.util.Set<String> offered = new java.util.HashSet<>();
+        for (int round = 0; round < 5 && offered.size() < 20; round++) {
+            List<TaskAssignment> batch = worker.start(taskId);
+            batch.forEach(a -> offered.add(a.getInput().getId()));
+            worker.labelBatch(taskId, batch, "cat");
+        }
+        assertThat(offered).as("every concurrent upload joined the task").hasSize(20);
+        assertThat(status(taskId)).isEqualTo(54002);
+    }
+
+    @Test
     void aTaskNeedsASavedSearchOfItsApp() {
         var missing = app.call("POST", "/v2/tasks", "{\"tasks\":[{\"type\":\"CONCEPTS_CLASSIFICATION\",\"worker\":"
                 + "{\"strategy\":\"FULL\",\"user_ids\":[\"w1\"]},\"concept_ids\":[\"cat\"],\"input_source\":"
