@@ -69,7 +69,7 @@ public final class SearchMembership {
                 List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
                 Map<String, Object> params = new HashMap<>(query.params());
                 String condition = SearchRunner.among(query, slice, params);
-                if (!matches(handle, appUid, search.id(), condition, params)) {
+                if (!searches.hasNewMatches(handle, appUid, search.id(), condition, params)) {
                     continue;
                 }
                 searches.lockAndTrack(handle, appUid, search.id());
@@ -80,16 +80,6 @@ public final class SearchMembership {
             }
         }
         return grown;
-    }
-
-    /** Whether any of the inputs matches and is no member yet: read first, so that only a join takes the lock. */
-    private static boolean matches(Handle handle, String appUid, String searchId, String condition,
-                                   Map<String, Object> params) {
-        return handle.createQuery("""
-                        SELECT COUNT(*) FROM inputs i WHERE i.app_uid = :app AND NOT EXISTS (SELECT 1 FROM search_inputs s
-                            WHERE s.app_uid = i.app_uid AND s.search_id = :search AND s.input_id = i.id) AND\s"""
-                        + condition)
-                .bindMap(params).bind("app", appUid).bind("search", searchId).mapTo(Long.class).one() > 0;
     }
 
     /**

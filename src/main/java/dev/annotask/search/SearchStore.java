@@ -14,6 +14,10 @@ import org.jdbi.v3.core.Handle;
  * Stateless and thread-safe.
  */
 final class SearchStore {
+    /** The inputs of the app that are not yet members of the search {@code :search}, and (what follows) the condition. */
+    private static final String NEW_MATCHES = " FROM inputs i WHERE i.app_uid = :app AND NOT EXISTS (SELECT 1"
+            + " FROM search_inputs s WHERE s.app_uid = i.app_uid AND s.search_id = :search AND s.input_id = i.id) AND ";
+
     /** Inserts the search; false when the app has one with that id already. */
     boolean insert(Handle handle, SavedSearch search) {
         return handle.createUpdate("""
@@ -83,14 +87,17 @@ final class SearchStore {
         return handle.createUpdate("""
                         INSERT INTO search_inputs (app_uid, search_id, input_id, input_seq, created_at)
                         SELECT :app, :search, m.id, last.n + ROW_NUMBER() OVER (ORDER BY m.seq), :now
-                        FROM (SELECT i.id, i.seq FROM inputs i
-                              WHERE i.app_uid = :app AND NOT EXISTS (SELECT 1 FROM search_inputs s
-                                  WHERE s.app_uid = i.app_uid AND s.search_id = :search AND s.input_id = i.id)
-                                AND\s""" + condition + """
+                        FROM (SELECT i.id, i.seq""" + NEW_MATCHES + condition + """
                              ) m,
                              (SELECT COALESCE(MAX(input_seq), 0) AS n FROM search_inputs
                               WHERE app_uid = :app AND search_id = :search) last""")
                 .bindMap(params).bind("app", appUid).bind("search", searchId).bind("now", now).execute();
+    }
+
+    /** Whether an input meets the condition and is no member yet: read first, so that only a join takes the lock. */
+    boolean hasNewMatches(Handle handle, String appUid, String searchId, String condition, Map<String, Object> params) {
+        return handle.createQuery("SELECT COUNT(*)" + NEW_MATCHES + condition)
+                .bindMap(params).bind("app", appUid).bind("search", searchId).mapTo(Long.class).one() > 0;
     }
 
     private static SavedSearch map(ResultSet rs) throws SQLException {
