@@ -123,7 +123,7 @@ public final class DatasetRpcs {
     private List<String> listedInputs(Handle handle, Caller caller, PostDatasetInputsRequest request) {
         Validation.requireBatch("dataset_inputs", request.getDatasetInputsCount(), MAX_INPUT_BATCH);
         List<String> inputIds = request.getDatasetInputsList().stream().map(d -> d.getInput().getId()).toList();
-        Set<String> known = inputs.existing(handle, caller.app().uid(), inputIds);
+        Set<String> known = InputStore.existing(handle, caller.app().uid(), inputIds);
         List<String> missing = inputIds.stream().filter(id -> !known.contains(id)).distinct().toList();
         if (!missing.isEmpty()) {
             throw new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, "input not found: " + String.join(", ", missing));
