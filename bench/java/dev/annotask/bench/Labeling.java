@@ -3,8 +3,13 @@ package dev.annotask.bench;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -110,5 +115,42 @@ final class Labeling {
     static String submitBody(List<Assignment> batch) {
         return "{\"action\":\"LABEL_SUBMIT\",\"label_submit_config\":{\"task_assignments\":["
                 + batch.stream().map(a -> "{\"id\":\"" + a.id() + "\"}").collect(Collectors.joining(",")) + "]}}";
+    }
+
+    /**
+     * A labeler's round for {@link AsyncLoop}, client {@code c} being labeler {@code l<c>}
+     * with {@code tokens.get(c)}: LABEL_START, then (at a human pace) a pause of the think time
+     * give or take half, PostAnnotations of the batch, LABEL_SUBMIT of the batch. A labeler
+     * given nothing stops, and is counted in {@code ranDry}.
+     */
+    static AsyncLoop.Round round(BenchHttp http, List<String> tokens, String appId, String task, Duration think,
+                                 AtomicInteger ranDry) {
+        String assignments = assignmentsPath(appId, task);
+        String annotations = annotationsPath(appId);
+        return (client, timer) -> {
+            String token = tokens.get(client);
+            return timer.timeAsync("LABEL_START", () -> http.callAsync("PUT", assignments, token, START))
+                    .thenCompose(reply -> {
+                        List<Assignment> batch = assignments(reply);
+                        if (batch.isEmpty()) {
+                            ranDry.incrementAndGet();
+                            return CompletableFuture.completedFuture(false);
+                        }
+                        return pause(think)
+                                .thenCompose(paused -> timer.timeAsync("PostAnnotations", () -> http.callAsync("POST",
+                                        annotations, token, annotationsBody(task, batch))))
+                                .thenCompose(annotated -> timer.timeAsync("LABEL_SUBMIT", () -> http.callAsync("PUT",
+                                        assignments, token, submitBody(batch))))
+                                .thenApply(submitted -> true);
+                    });
+        };
+    }
+
+    private static CompletableFuture<Void> pause(Duration think) {
+        if (think.isZero()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long millis = (long) (think.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble()));
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
     }
 }

@@ -11,8 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -74,7 +72,7 @@ final class RoundsRun {
             new Seeds(url, dialect).inputs(SEEDED, settings.inputs);
             livez();
             AsyncLoop.run(labelers, Spans.of(settings.warmUpSeconds), Duration.ZERO,
-                    labelerRound(SEEDED, newTask(SEEDED), Duration.ZERO, new AtomicInteger()), null);
+                    Labeling.round(http, tokens, SEEDED, newTask(SEEDED), Duration.ZERO, new AtomicInteger()), null);
             String inputs = String.format(Locale.ROOT, "%,d", settings.inputs);
             span("closed loop, " + labelers + " labelers, " + inputs + " inputs seeded", RoundsReport.Kind.CLOSED_LOOP,
                     SEEDED, newTask(SEEDED), postgres != null ? "fresh statistics (VACUUM ANALYZE after seeding)" : "");
@@ -137,7 +135,7 @@ final class RoundsRun {
         String load = load();
         ClosedLoop.Outcome outcome = AsyncLoop.run(settings.labelers,
                 Spans.of(paced ? settings.humanSeconds : settings.seconds), think,
-                labelerRound(appId, task, think, ranDry), meter);
+                Labeling.round(http, tokens, appId, task, think, ranDry), meter);
         CountingPostgres.Counts counted = counts().since(before);
         List<String> notes = new ArrayList<>(List.of(load));
         if (!note.isEmpty()) {
@@ -153,41 +151,6 @@ final class RoundsRun {
             report.detail(CountingPostgres.statements(url, "PostgreSQL statements, " + jar.getFileName() + ", round "
                     + alternation + ", " + scenario, "round", row.rounds()));
         }
-    }
-
-    /**
-     * A labeler's round: LABEL_START, then (at a human pace) a pause of the think time give or
-     * take half, PostAnnotations of the batch, LABEL_SUBMIT of the batch. A labeler given
-     * nothing stops, and is counted.
-     */
-    private AsyncLoop.Round labelerRound(String appId, String task, Duration think, AtomicInteger ranDry) {
-        String assignments = Labeling.assignmentsPath(appId, task);
-        String annotations = Labeling.annotationsPath(appId);
-        return (client, timer) -> {
-            String token = tokens.get(client);
-            return timer.timeAsync("LABEL_START", () -> http.callAsync("PUT", assignments, token, Labeling.START))
-                    .thenCompose(reply -> {
-                        List<Labeling.Assignment> batch = Labeling.assignments(reply);
-                        if (batch.isEmpty()) {
-                            ranDry.incrementAndGet();
-                            return CompletableFuture.completedFuture(false);
-                        }
-                        return pause(think)
-                                .thenCompose(paused -> timer.timeAsync("PostAnnotations", () -> http.callAsync("POST",
-                                        annotations, token, Labeling.annotationsBody(task, batch))))
-                                .thenCompose(annotated -> timer.timeAsync("LABEL_SUBMIT", () -> http.callAsync("PUT",
-                                        assignments, token, Labeling.submitBody(batch))))
-                                .thenApply(submitted -> true);
-                    });
-        };
-    }
-
-    private static CompletableFuture<Void> pause(Duration think) {
-        if (think.isZero()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        long millis = (long) (think.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble()));
-        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
     }
 
     private String newTask(String appId) {

@@ -5,6 +5,7 @@ import com.google.protobuf.Descriptors.ServiceDescriptor;
 import dev.annotask.annotation.AnnotationRpcs;
 import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.annotation.AnnotationWorkerRpcs;
+import dev.annotask.annotation.TaskAnnotationRpcs;
 import dev.annotask.api.Dispatcher;
 import dev.annotask.api.MemoryBudget;
 import dev.annotask.api.TransportLimits;
@@ -16,6 +17,7 @@ import dev.annotask.api.rest.RestIntake;
 import dev.annotask.api.rest.StatusErrorHandler;
 import dev.annotask.assign.AssignmentRpcs;
 import dev.annotask.assign.CountRpcs;
+import dev.annotask.assign.ReviewNoteRpcs;
 import dev.annotask.assign.LabelingService;
 import dev.annotask.assign.ProgressReader;
 import dev.annotask.assign.ReviewService;
@@ -60,6 +62,8 @@ import dev.annotask.media.SigningKeyStore;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.ServiceProto;
 import dev.annotask.proto.media.MediaProto;
+import dev.annotask.proto.labeling.LabelingProto;
+import dev.annotask.proto.review.ReviewProto;
 import dev.annotask.proto.webhooks.WebhooksProto;
 import dev.annotask.statuscode.StatusCodeRpcs;
 import dev.annotask.store.DataDirectory;
@@ -109,7 +113,9 @@ public final class AnnotaskServer implements AutoCloseable {
             ServiceProto.getDescriptor().findServiceByName("V2"),
             AdminProto.getDescriptor().findServiceByName("Admin"),
             MediaProto.getDescriptor().findServiceByName("Media"),
-            WebhooksProto.getDescriptor().findServiceByName("Webhooks"));
+            WebhooksProto.getDescriptor().findServiceByName("Webhooks"),
+            ReviewProto.getDescriptor().findServiceByName("Review"),
+            LabelingProto.getDescriptor().findServiceByName("Labeling"));
     /** How long {@link #close} lets requests in flight finish unless {@link #stopGrace} says otherwise. */
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
     /**
@@ -238,7 +244,10 @@ public final class AnnotaskServer implements AutoCloseable {
                 .register(registry);
         ReviewService reviews = new ReviewService(annotations, clock, events);
         new AssignmentRpcs(tasks, inputs, labeling, reviews, inputWire).register(registry);
-        new AnnotationRpcs(annotations, tasks, labeling, reviews, events, clock).register(registry);
+        AnnotationRpcs annotationRpcs = new AnnotationRpcs(annotations, tasks, labeling, reviews, events, clock);
+        annotationRpcs.register(registry);
+        new TaskAnnotationRpcs(annotationRpcs, annotations, tasks, labeling).register(registry);
+        new ReviewNoteRpcs(tasks, reviews, annotations, events, clock).register(registry);
         new AnnotationWorkerRpcs(annotations, users).register(registry);
         new CountRpcs(tasks, inputs, annotations, inputWire).register(registry);
         MediaUrlSigner mediaUrls = new MediaUrlSigner(new SigningKeyStore(database.jdbi()).mediaUrlKey(), clock);

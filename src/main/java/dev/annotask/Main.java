@@ -91,6 +91,19 @@ public final class Main implements Runnable {
         @Option(names = "--webhooks-allow-private-addresses", defaultValue = "${env:ANNOTASK_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:-false}", description = "Let webhooks deliver to loopback, private and link-local addresses (refused by default).")
         boolean webhooksAllowPrivate;
 
+        @Option(names = "--webhooks-lease-seconds", defaultValue = "${env:ANNOTASK_WEBHOOKS_LEASE_SECONDS:-60}", description = "How long a node's claim on a webhook subscription lasts unless renewed: how soon another node sends the events of a node that died; more than a delivery's 10 s timeout (${DEFAULT-VALUE}).")
+        long webhooksLeaseSeconds;
+
+        private WebhookSettings webhookSettings() {
+            WebhookSettings defaults = WebhookSettings.DEFAULTS;
+            if (webhooksLeaseSeconds <= defaults.requestTimeout().toSeconds()) {
+                throw new InvalidSetting("--webhooks-lease-seconds must be more than a delivery's timeout ("
+                        + defaults.requestTimeout().toSeconds() + " s), so that a node sending is never taken over");
+            }
+            return defaults.withAllowPrivateAddresses(webhooksAllowPrivate)
+                    .withLease(java.time.Duration.ofSeconds(webhooksLeaseSeconds));
+        }
+
         /** The messages of an exception and its causes, outermost first, each once. */
         static String reasons(Throwable failure) {
             java.util.List<String> messages = new java.util.ArrayList<>();
@@ -114,7 +127,7 @@ public final class Main implements Runnable {
                         SecretSettings.resolve("--metrics-token", metricsToken, metricsTokenFile),
                         new MediaSettings(publicUrl, fetchUrls, fetchAllowNetworks == null ? java.util.List.of()
                                 : fetchAllowNetworks, java.time.Duration.ofSeconds(fetchTimeoutSeconds)),
-                        WebhookSettings.DEFAULTS.withAllowPrivateAddresses(webhooksAllowPrivate));
+                        webhookSettings());
                 server = new AnnotaskServer(config).deliverAdminTokenTo(Serve::printAdminToken).start();
             } catch (InvalidSetting e) {
                 System.err.println("annotask serve: " + e.getMessage());

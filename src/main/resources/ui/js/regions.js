@@ -181,7 +181,7 @@ export class RegionEditor {
     this.regions.forEach((r, index) => {
       const color = r.color || this.colorOf(r.concept);
       const selected = index === this.selected;
-      const common = { class: `shape${selected ? ' selected' : ''}`, stroke: color, 'data-index': index,
+      const common = { class: `shape${selected ? ' selected' : ''}${r.flagged ? ' flagged' : ''}`, stroke: color, 'data-index': index,
         'data-concept': r.concept };
       if (r.box) {
         const b = r.box;
@@ -267,4 +267,15 @@ export function regionData(r) {
     ? { bounding_box: { top_row: r.box.top, left_col: r.box.left, bottom_row: r.box.bottom, right_col: r.box.right } }
     : { polygon: { points: r.points.map((p) => ({ row: p.row, col: p.col })) } };
   return { regions: [{ region_info, data: { concepts: [{ id: r.concept, value: 1 }] } }] };
+}
+
+/**
+ * A labeling as the API's annotations (data only): one for the concepts present, one per
+ * region. What the labeler saves (PutTaskAnnotations) and a reviewer's correction is.
+ */
+export function annotationsOf(label) {
+  const annotations = [];
+  if (label.concepts.size) annotations.push({ data: { concepts: [...label.concepts].map((c) => ({ id: c, value: 1 })) } });
+  label.regions.forEach((r) => annotations.push({ data: regionData(r) }));
+  return annotations;
 }

@@ -71,7 +71,13 @@ class ScaleOutIT {
     /** Every labeler an input was handed to, per task. */
     private final Map<String, Set<String>> holdersOfInput = new ConcurrentHashMap<>();
     private final List<String> doubleHandouts = java.util.Collections.synchronizedList(new ArrayList<>());
+    /**
+     * Every annotation id a post acknowledged, less those whose work was then taken away (a
+     * lease that ran out under its labeler): labels never turned in go with released work.
+     */
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    /** Acknowledged labels of work that was released before it was turned in. */
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
     private String databaseUrl;
     private DataFixtures app;
     private Balancer balancer;
@@ -117,9 +123,15 @@ class ScaleOutIT {
         assertThat(abandoned).as("the walked-away labelers' leases expired and their inputs went to others")
                 .allSatisfy(input -> assertThat(holdersOfInput.get(input)).hasSizeGreaterThan(1));
         assertThat(doubleHandouts).as("no assignment handed to two labelers").isEmpty();
-        assertThat(annotationIds()).as("every acknowledged annotation is still there").containsAll(acknowledged);
-        System.out.printf("killed node 2 after %d of %d DYNAMIC batches; %d acknowledged annotations kept; %d DYNAMIC"
-                        + " inputs handed out more than once (expired leases)%n", killAfter, submitted.get(), acknowledged.size(),
+        Set<String> kept = annotationIds();
+        assertThat(kept).as("every acknowledged annotation of work turned in is still there").containsAll(acknowledged);
+        assertThat(annotations(dynamic)).as("no label left pending: released work took its labels never turned in")
+                .allSatisfy(a -> assertThat(a.getStatus().getCodeValue()).as(a.getId()).isEqualTo(24150));
+        assertThat(released).as("the walked-away labelers' labels went with their expired leases")
+                .filteredOn(id -> id.startsWith("d-") && quitterLabel(id)).isNotEmpty().doesNotContainAnyElementsOf(kept);
+        System.out.printf("killed node 2 after %d of %d DYNAMIC batches; %d acknowledged annotations kept, %d released"
+                        + " with their work; %d DYNAMIC inputs handed out more than once (expired leases)%n", killAfter,
+                submitted.get(), acknowledged.size(), released.size(),
                 holdersOfInput.values().stream().filter(holders -> holders.size() > 1).count());
 
         try (ServerProcess replacement = ServerProcess.start("--data", TestDatabases.tempDirectory().toString(),
@@ -203,12 +215,14 @@ class ScaleOutIT {
                 continue;
             }
             if (!annotateAll(taskId, tag, person, home, batch)) {
+                forget(tag, person, batch);
                 continue;
             }
             String ids = batch.stream().map(a -> "{\"id\":\"" + a.getId() + "\"}").collect(Collectors.joining(","));
             var turnedIn = assignments(taskId, person, home, "{\"action\":\"LABEL_SUBMIT\",\"label_submit_config\":"
                     + "{\"task_assignments\":[" + ids + "]}}");
             if (turnedIn.code() == 54100 || turnedIn.code() == 11101) {
+                forget(tag, person, batch);
                 continue;
             }
             assertThat(turnedIn.code()).as(turnedIn.body()).isEqualTo(10000);
@@ -238,6 +252,16 @@ class ScaleOutIT {
         assertThat(posted.code()).as(posted.body()).isIn(10000, 40010);
         missing.forEach(a -> acknowledged.add(annotationId(tag, a, person)));
         return true;
+    }
+
+    /** The batch's lease ran out under its labeler: its labels go with the work (posted again if it comes back). */
+    private void forget(String tag, String person, List<TaskAssignment> batch) {
+        for (TaskAssignment assignment : batch) {
+            String id = annotationId(tag, assignment, person);
+            if (acknowledged.remove(id)) {
+                released.add(id);
+            }
+        }
     }
 
     private List<TaskAssignment> start(String taskId, String person, int home) {
@@ -289,7 +313,7 @@ class ScaleOutIT {
             assertThat(batch).isNotEmpty();
             var posted = annotate(taskId, "d", quitter, 1, batch.subList(0, 1));
             assertThat(posted.code()).as(posted.body()).isEqualTo(10000);
-            acknowledged.add(annotationId("d", batch.get(0), quitter));
+            released.add(annotationId("d", batch.get(0), quitter));
             batch.forEach(a -> taken.add(a.getInput().getId()));
         }
         return taken;
@@ -373,6 +397,10 @@ class ScaleOutIT {
 
     private static List<String> labelers() {
         return IntStream.range(0, LABELERS).mapToObj(i -> "l" + i).toList();
+    }
+
+    private static boolean quitterLabel(String annotationId) {
+        return quitters().stream().anyMatch(quitter -> annotationId.endsWith("-" + quitter));
     }
 
     private static List<String> quitters() {

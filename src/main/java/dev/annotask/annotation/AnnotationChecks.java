@@ -25,7 +25,7 @@ import java.util.Set;
  * a video annotation cannot carry what an image annotation may not. Failures answer
  * ANNOTATION_INVALID_ARGUMENT with the field. Stateless.
  */
-final class AnnotationChecks {
+public final class AnnotationChecks {
     /**
      * A polygon enclosing less of the image than this is a line or a point: about a 30th of a
      * pixel of a 4K frame, so no polygon a person draws is refused, and float rounding of
@@ -40,7 +40,7 @@ final class AnnotationChecks {
      * @param taskType the task's type, or null outside a task
      * @param allowed the concepts the annotation may use
      */
-    static void check(String field, Data data, Task.TaskType taskType, Set<String> allowed) {
+    public static void check(String field, Data data, Task.TaskType taskType, Set<String> allowed) {
         String dataField = field + ".data";
         checkContent(dataField, data, taskType, allowed);
         if (data.getRegionsCount() == 0) {

@@ -274,7 +274,7 @@ public final class AnnotationRpcs {
     }
 
     /** Deletes these annotations (read locked in this transaction), all or none, recording turned-in work. */
-    private void delete(Handle handle, Caller caller, List<Annotation> doomed) {
+    void delete(Handle handle, Caller caller, List<Annotation> doomed) {
         if (doomed.isEmpty()) {
             return;
         }

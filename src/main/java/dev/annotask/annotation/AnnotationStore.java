@@ -2,6 +2,7 @@ package dev.annotask.annotation;
 
 import dev.annotask.input.InputsChanged;
 import dev.annotask.proto.api.Data;
+import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,6 +49,20 @@ public final class AnnotationStore {
                 .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /**
+     * One labeler's labelings of these inputs in a task (see {@link #ofLabeling}), locked like
+     * {@link #findForChange}.
+     */
+    public List<Annotation> labelingsForChange(Handle handle, String appUid, String taskId, List<String> inputIds,
+                                               String userId) {
+        return handle.createQuery("""
+                        SELECT * FROM annotations
+                        WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>) AND user_id = :user
+                          AND corrects_assignment_id = '' ORDER BY seq <forUpdate>""")
+                .bind("app", appUid).bind("task", taskId).bindList("inputs", inputIds).bind("user", userId)
+                .map((rs, ctx) -> map(rs)).list();
+    }
+
     /** The annotations on these inputs, of one user or (null) everyone's, locked like {@link #findForChange}. */
     public List<Annotation> findOnInputsForChange(Handle handle, String appUid, List<String> inputIds, String userId) {
         String byUser = userId == null ? "" : " AND user_id = :user";
@@ -92,21 +107,35 @@ public final class AnnotationStore {
         return query.map((rs, ctx) -> map(rs)).list();
     }
 
-    /** Inserts all; a taken id fails the whole transaction (the dispatcher answers 40010). */
-    /** Inserts the annotations as one JDBC batch: one statement prepared, one round trip per driver batch. */
+    /**
+     * Inserts the annotations as one JDBC batch: one statement prepared, one round trip per
+     * driver batch. A taken id fails the whole transaction (the dispatcher answers 40010).
+     */
     public void insertAll(Handle handle, List<Annotation> annotations) {
+        insert(handle, annotations, "");
+    }
+
+    /**
+     * Inserts a reviewer's correction of the labeling (task assignment) {@code assignmentId}:
+     * their annotations, which the labeling's own statements below never read or change.
+     */
+    public void insertCorrection(Handle handle, List<Annotation> annotations, String assignmentId) {
+        insert(handle, annotations, assignmentId);
+    }
+
+    private static void insert(Handle handle, List<Annotation> annotations, String corrects) {
         if (annotations.isEmpty()) {
             return;
         }
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO annotations (app_uid, id, input_id, task_id, user_id, data, status, consensus_info,
-                                         created_at, modified_at)
-                VALUES (:app, :id, :input, :task, :user, :data, :status, :consensus, :created, :modified)""");
+                                         created_at, modified_at, corrects_assignment_id)
+                VALUES (:app, :id, :input, :task, :user, :data, :status, :consensus, :created, :modified, :corrects)""");
         for (Annotation a : annotations) {
             batch.bind("app", a.appUid()).bind("id", a.id()).bind("input", a.inputId()).bind("task", a.taskId())
                     .bind("user", a.userId()).bind("data", Json.write(a.data())).bind("status", a.status())
                     .bind("consensus", a.consensusInfoJson()).bind("created", a.createdAt())
-                    .bind("modified", a.modifiedAt()).add();
+                    .bind("modified", a.modifiedAt()).bind("corrects", corrects).add();
         }
         batch.execute();
         annotations.stream().collect(java.util.stream.Collectors.groupingBy(Annotation::appUid,
@@ -141,11 +170,15 @@ public final class AnnotationStore {
                 .mapTo(String.class).list();
     }
 
-    /** One labeler's annotations on one input of a task: their labeling. */
+    /**
+     * One labeler's annotations on one input of a task: their labeling (never a correction they
+     * made as a reviewer of someone else's labeling of the input).
+     */
     public List<Annotation> ofLabeling(Handle handle, String appUid, String taskId, String inputId, String userId) {
         return handle.createQuery("""
                         SELECT * FROM annotations
-                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND user_id = :user ORDER BY seq""")
+                        WHERE app_uid = :app AND task_id = :task AND input_id = :input AND user_id = :user
+                          AND corrects_assignment_id = '' ORDER BY seq""")
                 .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("user", userId)
                 .map((rs, ctx) -> map(rs)).list();
     }
@@ -155,7 +188,8 @@ public final class AnnotationStore {
                                   String consensusInfoJson, long now) {
         String consensus = consensusInfoJson == null ? "" : ", consensus_info = :consensus";
         handle.createUpdate("UPDATE annotations SET status = :status, modified_at = :now" + consensus
-                        + " WHERE app_uid = :app AND task_id = :task AND input_id = :input AND user_id = :user")
+                        + " WHERE app_uid = :app AND task_id = :task AND input_id = :input AND user_id = :user"
+                        + " AND corrects_assignment_id = ''")
                 .bind("status", status).bind("now", now).bind("consensus", consensusInfoJson).bind("app", appUid)
                 .bind("task", taskId).bind("input", inputId).bind("user", userId).execute();
         changed.changed(handle, appUid, List.of(inputId));
@@ -166,7 +200,8 @@ public final class AnnotationStore {
                                     int status, long now) {
         handle.createUpdate("""
                         UPDATE annotations SET status = :status, modified_at = :now
-                        WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>) AND user_id = :user""")
+                        WHERE app_uid = :app AND task_id = :task AND input_id IN (<inputs>) AND user_id = :user
+                          AND corrects_assignment_id = ''""")
                 .bind("status", status).bind("now", now).bind("app", appUid).bind("task", taskId)
                 .bindList("inputs", inputIds).bind("user", userId).execute();
         changed.changed(handle, appUid, inputIds);
@@ -195,6 +230,19 @@ public final class AnnotationStore {
                 .bind("action", after == null ? "delete" : "patch").bind("status", before.status())
                 .bind("old", Json.write(before.data())).bind("new", after == null ? null : Json.write(after))
                 .bind("now", now).execute();
+    }
+
+    /**
+     * Deletes one labeler's labels on an input of a task that were never turned in
+     * (ANNOTATION_PENDING), and returns them: what goes with work taken away from its worker.
+     */
+    public static List<Annotation> deleteDrafts(Handle handle, String appUid, String taskId, String inputId,
+                                                String userId) {
+        return handle.createQuery("""
+                        DELETE FROM annotations WHERE app_uid = :app AND task_id = :task AND input_id = :input
+                          AND user_id = :user AND status = :pending RETURNING *""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("user", userId)
+                .bind("pending", StatusCode.ANNOTATION_PENDING.getNumber()).map((rs, ctx) -> map(rs)).list();
     }
 
     public int delete(Handle handle, String appUid, List<String> ids) {

@@ -18,7 +18,10 @@ public final class RequestLimits {
     public static final int ID_CHARS = 255;
     /** {@code name}, {@code first_name}, {@code company_name}, …: a concept's or app's display name. */
     public static final int NAME_CHARS = 1024;
-    /** {@code description}, {@code definition}, {@code notes}, {@code raw_text}: prose such as labeling instructions. */
+    /**
+     * {@code description}, {@code definition}, {@code notes}, {@code raw_text}, {@code comment}:
+     * prose such as labeling instructions or a reviewer's comment.
+     */
     public static final int PROSE_CHARS = 64 * 1024;
     /** {@code url}: long enough for a signed object-store URL. */
     public static final int URL_CHARS = 8 * 1024;
@@ -62,7 +65,8 @@ public final class RequestLimits {
         if (name.equals("name") || name.endsWith("_name")) {
             return new Limit(NAME_CHARS, false, "name");
         }
-        if (name.equals("description") || name.equals("definition") || name.equals("notes") || name.equals("raw_text")) {
+        if (name.equals("description") || name.equals("definition") || name.equals("notes") || name.equals("raw_text")
+                || name.equals("comment")) {
             return new Limit(PROSE_CHARS, false, "text");
         }
         if (name.equals("url")) {

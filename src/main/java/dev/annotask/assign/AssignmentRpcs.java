@@ -29,6 +29,12 @@ import java.util.Map;
  * actions for its reviewers only (54103 otherwise). Thread-safe.
  */
 public final class AssignmentRpcs {
+    /**
+     * {@code status.details} of a pending assignment a reviewer sent back: Annotask's marker,
+     * documented in docs/COMPATIBILITY.md (the comment itself is annotask.review's ListReviewNotes).
+     */
+    public static final String SENT_BACK = "Sent back by a reviewer: changes requested";
+
     private final TaskStore tasks;
     private final InputStore inputs;
     private final LabelingService labeling;
@@ -143,7 +149,8 @@ public final class AssignmentRpcs {
                 .setModifiedAt(Timestamps.fromMillis(assignment.modifiedAt()))
                 .setWorker(Worker.newBuilder().setUser(User.newBuilder().setId(assignment.workerId())))
                 .setInput(input(caller, assignment, inputsById))
-                .setStatus(StatusCodes.status(StatusCode.forNumber(assignment.status()), null))
+                .setStatus(StatusCodes.status(StatusCode.forNumber(assignment.status()),
+                        assignment.sentBack() ? SENT_BACK : null))
                 .build();
     }
 

@@ -1,5 +1,7 @@
 package dev.annotask.assign;
 
+import dev.annotask.annotation.Annotation;
+import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.ApiException;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.task.StoredTask;
@@ -28,11 +30,16 @@ final class AssignmentStore {
     private AssignmentStore() {
     }
 
+    /**
+     * The worker's pending assignments, work a reviewer sent back first (in the order it was
+     * taken), then the rest in the order taken. The index ends at the status, so this sorts
+     * the worker's pending rows: their batch and what was sent back, a few dozen at most.
+     */
     static List<Assignment> pendingOf(Handle handle, String appUid, String taskId, String workerId, int limit) {
         return handle.createQuery("""
                         SELECT * FROM task_assignments
                         WHERE app_uid = :app AND task_id = :task AND worker_id = :worker AND status = :pending
-                        ORDER BY seq LIMIT :limit""")
+                        ORDER BY returned_at = 0, seq LIMIT :limit""")
                 .bind("app", appUid).bind("task", taskId).bind("worker", workerId).bind("pending", PENDING)
                 .bind("limit", limit).map((rs, ctx) -> map(rs)).list();
     }
@@ -136,7 +143,10 @@ final class AssignmentStore {
 
     /**
      * Takes the assignment away from its worker and frees its slot for someone else; an input
-     * nobody holds any more no longer counts as taken (see Progress).
+     * nobody holds any more no longer counts as taken (see Progress). The worker's labels on the
+     * input that were never turned in (ANNOTATION_PENDING) go with it: nobody would ever turn
+     * them in, and left behind they would count as pending work of a task that has none, or
+     * join the worker's next labeling of the input if it comes back to them.
      */
     static void release(Handle handle, Assignment assignment, Progress.Tally tally) {
         int deleted = handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
@@ -144,6 +154,9 @@ final class AssignmentStore {
         if (deleted == 0) {
             return; // released by another transaction meanwhile: its slot is free already
         }
+        List<Annotation> drafts = AnnotationStore.deleteDrafts(handle, assignment.appUid(), assignment.taskId(),
+                assignment.inputId(), assignment.workerId());
+        tally.draftsDropped(handle, drafts);
         int stillHeld = handle.createQuery("""
                         UPDATE task_inputs SET claimed = claimed - 1, reoffer = open
                         WHERE app_uid = :app AND task_id = :task AND input_id = :input RETURNING claimed""")
@@ -273,6 +286,15 @@ final class AssignmentStore {
                 .bind("status", status).bind("now", now).bind("app", a.appUid()).bind("id", a.id()).execute();
     }
 
+    /** Sends the assignment back to its worker: pending again, marked as returned now (see {@link #pendingOf}). */
+    static void sendBack(Handle handle, Assignment a, long now) {
+        handle.createUpdate("""
+                        UPDATE task_assignments SET status = :pending, modified_at = :now, lease_expires_at = 0,
+                          returned_at = :now
+                        WHERE app_uid = :app AND id = :id""")
+                .bind("pending", PENDING).bind("now", now).bind("app", a.appUid()).bind("id", a.id()).execute();
+    }
+
     /** Sets the status of these assignments, read from the store in this transaction (see {@link #findAll}). */
     static void setStatuses(Handle handle, List<Assignment> assignments, int status, long now) {
         handle.createUpdate("""
@@ -322,6 +344,6 @@ final class AssignmentStore {
     private static Assignment map(ResultSet rs) throws SQLException {
         return new Assignment(rs.getString("id"), rs.getString("app_uid"), rs.getString("task_id"),
                 rs.getString("input_id"), rs.getString("worker_id"), rs.getInt("status"), rs.getLong("lease_expires_at"),
-                rs.getLong("created_at"), rs.getLong("modified_at"));
+                rs.getLong("created_at"), rs.getLong("modified_at"), rs.getLong("returned_at"));
     }
 }

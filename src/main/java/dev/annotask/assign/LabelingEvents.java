@@ -33,10 +33,11 @@ final class LabelingEvents {
     /** The assignment with another status, as it was just written. */
     static Assignment withStatus(Assignment assignment, StatusCode status, long now) {
         return new Assignment(assignment.id(), assignment.appUid(), assignment.taskId(), assignment.inputId(),
-                assignment.workerId(), status.getNumber(), assignment.leaseExpiresAt(), assignment.createdAt(), now);
+                assignment.workerId(), status.getNumber(), assignment.leaseExpiresAt(), assignment.createdAt(), now,
+                assignment.returnedAt());
     }
 
-    private static TaskAssignment wire(Assignment assignment) {
+    static TaskAssignment wire(Assignment assignment) {
         return TaskAssignment.newBuilder()
                 .setId(assignment.id())
                 .setCreatedAt(Timestamps.fromMillis(assignment.createdAt()))

@@ -122,7 +122,7 @@ public final class LabelingService {
                     tally.taken();
                 }
                 fresh.add(new Assignment(Ids.newId(), task.appUid(), task.id(), inputId, workerId,
-                        AssignmentStore.PENDING, plan.isDynamic() ? now + lease.toMillis() : 0, now, now));
+                        AssignmentStore.PENDING, plan.isDynamic() ? now + lease.toMillis() : 0, now, now, 0));
             }
             AssignmentStore.insertAll(handle, fresh);
             taken.addAll(fresh);

@@ -1,5 +1,8 @@
 package dev.annotask.assign;
 
+import dev.annotask.annotation.Annotation;
+import dev.annotask.annotation.AnnotationRpcs;
+import dev.annotask.event.EventType;
 import dev.annotask.event.Events;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.SqlDialect;
@@ -110,6 +113,17 @@ final class Progress {
         }
 
         /**
+         * Labels that went with released work: deleted by rule, so announced like any deletion
+         * (a subscriber that was told of their creation hears of their end).
+         */
+        void draftsDropped(Handle handle, List<Annotation> drafts) {
+            if (!drafts.isEmpty()) {
+                events.emit(handle, task.appUid(), EventType.ANNOTATION_DELETED,
+                        () -> drafts.stream().map(AnnotationRpcs::toWire).toList());
+            }
+        }
+
+        /**
          * Marks these inputs worked; their rows must be locked ({@link #lockInputs}). One
          * statement per input by its whole key, sent as one batch (see {@link #settle}).
          */
@@ -121,6 +135,23 @@ final class Progress {
                 batch.bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId).add();
             }
             worked += sum(batch.execute());
+        }
+
+        /**
+         * Counts the input as no longer worked when none of its work is turned in any more (a
+         * reviewer sent the only turned-in labeling back, or it went back to the pool): the
+         * progress the task shows goes down until the work is turned in again. Its row must be
+         * locked ({@link #lockInputs}). One statement.
+         */
+        void unworked(Handle handle, String inputId) {
+            worked -= handle.createUpdate("""
+                            UPDATE task_inputs SET worked = FALSE
+                            WHERE app_uid = :app AND task_id = :task AND input_id = :input AND worked
+                              AND NOT EXISTS (SELECT 1 FROM task_assignments a
+                                              WHERE a.app_uid = task_inputs.app_uid AND a.task_id = task_inputs.task_id
+                                                AND a.input_id = task_inputs.input_id AND a.status <> :pending)""")
+                    .bind("app", task.appUid()).bind("task", task.id()).bind("input", inputId)
+                    .bind("pending", AssignmentStore.PENDING).execute();
         }
 
         /**

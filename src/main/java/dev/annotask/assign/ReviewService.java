@@ -94,6 +94,18 @@ public final class ReviewService {
      */
     public List<Assignment> review(Handle handle, StoredTask task, String reviewerId, Verdict verdict, List<String> assignmentIds,
                                    List<String> workers) {
+        return review(handle, task, reviewerId, verdict, assignmentIds, workers, false);
+    }
+
+    /**
+     * {@link #review}, where {@code corrected} says the reviewer's own annotations replace the
+     * labelings' (annotask.review): the labeler's annotations are then ANNOTATION_REVIEW_DENIED
+     * (kept, no longer final) whatever the verdict, and an approval settles the labeling at
+     * once, even where every reviewer must approve, as a rejection does: the others would be
+     * approving labels that are no longer the final ones.
+     */
+    List<Assignment> review(Handle handle, StoredTask task, String reviewerId, Verdict verdict, List<String> assignmentIds,
+                            List<String> workers, boolean corrected) {
         requireReviewer(task, reviewerId);
         if (assignmentIds.isEmpty() && workers.isEmpty()) {
             throw ApiException.invalid("name the work to review: task_assignments (batch) or workers (bulk)");
@@ -125,7 +137,7 @@ public final class ReviewService {
         Progress.Tally tally = new Progress.Tally(task, reviewerId, events);
         List<String> decided = new ArrayList<>();
         for (Assignment assignment : named.values()) {
-            if (settle(handle, plan, reviewerId, key, verdict, assignment, now, tally)) {
+            if (settle(handle, plan, reviewerId, key, verdict, corrected, assignment, now, tally)) {
                 decided.add(assignment.id());
             }
         }
@@ -147,7 +159,7 @@ public final class ReviewService {
 
     /** Applies the verdict to one assignment; true when it decided the labeling (an approval may wait for others). */
     private boolean settle(Handle handle, LabelingPlan plan, String reviewerId, String key, Verdict verdict,
-                           Assignment assignment, long now, Progress.Tally tally) {
+                           boolean corrected, Assignment assignment, long now, Progress.Tally tally) {
         if (assignment.workerId().equals(reviewerId)) {
             throw ownWork("task assignment '" + assignment.id() + "' is");
         }
@@ -168,6 +180,13 @@ public final class ReviewService {
         }
         switch (verdict) {
             case APPROVE -> {
+                if (corrected) {
+                    ReviewStore.setVerdict(handle, assignment, key, ReviewStore.CORRECTED, now);
+                    ReviewStore.dropPending(handle, assignment);
+                    finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_SUCCESS, StatusCode.ANNOTATION_REVIEW_DENIED, now);
+                    tally.settleIfDone(handle, plan, assignment.inputId());
+                    return true;
+                }
                 ReviewStore.setVerdict(handle, assignment, key, ReviewStore.APPROVED, now);
                 if (ReviewStore.approvals(handle, assignment) < approvalsNeeded(plan.task(), assignment)) {
                     return false;
@@ -185,7 +204,10 @@ public final class ReviewService {
                 ReviewStore.dropAll(handle, assignment);
                 if (TaskStore.isMember(handle, assignment.appUid(), assignment.taskId(), TaskStore.WORKER,
                         assignment.workerId())) {
-                    finish(handle, assignment, StatusCode.TASK_ASSIGNMENT_PENDING, StatusCode.ANNOTATION_PENDING, now);
+                    AssignmentStore.sendBack(handle, assignment, now);
+                    annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(), assignment.inputId(),
+                            assignment.workerId(), StatusCode.ANNOTATION_PENDING.getNumber(), null, now);
+                    tally.unworked(handle, assignment.inputId());
                 } else {
                     // The labeler left the task (e.g. no longer collaborates): nobody would make the
                     // changes, so their labeling is denied and the input goes back to the pool.
@@ -193,6 +215,7 @@ public final class ReviewService {
                             assignment.inputId(), assignment.workerId(), StatusCode.ANNOTATION_REVIEW_DENIED.getNumber(),
                             null, now);
                     AssignmentStore.release(handle, assignment, tally);
+                    tally.unworked(handle, assignment.inputId());
                     tally.settleIfDone(handle, plan, assignment.inputId());
                 }
             }
@@ -205,6 +228,27 @@ public final class ReviewService {
         AssignmentStore.setStatus(handle, assignment, assignmentStatus.getNumber(), now);
         annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(), assignment.inputId(),
                 assignment.workerId(), annotationStatus.getNumber(), null, now);
+    }
+
+    /**
+     * For a request that gives several verdicts in turn (annotask.review): the reviewer's
+     * membership row, then the slot rows of every input it acts on, in input id order, the
+     * order every labeling and review call takes them ("Locks on the labeling path"), so that
+     * its later verdicts lock nothing new out of that order.
+     */
+    void lockForVerdicts(Handle handle, StoredTask task, String reviewerId, java.util.Collection<String> inputIds) {
+        requireReviewer(task, reviewerId);
+        requireStillReviewer(handle, task, reviewerId);
+        Progress.lockInputs(handle, task, inputIds);
+    }
+
+    /**
+     * The labelings of the input awaiting review that are routed to the reviewer: held by them
+     * without a verdict, or held by nobody under their claim key; never their own.
+     */
+    List<Assignment> routedOn(Handle handle, StoredTask task, String reviewerId, String inputId) {
+        requireReviewer(task, reviewerId);
+        return ReviewStore.routedOn(handle, task.appUid(), task.id(), claimKey(task, reviewerId), reviewerId, inputId);
     }
 
     /**

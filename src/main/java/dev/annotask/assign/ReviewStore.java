@@ -17,6 +17,8 @@ final class ReviewStore {
     static final String SHARED = "*";
     static final String APPROVED = "approved";
     static final String REJECTED = "rejected";
+    /** Approved with the reviewer's correction (annotask.review): settled, like a rejection, by one reviewer. */
+    static final String CORRECTED = "corrected";
 
     private ReviewStore() {
     }
@@ -52,6 +54,25 @@ final class ReviewStore {
             query.bindList("workers", workers);
         }
         return query.map(AssignmentStore::mapRow).list();
+    }
+
+    /**
+     * The assignments of one input awaiting review that the reviewer holds without a verdict or
+     * that nobody holds under the claim key, never their own; by the task's (task, input, worker)
+     * key, so it reads only that input's assignments.
+     */
+    static List<Assignment> routedOn(Handle handle, String appUid, String taskId, String claimKey, String reviewerId,
+                                     String inputId) {
+        return handle.createQuery("""
+                        SELECT a.* FROM task_assignments a
+                        LEFT JOIN task_reviews r ON r.app_uid = a.app_uid AND r.assignment_id = a.id AND r.claim_key = :key
+                        WHERE a.app_uid = :app AND a.task_id = :task AND a.input_id = :input AND a.status = :awaiting
+                          AND a.worker_id <> :reviewer
+                          AND (r.reviewer_id IS NULL OR (r.reviewer_id = :reviewer AND r.verdict = ''))
+                        ORDER BY a.seq""")
+                .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("key", claimKey)
+                .bind("awaiting", ReviewService.AWAITING_REVIEW).bind("reviewer", reviewerId)
+                .map(AssignmentStore::mapRow).list();
     }
 
     /** Takes the hold; false when someone holds it under the same key already. */

@@ -4,8 +4,9 @@ import java.time.Duration;
 
 /**
  * How the server delivers webhook events (docs/COMPATIBILITY.md, "Annotask extensions:
- * webhooks"). Only {@code allowPrivateAddresses} is a command-line flag; the timings are the
- * documented policy, made shorter by tests so that a retry or a failed window takes a moment.
+ * webhooks"). Only {@code allowPrivateAddresses} and {@code lease} are command-line flags; the
+ * other timings are the documented policy, made shorter by tests so that a retry or a failed
+ * window takes a moment.
  *
  * @param allowPrivateAddresses deliver to loopback, private, link-local and other non-public
  *     addresses too (refused by default: a subscription must not reach the server's own network)
@@ -42,6 +43,11 @@ public record WebhookSettings(boolean allowPrivateAddresses, Duration requestTim
     public WebhookSettings withRequestTimeout(Duration timeout) {
         return new WebhookSettings(allowPrivateAddresses, timeout, firstRetry, maxRetryDelay, retryWindow, pollEvery,
                 senders, lease);
+    }
+
+    public WebhookSettings withLease(Duration held) {
+        return new WebhookSettings(allowPrivateAddresses, requestTimeout, firstRetry, maxRetryDelay, retryWindow,
+                pollEvery, senders, held);
     }
 
     public WebhookSettings withPollEvery(Duration every) {

@@ -2,7 +2,6 @@ package dev.annotask.dataset;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,15 +21,6 @@ public final class DatasetStore {
                 .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    /** Which of these ids are datasets of the app. */
-    public static Set<String> existing(Handle handle, String appUid, Collection<String> ids) {
-        if (ids.isEmpty()) {
-            return Set.of();
-        }
-        return handle.createQuery("SELECT id FROM datasets WHERE app_uid = :app AND id IN (<ids>)")
-                .bind("app", appUid).bindList("ids", List.copyOf(ids)).mapTo(String.class).set();
-    }
-
     public List<Dataset> list(Handle handle, String appUid, int offset, int limit) {
         return handle.createQuery("""
                         SELECT * FROM datasets WHERE app_uid = :app ORDER BY created_at, id LIMIT :limit OFFSET :offset""")
@@ -39,7 +29,7 @@ public final class DatasetStore {
 
     /** Inserts all, or none when an id is taken; returns the taken ids. */
     public List<String> insertAll(Handle handle, String appUid, List<Dataset> datasets) {
-        List<String> taken = List.copyOf(existing(handle, appUid, datasets.stream().map(Dataset::id).toList()));
+        List<String> taken = List.copyOf(DatasetMembers.existingDatasets(handle, appUid, datasets.stream().map(Dataset::id).toList()));
         if (!taken.isEmpty()) {
             return taken;
         }
@@ -54,7 +44,7 @@ public final class DatasetStore {
 
     /** Deletes the datasets (memberships go with them), or none when one is missing; returns the missing. */
     public List<String> deleteAll(Handle handle, String appUid, List<String> ids) {
-        Set<String> found = existing(handle, appUid, ids);
+        Set<String> found = DatasetMembers.existingDatasets(handle, appUid, ids);
         List<String> missing = ids.stream().filter(id -> !found.contains(id)).distinct().toList();
         if (missing.isEmpty()) {
             handle.createUpdate("DELETE FROM datasets WHERE app_uid = :app AND id IN (<ids>)")

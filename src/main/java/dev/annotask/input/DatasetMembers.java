@@ -1,7 +1,9 @@
 package dev.annotask.input;
 
 import dev.annotask.store.SqlBatch;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -11,6 +13,15 @@ import org.jdbi.v3.core.Handle;
  */
 public final class DatasetMembers {
     private DatasetMembers() {
+    }
+
+    /** Which of these ids are datasets of the app (what an input may join). */
+    public static Set<String> existingDatasets(Handle handle, String appUid, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return handle.createQuery("SELECT id FROM datasets WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", List.copyOf(ids)).mapTo(String.class).set();
     }
 
     /**

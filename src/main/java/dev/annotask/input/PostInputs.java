@@ -7,7 +7,6 @@ import dev.annotask.api.ApiException;
 import dev.annotask.api.PreparedHandler;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.api.Validation;
-import dev.annotask.dataset.DatasetStore;
 import dev.annotask.event.EventType;
 import dev.annotask.event.Events;
 import dev.annotask.identity.App;
@@ -118,7 +117,7 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
     private MultiInputResponse settle(Handle handle, Upload upload) {
         List<InputStore.NewInput> accepted = upload.accepted();
         Set<String> named = datasetsOf(accepted);
-        Set<String> known = named.isEmpty() ? Set.of() : DatasetStore.existing(handle, upload.appUid(), named);
+        Set<String> known = named.isEmpty() ? Set.of() : DatasetMembers.existingDatasets(handle, upload.appUid(), named);
         for (int i = 0; i < accepted.size(); i++) {
             for (String datasetId : accepted.get(i).datasetIds()) {
                 if (!known.contains(datasetId)) {

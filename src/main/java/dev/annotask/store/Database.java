@@ -27,6 +27,7 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final String description;
     private final WalCheckpoints checkpoints;
+    private final FreshStatistics freshStatistics;
     private final GroupCommit groupCommit;
     private final UnitOfWork units;
 
@@ -46,10 +47,12 @@ public final class Database implements AutoCloseable {
             // Writes outside a request's unit (start-up, tools) still queue fairly beside the writer thread.
             jdbi.setTransactionHandler(new SerializedWrites(statementTimeout.toMillis()));
             checkpoints = WalCheckpoints.start(jdbcUrl);
+            freshStatistics = null;
             groupCommit = new GroupCommit(jdbi, statementTimeout.toMillis());
             units = new SqliteUnits(jdbi, groupCommit);
         } else {
             checkpoints = null;
+            freshStatistics = new FreshStatistics(jdbi).start();
             groupCommit = null;
             units = new PooledUnits(jdbi);
         }
@@ -160,6 +163,9 @@ public final class Database implements AutoCloseable {
     public void close() {
         if (groupCommit != null) {
             groupCommit.close();
+        }
+        if (freshStatistics != null) {
+            freshStatistics.close();
         }
         if (checkpoints != null) {
             checkpoints.close();

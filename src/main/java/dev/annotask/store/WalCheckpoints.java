@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,11 +25,7 @@ final class WalCheckpoints implements AutoCloseable {
     private static final long EVERY_MILLIS = 1000;
 
     private final Connection connection;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "annotask-wal-checkpoint");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = BackgroundThreads.single("annotask-wal-checkpoint");
 
     private WalCheckpoints(Connection connection) {
         this.connection = connection;
@@ -58,12 +53,7 @@ final class WalCheckpoints implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdown();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.stop(scheduler);
         try {
             connection.close();
         } catch (SQLException e) {

@@ -7,6 +7,7 @@ import dev.annotask.concept.ConceptStore;
 import dev.annotask.dataset.DatasetStore;
 import dev.annotask.identity.App;
 import dev.annotask.identity.CollaboratorStore;
+import dev.annotask.input.DatasetMembers;
 import dev.annotask.input.InputStore;
 import dev.annotask.proto.api.Task;
 import dev.annotask.proto.api.TaskConcept;
@@ -198,7 +199,7 @@ final class TaskDefinitions {
                 return source.toBuilder().clearId().build();
             }
             case DATASET -> {
-                if (source.getId().isEmpty() || DatasetStore.existing(handle, app.uid(), List.of(source.getId())).isEmpty()) {
+                if (source.getId().isEmpty() || DatasetMembers.existingDatasets(handle, app.uid(), List.of(source.getId())).isEmpty()) {
                     throw invalid(field + ".id: dataset '" + source.getId() + "' does not exist in the app");
                 }
                 return source;

@@ -1,5 +1,6 @@
 package dev.annotask.webhook;
 
+import dev.annotask.store.SqlDialect;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -70,7 +71,11 @@ final class DeliveryStore {
         handle.createUpdate("UPDATE webhooks SET lease_owner = '', lease_until = 0 WHERE lease_owner <> ''").execute();
     }
 
-    static Optional<Head> head(Handle handle, String webhookUid) {
+    /**
+     * The subscription's first {@code limit} pending deliveries in event order (the head first),
+     * with what sending them needs: one read for a run of sends.
+     */
+    static List<Head> heads(Handle handle, String webhookUid, int limit) {
         return handle.createQuery("""
                         SELECT d.webhook_uid, d.event_seq, d.attempts, d.next_attempt_at, d.retry_until,
                                e.id, e.type, e.created_at, e.data, w.url, w.secret, a.id AS app_id, a.user_id
@@ -79,31 +84,47 @@ final class DeliveryStore {
                         JOIN webhooks w ON w.uid = d.webhook_uid
                         JOIN apps a ON a.uid = w.app_uid
                         WHERE d.webhook_uid = :webhook AND d.state = 1
-                        ORDER BY d.event_seq LIMIT 1""")
-                .bind("webhook", webhookUid)
+                        ORDER BY d.event_seq LIMIT :limit""")
+                .bind("webhook", webhookUid).bind("limit", limit)
                 .map((rs, ctx) -> new Head(rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getLong(5),
                         rs.getString(6), rs.getString(7), rs.getLong(8), rs.getString(9), rs.getString(10),
                         rs.getString(11), rs.getString(12), rs.getString(13)))
-                .findOne();
+                .list();
+    }
+
+    /** An attempt made at a delivery, to be recorded. */
+    record Made(Head head, Attempt attempt) {
     }
 
     /**
-     * Records an attempt at the head (unless it is no longer pending: deleted, or re-sent
-     * meanwhile) and extends this node's claim; false when another node holds the claim now
-     * (this one was too slow), and it should stop.
+     * Records attempts at the subscription's deliveries (each unless it is no longer pending as
+     * read: deleted, or re-sent meanwhile) and extends this node's claim, in one transaction;
+     * false when another node holds the claim now (this one was too slow), and it should stop.
+     * On PostgreSQL the commit does not wait for the disk ({@code synchronous_commit} off for
+     * this transaction): a record lost with a crash of the database only has the delivery sent
+     * again, which at-least-once allows, and no sender waits for an fsync.
      */
-    static boolean record(Handle handle, Head head, Attempt attempt, String node, long leaseUntil) {
-        handle.createUpdate("""
-                        UPDATE webhook_deliveries SET state = :state, attempts = attempts + 1,
-                               next_attempt_at = :next, last_attempt_at = :at, http_code = :code,
-                               latency_ms = :latency, error = :error
-                        WHERE webhook_uid = :webhook AND event_seq = :seq AND state = 1 AND attempts = :attempts""")
-                .bind("state", attempt.state()).bind("next", attempt.nextAttemptAt()).bind("at", attempt.at())
-                .bind("code", attempt.httpCode()).bind("latency", attempt.latencyMs()).bind("error", attempt.error())
-                .bind("webhook", head.webhookUid()).bind("seq", head.eventSeq()).bind("attempts", head.attempts())
-                .execute();
+    static boolean record(Handle handle, String webhookUid, List<Made> attempts, String node, long leaseUntil) {
+        if (SqlDialect.locksRows(handle)) {
+            handle.execute("SET LOCAL synchronous_commit = off");
+        }
+        if (!attempts.isEmpty()) {
+            var updates = handle.prepareBatch("""
+                    UPDATE webhook_deliveries SET state = :state, attempts = attempts + 1,
+                           next_attempt_at = :next, last_attempt_at = :at, http_code = :code,
+                           latency_ms = :latency, error = :error
+                    WHERE webhook_uid = :webhook AND event_seq = :seq AND state = 1 AND attempts = :attempts""");
+            for (Made made : attempts) {
+                Attempt attempt = made.attempt();
+                updates.bind("state", attempt.state()).bind("next", attempt.nextAttemptAt()).bind("at", attempt.at())
+                        .bind("code", attempt.httpCode()).bind("latency", attempt.latencyMs())
+                        .bind("error", attempt.error()).bind("webhook", webhookUid)
+                        .bind("seq", made.head().eventSeq()).bind("attempts", made.head().attempts()).add();
+            }
+            updates.execute();
+        }
         return handle.createUpdate("UPDATE webhooks SET lease_until = :until WHERE uid = :uid AND lease_owner = :node")
-                .bind("until", leaseUntil).bind("uid", head.webhookUid()).bind("node", node).execute() > 0;
+                .bind("until", leaseUntil).bind("uid", webhookUid).bind("node", node).execute() > 0;
     }
 
     /** A delivery as ListWebhookDeliveries shows it. */

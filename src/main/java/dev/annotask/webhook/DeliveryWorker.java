@@ -7,6 +7,7 @@ import dev.annotask.store.UnitOfWork;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,18 +27,22 @@ import org.slf4j.LoggerFactory;
  * <p>A poller thread looks every {@code pollEvery} for subscriptions whose first pending
  * delivery is due and that nobody holds (a read), claims as many as it has free senders (a
  * short write: the subscription's lease, {@link DeliveryStore#claim}), and hands each to one of
- * a fixed pool of {@code senders} threads. A sender sends the subscription's deliveries one
- * after the other, each outside any transaction, recording each attempt (and extending the
- * lease) in a write of its own; it gives the subscription back when its next delivery is not
+ * a fixed pool of {@code senders} threads. A sender reads the subscription's next
+ * {@value #PER_RUN} deliveries, sends them one after the other, each outside any transaction,
+ * and records their attempts (extending the lease) in one write, before a send that could
+ * otherwise outlast the lease too; it gives the subscription back when its next delivery is not
  * due yet (a failed one waits for its retry, and the later ones wait behind it) or after
  * {@value #MAX_PER_CLAIM} deliveries, so that busy subscriptions take turns. A node that dies
  * leaves a lease that lapses after {@code lease}; another node (or this one, restarted) then
- * sends the head again: at least once. Memory is bounded whatever the backlog: one delivery in
- * hand per sender. Once an hour the poller also deletes expired events ({@link EventRetention}).
- * Thread-safe; close once.
+ * sends again what it had sent but not recorded, at most {@value #PER_RUN}: at least once.
+ * Memory is bounded whatever the backlog: {@value #PER_RUN} deliveries in hand per sender. Once
+ * an hour the poller also deletes expired events ({@link EventRetention}). Thread-safe; close
+ * once.
  */
 public final class DeliveryWorker implements AutoCloseable {
     static final int MAX_PER_CLAIM = 100;
+    /** Deliveries read at once, and at most sent between two records of their attempts. */
+    static final int PER_RUN = 10;
     private static final Duration RETENTION_EVERY = Duration.ofHours(1);
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
 
@@ -47,7 +52,12 @@ public final class DeliveryWorker implements AutoCloseable {
     private final SecretBox secrets;
     private final Sender sender;
     private final Backoff backoff;
-    private final String node = Ids.newId();
+    /**
+     * This worker in {@code webhooks.lease_owner}: the process id first, so that an operator
+     * (or a test) can tell which process holds a subscription; a random part after it, so that
+     * two servers in one JVM, or a restarted one that got the same pid, are told apart.
+     */
+    private final String node = ProcessHandle.current().pid() + "-" + Ids.newId();
     private final Set<String> inHand = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService poller;
     private final ExecutorService senders;
@@ -93,7 +103,7 @@ public final class DeliveryWorker implements AutoCloseable {
                     long until = now + settings.lease().toMillis();
                     for (String uid : units.write(handle -> DeliveryStore.claim(handle, due, node, now, until))) {
                         inHand.add(uid);
-                        senders.execute(() -> drain(uid));
+                        senders.execute(() -> drain(uid, until));
                     }
                 }
             }
@@ -115,16 +125,47 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    /** Sends the subscription's due deliveries in order, then gives it back. */
-    private void drain(String webhookUid) {
+    /**
+     * Sends the subscription's due deliveries in order, then gives it back. Reads them
+     * {@value #PER_RUN} at a time and records each run's attempts in one write (which extends
+     * the lease), sooner when the lease would otherwise lapse during the next send; a failed
+     * attempt ends the run (the deliveries after it wait for its retry).
+     */
+    private void drain(String webhookUid, long leaseUntil) {
+        List<DeliveryStore.Made> made = new ArrayList<>();
+        long heldUntil = leaseUntil;
         try {
-            for (int sent = 0; sent < MAX_PER_CLAIM; sent++) {
-                Optional<DeliveryStore.Head> head = units.read(handle -> DeliveryStore.head(handle, webhookUid));
-                if (head.isEmpty() || head.get().nextAttemptAt() > clock.millis()) {
-                    break;
+            int sent = 0;
+            boolean more = true;
+            while (more && sent < MAX_PER_CLAIM) {
+                int limit = Math.min(PER_RUN, MAX_PER_CLAIM - sent);
+                List<DeliveryStore.Head> heads = units.read(handle -> DeliveryStore.heads(handle, webhookUid, limit));
+                more = !heads.isEmpty();
+                for (DeliveryStore.Head head : heads) {
+                    if (head.nextAttemptAt() > clock.millis()) {
+                        more = false; // a failure's retry, not due yet: everything after it waits
+                        break;
+                    }
+                    if (clock.millis() + settings.requestTimeout().toMillis() >= heldUntil) {
+                        heldUntil = record(webhookUid, made);
+                        if (heldUntil == 0) {
+                            return; // another node holds the subscription now
+                        }
+                    }
+                    Optional<DeliveryStore.Made> attempt = attempt(head);
+                    if (attempt.isEmpty()) {
+                        return; // the server is stopping: not an attempt of the receiver's making
+                    }
+                    made.add(attempt.get());
+                    sent++;
+                    if (attempt.get().attempt().state() != DeliveryStore.DELIVERED) {
+                        more = false;
+                        break;
+                    }
                 }
-                if (!attempt(head.get())) {
-                    return; // another node holds the subscription now
+                heldUntil = record(webhookUid, made);
+                if (heldUntil == 0) {
+                    return;
                 }
             }
             units.write(handle -> {
@@ -132,19 +173,28 @@ public final class DeliveryWorker implements AutoCloseable {
                 return null;
             });
         } catch (RuntimeException e) {
-            // The lease lapses by itself; the delivery is sent again then.
+            // The lease lapses by itself; the deliveries not recorded are sent again then.
             LOG.warn("webhook delivery interrupted: {}", e.getMessage());
         } finally {
             inHand.remove(webhookUid);
         }
     }
 
-    private boolean attempt(DeliveryStore.Head head) {
+    /** Records the attempts made (and forgets them); the lease's new end, or 0 when another node holds it now. */
+    private long record(String webhookUid, List<DeliveryStore.Made> made) {
+        long until = clock.millis() + settings.lease().toMillis();
+        List<DeliveryStore.Made> attempts = List.copyOf(made);
+        made.clear();
+        return units.write(handle -> DeliveryStore.record(handle, webhookUid, attempts, node, until)) ? until : 0;
+    }
+
+    /** Sends one delivery; the attempt to record, or nothing when the server is stopping. */
+    private Optional<DeliveryStore.Made> attempt(DeliveryStore.Head head) {
         String body = Payload.of(head);
         Sender.Outcome outcome = sender.send(URI.create(head.url()), head.eventId(), head.eventType(), body,
                 secrets.open(head.webhookUid(), head.sealedSecret()));
         if (Thread.currentThread().isInterrupted()) {
-            return false; // the server is stopping: not an attempt of the receiver's making
+            return Optional.empty();
         }
         long now = clock.millis();
         DeliveryStore.Attempt attempt;
@@ -157,8 +207,7 @@ public final class DeliveryWorker implements AutoCloseable {
             attempt = new DeliveryStore.Attempt(state, next, now, outcome.httpCode(), outcome.latencyMs(),
                     outcome.error());
         }
-        long leaseUntil = now + settings.lease().toMillis();
-        return units.write(handle -> DeliveryStore.record(handle, head, attempt, node, leaseUntil));
+        return Optional.of(new DeliveryStore.Made(head, attempt));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

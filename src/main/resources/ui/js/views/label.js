@@ -2,16 +2,21 @@ import { app, TASK_TYPES, enumName, taskConceptIds } from '../api.js';
 import { h, show, errorBox, toast, progress, emptyQueue } from '../dom.js';
 import { session } from '../session.js';
 import { prepare, mediaElement } from '../media.js';
-import { RegionEditor, regionsOf, regionData } from '../regions.js';
+import { RegionEditor, regionsOf, annotationsOf } from '../regions.js';
 import { conceptKeys, typing, colorFor } from '../shortcuts.js';
 
 const PENDING = 54201;
+const ANNOTATION_PENDING = 24151;
+/** The status details the server gives a pending assignment a reviewer sent back (docs/COMPATIBILITY.md). */
+const SENT_BACK = 'Sent back by a reviewer';
 
 /**
  * The labeling screen: LABEL_START hands the labeler a batch; each input is labeled with the
  * task's concepts (classification) or boxes / polygons (detection); labels are saved as the
- * labeler moves on (annotations under the task: the old ones replaced when changed); submit
- * turns the batch in with LABEL_SUBMIT and takes the next. Everything works from the keyboard.
+ * labeler moves on, one request per changed input that replaces the labeler's annotations on it
+ * or changes nothing (PutTaskAnnotations); submit turns the batch in with LABEL_SUBMIT and takes
+ * the next. Work a reviewer sent back comes first, with the reviewer's comment and marks.
+ * Everything works from the keyboard.
  */
 export async function labelView(taskId) {
   const taskPath = `/tasks/${encodeURIComponent(taskId)}`;
@@ -22,7 +27,7 @@ export async function labelView(taskId) {
   const concepts = taskConceptIds(task);
   const keys = conceptKeys(concepts);
   const color = (id) => colorFor(Math.max(0, concepts.indexOf(id)));
-  const s = { batch: [], index: 0, labels: new Map(), saved: new Map(), busy: false };
+  const s = { batch: [], index: 0, labels: new Map(), saved: new Map(), notes: new Map(), busy: false, fresh: true };
   const editor = detection ? new RegionEditor({ mode: type === 'POLYGON_DETECTION' ? 'polygon' : 'box', colorOf: color,
     onChange: (regions) => { current().regions = regions; renderSide(); } }) : null;
   if (editor) editor.activeConcept = concepts[0] || null;
@@ -46,11 +51,14 @@ export async function labelView(taskId) {
 
   async function startBatch() {
     const reply = await app.put(`${taskPath}/assignments`, { action: 'LABEL_START' });
-    ({ task } = await app.get(taskPath, { additional_fields: 'metrics' })); // the task-wide count below
+    // The task-wide count below; the first batch has it from the view's own GetTask.
+    if (!s.fresh) ({ task } = await app.get(taskPath, { additional_fields: 'metrics' }));
+    s.fresh = false;
     s.batch = reply.task_assignments.filter((a) => a.status?.code === PENDING || !a.status);
     s.index = 0;
     s.labels.clear();
     s.saved.clear();
+    s.notes.clear();
     if (!s.batch.length) {
       stage.replaceChildren(emptyQueue('nothing-left', 'Nothing left to label',
         'Every input of this task that is yours is labeled and submitted.', task.id));
@@ -59,15 +67,26 @@ export async function labelView(taskId) {
       return;
     }
     const inputIds = s.batch.map((a) => a.input.id);
-    const [mine] = await Promise.all([
+    // Sent-back work comes first; its notes (comment, marks) only when the batch holds some.
+    const sentBack = s.batch.filter((a) => (a.status?.details || '').startsWith(SENT_BACK)).map((a) => a.input.id);
+    const [mine, notes] = await Promise.all([
       app.get('/annotations', { task_id: task.id, user_ids: me, input_ids: inputIds, per_page: 1000 }),
+      sentBack.length ? app.get(`${taskPath}/review_notes`, { input_ids: sentBack, worker_user_ids: me, per_page: 1000 })
+        : { review_notes: [] },
       prepare(s.batch.map((a) => a.input))]);
+    for (const id of sentBack) s.notes.set(id, null);
+    for (const note of notes.review_notes) if (note.open) s.notes.set(note.input_id, note);
     for (const id of inputIds) {
-      const own = mine.annotations.filter((a) => a.input_id === id);
+      // The labeler's own labeling (not a correction they made as a reviewer of someone else's).
+      const own = mine.annotations.filter((a) => a.input_id === id && (a.user_id || a.worker?.user?.id) === me
+        && a.status?.code === ANNOTATION_PENDING);
+      const flagged = new Set(s.notes.get(id)?.flagged_annotation_ids || []);
       const label = { concepts: new Set(own.flatMap((a) => (a.data?.concepts || []).filter((c) => c.value > 0.5).map((c) => c.id))),
-        regions: regionsOf(own) };
+        regions: own.flatMap((a) => regionsOf([a]).map((r) => (flagged.has(a.id) ? { ...r, flagged: true } : r))),
+        flaggedConcepts: own.filter((a) => flagged.has(a.id)).flatMap((a) => (a.data?.concepts || []).map((c) => c.id)),
+        flaggedRegions: own.filter((a) => flagged.has(a.id)).flatMap((a) => regionsOf([a])).map((r) => r.concept) };
       s.labels.set(id, label);
-      s.saved.set(id, { ids: own.map((a) => a.id), snapshot: snapshot(label) });
+      s.saved.set(id, { snapshot: snapshot(label) });
     }
     render();
   }
@@ -76,25 +95,19 @@ export async function labelView(taskId) {
     return JSON.stringify({ c: [...label.concepts].sort(), r: label.regions.map((r) => ({ concept: r.concept, box: r.box, points: r.points })) });
   }
 
-  /** Saves the current input's labels when they changed: the old annotations go, the new are posted. */
+  /**
+   * Saves the current input's labels when they changed, in one request that replaces the
+   * labeler's annotations on the input or, failing, changes nothing (the labels stay here to retry).
+   */
   async function save(index = s.index) {
     const id = s.batch[index]?.input.id;
     if (!id) return;
     const label = s.labels.get(id) || { concepts: new Set(), regions: [] };
-    const saved = s.saved.get(id) || { ids: [], snapshot: snapshot({ concepts: new Set(), regions: [] }) };
+    const saved = s.saved.get(id) || { snapshot: snapshot({ concepts: new Set(), regions: [] }) };
     const now = snapshot(label);
     if (now === saved.snapshot) return;
-    if (saved.ids.length) {
-      await app.del('/annotations', { ids: saved.ids, input_ids: saved.ids.map(() => id) });
-    }
-    const annotations = [];
-    if (label.concepts.size) {
-      annotations.push({ input_id: id, task_id: task.id, data: { concepts: [...label.concepts].map((c) => ({ id: c, value: 1 })) } });
-    }
-    label.regions.forEach((r) => annotations.push({ input_id: id, task_id: task.id, data: regionData(r) }));
-    let ids = [];
-    if (annotations.length) ids = (await app.post('/annotations', { annotations })).annotations.map((a) => a.id);
-    s.saved.set(id, { ids, snapshot: now });
+    await app.put(`${taskPath}/annotations`, { inputs: [{ input_id: id, annotations: annotationsOf(label) }] });
+    s.saved.set(id, { snapshot: now });
   }
 
   async function act(work) {
@@ -125,6 +138,20 @@ export async function labelView(taskId) {
     await startBatch();
   });
 
+  function sentBackBanner() {
+    const id = input().id;
+    if (!s.notes.has(id)) return null;
+    const note = s.notes.get(id);
+    const l = current();
+    const marks = [...(l.flaggedConcepts || []).map((c) => `concept ${c}`),
+      ...(l.flaggedRegions || []).map((c) => `${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'} ${c}`)];
+    return h('div', { class: 'sent-back', id: 'sent-back', role: 'status' },
+      h('strong', {}, note?.reviewer_user_id ? `Sent back by ${note.reviewer_user_id}` : 'Sent back by a reviewer'),
+      note?.comment ? h('p', { class: 'comment wrap', id: 'review-comment' }, note.comment)
+        : h('p', { class: 'muted' }, 'No comment: look at the labels again.'),
+      marks.length ? h('div', { id: 'review-marks' }, 'Marked: ', marks.join(', ')) : null);
+  }
+
   function toggle(conceptId) {
     if (editor) {
       editor.setConcept(conceptId);
@@ -152,9 +179,11 @@ export async function labelView(taskId) {
     const l = current();
     const left = s.batch.filter((a) => !labeled(a.input.id)).length;
     const m = task.metrics || {};
-    side.replaceChildren(
+    side.replaceChildren(...[
+      sentBackBanner(),
       h('div', { class: 'counter' },
-        h('div', { id: 'position' }, `Input ${s.index + 1} of ${s.batch.length}`),
+        h('div', { id: 'position' }, `Input ${s.index + 1} of ${s.batch.length}`,
+          s.notes.size ? ` · ${s.notes.size} sent back` : ''),
         h('div', { id: 'left', class: left ? 'warn' : 'ok' }, left ? `${left} left to label in this batch` : 'Batch fully labeled'),
         h('div', { class: 'muted ellipsis', title: input().id }, input().id),
         progress(100 * (s.batch.length - left) / s.batch.length, 'Batch'),
@@ -177,7 +206,8 @@ export async function labelView(taskId) {
         h('li', {}, h('kbd', {}, '→'), ' / ', h('kbd', {}, 'Enter'), ' / ', h('kbd', {}, 'n'), ': next · ', h('kbd', {}, '←'), ' / ', h('kbd', {}, 'p'), ': previous'),
         detection ? h('li', {}, h('kbd', {}, 'b'), ': new shape · ', h('kbd', {}, 'Tab'), ': select · arrows: move, ',
           h('kbd', {}, 'Shift'), '+arrows: resize · ', h('kbd', {}, 'Del'), ': delete · ', h('kbd', {}, 'Esc'), ': deselect') : null,
-        h('li', {}, h('kbd', {}, 'Shift'), '+', h('kbd', {}, 'Enter'), ': submit the batch'))));
+        h('li', {}, h('kbd', {}, 'Shift'), '+', h('kbd', {}, 'Enter'), ': submit the batch')))]
+      .filter(Boolean)); // replaceChildren would print a null
   }
 
   function onKey(e) {

@@ -39,7 +39,7 @@ function subscribeCard(subscribed) {
       errors.replaceChildren(errorBox(error));
     }
   };
-  return h('section', { class: 'card' }, h('h2', {}, 'Subscribe a receiver'),
+  return h('section', { class: 'card webhook-form' }, h('h2', {}, 'Subscribe a receiver'),
     h('label', { for: 'webhook-id' }, 'Id'), id, h('label', { for: 'webhook-url' }, 'URL'), url,
     h('label', { for: 'webhook-secret' }, 'Secret (signs every request; never shown again)'), secret,
     h('fieldset', {}, h('legend', {}, 'Events'),

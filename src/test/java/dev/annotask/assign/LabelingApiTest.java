@@ -50,6 +50,11 @@ class LabelingApiTest {
         return app.task(worker, review);
     }
 
+    private List<Annotation> annotationsOf(String taskId, String userId) {
+        return app.call("GET", "/v2/annotations?per_page=1000&task_id=" + taskId + "&user_ids=" + userId, null,
+                MultiAnnotationResponse.getDefaultInstance()).message().getAnnotationsList();
+    }
+
     private static Set<String> inputsOf(List<TaskAssignment> assignments) {
         return LabelingApp.inputsOf(assignments);
     }
@@ -130,10 +135,16 @@ class LabelingApiTest {
         assertThat(inputsOf(second)).hasSize(2).doesNotContainAnyElementsOf(inputsOf(first));
         w2.labelBatch(taskId, second, "dog");
         assertThat(w2.start(taskId)).as("w1 still holds the rest").isEmpty();
+        String drafted = first.get(0).getInput().getId();
+        assertThat(w1.classify(taskId, drafted, "cat").code()).isEqualTo(10000);
 
         world.clock().advance(ServerConfig.DEFAULT_LEASE.plusSeconds(1));
         List<TaskAssignment> returned = w2.start(taskId);
         assertThat(inputsOf(returned)).isEqualTo(inputsOf(first));
+        assertThat(annotationsOf(taskId, "w1")).as("w1's label never turned in went with the lease").isEmpty();
+        w2.labelBatch(taskId, returned, "dog");
+        assertThat(annotationsOf(taskId, "w1")).isEmpty();
+        assertThat(annotationsOf(taskId, "w2")).hasSize(12);
 
         var late = w1.classify(taskId, first.get(0).getInput().getId(), "cat");
         assertThat(late.code()).as("an expired lease no longer lets w1 annotate").isEqualTo(54103);

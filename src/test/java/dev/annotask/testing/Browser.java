@@ -97,6 +97,23 @@ public final class Browser implements AutoCloseable {
         field.sendKeys(text);
     }
 
+    /**
+     * Signs in on the sign-in page with the token, picks the app by its chooser button
+     * ({@code #app-{owner}-{app}}) and waits for the task list.
+     */
+    public void signIn(String token, String appButton) {
+        go("#/signin");
+        type("#token", token);
+        keys(Keys.ENTER);
+        click(appButton);
+        find("#my-tasks");
+    }
+
+    public void signOut() {
+        click("#sign-out");
+        find("#token");
+    }
+
     /** Keys sent to the page itself (the labeling and review shortcuts). */
     public void keys(CharSequence... keys) {
         new Actions(driver).sendKeys(keys).perform();

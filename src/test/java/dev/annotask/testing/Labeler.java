@@ -38,6 +38,13 @@ public final class Labeler {
         return reply.message().getTaskAssignmentsList();
     }
 
+    /** REVIEW_START, checked to succeed: the work routed to this reviewer. */
+    public List<TaskAssignment> reviewStart(String taskId) {
+        var reply = put(taskId, "{\"action\":\"REVIEW_START\"}");
+        assertThat(reply.code()).as(reply.body()).isEqualTo(10000);
+        return reply.message().getTaskAssignmentsList();
+    }
+
     /** LABEL_SUBMIT of these assignments. */
     public ApiClient.Reply<MultiTaskAssignmentResponse> submit(String taskId, List<TaskAssignment> assignments) {
         String ids = assignments.stream().map(a -> "{\"id\":\"" + a.getId() + "\"}").collect(Collectors.joining(","));

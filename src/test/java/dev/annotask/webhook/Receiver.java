@@ -20,14 +20,15 @@ import java.util.concurrent.TimeUnit;
  * A webhook receiver for tests: the JDK's HTTP server on 127.0.0.1, recording every request
  * (headers and raw body) and answering each with the next scripted answer (an HTTP code, or
  * {@link #HANG}: no answer until the test ends it or a few seconds pass), 200 when the script is
- * empty. Each path is a receiver of its own, so one server serves every test of a class.
+ * empty. Each path is a receiver of its own, so one server serves every test of a class. A
+ * {@link #delay} makes every answer slow (a receiver that keeps a backlog of deliveries).
  */
 final class Receiver implements AutoCloseable {
     /** A scripted answer that holds the request past any webhook timeout of the tests. */
     static final int HANG = -1;
 
-    /** One request as received. */
-    record Request(String path, Map<String, List<String>> headers, String body) {
+    /** One request as received, and when ({@link System#nanoTime}). */
+    record Request(String path, Map<String, List<String>> headers, String body, long receivedAtNanos) {
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -39,6 +40,7 @@ final class Receiver implements AutoCloseable {
     private final Map<String, Deque<Integer>> scripts = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Request> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch released = new CountDownLatch(1);
+    private volatile long delayMillis;
 
     Receiver() {
         try {
@@ -53,7 +55,7 @@ final class Receiver implements AutoCloseable {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             String path = exchange.getRequestURI().getPath();
-            received.add(new Request(path, Map.copyOf(exchange.getRequestHeaders()), body));
+            received.add(new Request(path, Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime()));
             Integer answer = scripts.getOrDefault(path, new ConcurrentLinkedDeque<>()).poll();
             int code = answer == null ? 200 : answer;
             if (code == HANG) {
@@ -64,10 +66,26 @@ final class Receiver implements AutoCloseable {
                 }
                 code = 200;
             }
+            pause(delayMillis);
             exchange.sendResponseHeaders(code, -1);
             exchange.close();
         });
         server.start();
+    }
+
+    /** Every answer from now on comes this much later (zero: at once). */
+    void delay(java.time.Duration delay) {
+        delayMillis = delay.toMillis();
+    }
+
+    private static void pause(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The URL of a receiver of its own. */

@@ -388,6 +388,22 @@ class WebhookApiTest {
     }
 
     @Test
+    void labelsThatGoWithReleasedWorkAreAnnouncedAsDeleted() {
+        Hooks.subscribe(world, app, "drafts", receiver.url(hook), "annotation.deleted");
+        app.postInputs(1);
+        String dynamic = app.task("{\"strategy\":\"DYNAMIC\",\"user_ids\":[\"w1\",\"w2\"]}", "{\"strategy\":\"NONE\"}");
+        Labeler w1 = app.labeler("w1");
+        TaskAssignment held = w1.start(dynamic).get(0);
+        assertThat(w1.classify(dynamic, held.getInput().getId(), "cat").code()).isEqualTo(10000);
+        world.clock().advance(dev.annotask.config.ServerConfig.DEFAULT_LEASE.plusSeconds(1));
+        assertThat(app.labeler("w2").start(dynamic)).as("w1's expired lease went back to the pool").hasSize(1);
+        awaitReceived(1);
+        JsonObject dropped = Hooks.json(received().get(0)).getAsJsonObject("data");
+        assertThat(dropped.get("input_id").getAsString()).isEqualTo(held.getInput().getId());
+        assertThat(dropped.get("user_id").getAsString()).isEqualTo("w1");
+    }
+
+    @Test
     void aTestEventGoesToThatSubscriptionOnly() {
         Hooks.subscribe(world, app, "probe", receiver.url(hook), "task.deleted");
         Hooks.subscribe(world, app, "other", receiver.url(hook + "-other"), "task.deleted");
