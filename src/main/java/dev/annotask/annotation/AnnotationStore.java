@@ -123,7 +123,7 @@ public final class AnnotationStore {
         insert(handle, annotations, assignmentId);
     }
 
-    private static void insert(Handle handle, List<Annotation> annotations, String corrects) {
+    private void insert(Handle handle, List<Annotation> annotations, String corrects) {
         if (annotations.isEmpty()) {
             return;
         }
