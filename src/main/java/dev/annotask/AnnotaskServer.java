@@ -69,6 +69,8 @@ import dev.annotask.statuscode.StatusCodeRpcs;
 import dev.annotask.store.DataDirectory;
 import dev.annotask.store.Database;
 import dev.annotask.task.TaskMembership;
+import dev.annotask.search.SearchMembership;
+import dev.annotask.search.SearchRpcs;
 import dev.annotask.task.TaskReopening;
 import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.TaskStore;
@@ -224,16 +226,20 @@ public final class AnnotaskServer implements AutoCloseable {
         TaskStore tasks = new TaskStore();
         MemoryBudget memory = new MemoryBudget(TransportLimits.MEMORY_BUDGET_BYTES);
         InputWire inputWire = new InputWire(new HostedUrls(publicUrl != null ? () -> publicUrl : this::ownUrl));
-        InputMediaStore inputMedia = new InputMediaStore();
+        SearchMembership searchMembership = SearchMembership.create(clock);
+        TaskReopening reopening = new TaskReopening(tasks, events, searchMembership);
+        InputMediaStore inputMedia = new InputMediaStore(reopening);
         UrlFetching fetching = startFetching(fetchPolicy, inputMedia, memory);
         new ConceptRpcs(concepts, clock).register(registry);
-        TaskReopening reopening = new TaskReopening(tasks, events);
         new InputRpcs(inputs, clock, reopening, inputWire, fetching, events).register(registry);
-        new DatasetRpcs(datasets, inputs, clock, reopening, inputWire).register(registry);
-        AnnotationStore annotations = new AnnotationStore();
+        new DatasetRpcs(datasets, inputs, clock, reopening, inputWire, searchMembership).register(registry);
+        // Every annotation write re-evaluates the saved searches tasks take their inputs from.
+        AnnotationStore annotations = new AnnotationStore(reopening);
+        new SearchRpcs(inputs, annotations, inputWire, clock).register(registry);
         LabelingService labeling = new LabelingService(annotations, clock, config.lease(), events);
         ProgressReader progress = new ProgressReader(tasks, labeling);
-        new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, progress, events, clock).register(registry);
+        new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, progress, events, clock, searchMembership)
+                .register(registry);
         new CollaboratorRpcs(collaborators, users, apps, knownScopes, new TaskMembership(tasks, progress), clock)
                 .register(registry);
         ReviewService reviews = new ReviewService(annotations, clock, events);

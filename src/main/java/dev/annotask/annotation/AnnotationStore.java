@@ -1,5 +1,6 @@
 package dev.annotask.annotation;
 
+import dev.annotask.input.InputsChanged;
 import dev.annotask.proto.api.Data;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Json;
@@ -18,7 +19,16 @@ import org.jdbi.v3.core.statement.Query;
  * labeling's annotations in the same transaction as its assignment. Thread-safe.
  */
 public final class AnnotationStore {
+    private final InputsChanged changed;
 
+    public AnnotationStore() {
+        this(InputsChanged.NONE);
+    }
+
+    /** {@code changed} hears of the inputs whose annotations each write changed, after it, in its transaction. */
+    public AnnotationStore(InputsChanged changed) {
+        this.changed = changed;
+    }
 
     /** What ListAnnotations filters on; empty lists filter nothing. */
     public record Filter(List<String> ids, List<String> inputIds, String taskId, List<String> userIds,
@@ -113,7 +123,7 @@ public final class AnnotationStore {
         insert(handle, annotations, assignmentId);
     }
 
-    private static void insert(Handle handle, List<Annotation> annotations, String corrects) {
+    private void insert(Handle handle, List<Annotation> annotations, String corrects) {
         if (annotations.isEmpty()) {
             return;
         }
@@ -128,6 +138,9 @@ public final class AnnotationStore {
                     .bind("modified", a.modifiedAt()).bind("corrects", corrects).add();
         }
         batch.execute();
+        annotations.stream().collect(java.util.stream.Collectors.groupingBy(Annotation::appUid,
+                        java.util.stream.Collectors.mapping(Annotation::inputId, java.util.stream.Collectors.toSet())))
+                .forEach((appUid, inputIds) -> changed.changed(handle, appUid, inputIds));
     }
 
     /** Which of these ids are annotations of the app already. */
@@ -179,6 +192,7 @@ public final class AnnotationStore {
                         + " AND corrects_assignment_id = ''")
                 .bind("status", status).bind("now", now).bind("consensus", consensusInfoJson).bind("app", appUid)
                 .bind("task", taskId).bind("input", inputId).bind("user", userId).execute();
+        changed.changed(handle, appUid, List.of(inputId));
     }
 
     /** {@link #setLabelingStatus} for one user's annotations on several inputs, in one statement. */
@@ -190,6 +204,7 @@ public final class AnnotationStore {
                           AND corrects_assignment_id = ''""")
                 .bind("status", status).bind("now", now).bind("app", appUid).bind("task", taskId)
                 .bindList("inputs", inputIds).bind("user", userId).execute();
+        changed.changed(handle, appUid, inputIds);
     }
 
     public void update(Handle handle, Annotation a) {
@@ -198,6 +213,7 @@ public final class AnnotationStore {
                         WHERE app_uid = :app AND id = :id""")
                 .bind("data", Json.write(a.data())).bind("status", a.status()).bind("modified", a.modifiedAt())
                 .bind("app", a.appUid()).bind("id", a.id()).execute();
+        changed.changed(handle, a.appUid(), List.of(a.inputId()));
     }
 
     /**
@@ -230,8 +246,12 @@ public final class AnnotationStore {
     }
 
     public int delete(Handle handle, String appUid, List<String> ids) {
-        return handle.createUpdate("DELETE FROM annotations WHERE app_uid = :app AND id IN (<ids>)")
-                .bind("app", appUid).bindList("ids", ids).execute();
+        // The inputs they were on: a search for inputs without some annotation may match them now.
+        List<String> inputIds = handle.createQuery("DELETE FROM annotations WHERE app_uid = :app AND id IN (<ids>)"
+                        + " RETURNING input_id")
+                .bind("app", appUid).bindList("ids", ids).mapTo(String.class).list();
+        changed.changed(handle, appUid, Set.copyOf(inputIds));
+        return inputIds.size();
     }
 
 

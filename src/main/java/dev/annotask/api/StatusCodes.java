@@ -58,6 +58,9 @@ public final class StatusCodes {
         describe(StatusCode.INPUT_INVALID_REQUEST, "Invalid input request", 400);
         describe(StatusCode.INPUT_DUPLICATE,
                 "Duplicate URL in your application. Check the documentation to allow duplications.", 409);
+        describe(StatusCode.SEARCH_INVALID_REQUEST, "Invalid search request", 400);
+        // Clarifai documents no text for this one; 409: the search is in use (a task's input source).
+        describe(StatusCode.SAVED_SEARCH_MODIFY_FAILED, "Saved search modify failed", 409);
         describe(StatusCode.DATABASE_DUPLICATE_KEY,
                 "Object has a duplicate ID; another object with same ID already exist.", 409);
         // Clarifai documents no text for these two; 503 because the same request may succeed later.

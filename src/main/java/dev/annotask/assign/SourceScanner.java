@@ -10,7 +10,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Reads a task's input source in arrival order, a page at a time after a position, and counts
- * it. The source is read live, so inputs that join it after the task was made join the task.
+ * it. The source is read live, so inputs that join it after the task was made join the task
+ * (a saved search's members are kept up to date by the search feature's SearchMembership).
  * Stateless.
  */
 final class SourceScanner {
@@ -23,9 +24,8 @@ final class SourceScanner {
 
     static List<Candidate> after(Handle handle, String appUid, TaskInputSource source, long afterSeq, int limit) {
         String sql = switch (source.getType()) {
-            case DATASET -> """
-                    SELECT input_seq AS seq, input_id AS id FROM dataset_inputs
-                    WHERE app_uid = :app AND dataset_id = :source AND input_seq > :after
+            case DATASET, SAVED_SEARCH -> members(source) + """
+                     AND input_seq > :after
                     ORDER BY input_seq LIMIT :limit""";
             case INPUT -> "SELECT seq, id FROM inputs WHERE app_uid = :app AND id = :source AND seq > :after LIMIT :limit";
             // ORDER BY app_uid, seq (the same order: app_uid is fixed) names the index's own
@@ -46,13 +46,12 @@ final class SourceScanner {
      */
     static List<Candidate> inBuckets(Handle handle, String appUid, TaskInputSource source, List<Integer> buckets,
                                      long afterSeq, long upTo, int limit) {
-        boolean dataset = source.getType() == TaskInputSource.TaskInputSourceType.DATASET;
-        String bucket = dataset ? BucketSplit.MEMBER_BUCKET : BucketSplit.INPUT_BUCKET;
+        boolean members = hasMembers(source);
+        String bucket = members ? BucketSplit.MEMBER_BUCKET : BucketSplit.INPUT_BUCKET;
         String which = buckets.size() == 1 ? " = " + buckets.get(0)
                 : " IN (" + buckets.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-        String sql = dataset
-                ? "SELECT input_seq AS seq, input_id AS id FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source"
-                        + " AND " + bucket + which + " AND input_seq > :after AND input_seq <= :upTo"
+        String sql = members
+                ? members(source) + " AND " + bucket + which + " AND input_seq > :after AND input_seq <= :upTo"
                         + " ORDER BY " + bucket + ", input_seq LIMIT :limit"
                 : "SELECT seq, id FROM inputs WHERE app_uid = :app AND " + bucket + which
                         + " AND seq > :after AND seq <= :upTo ORDER BY " + bucket + ", seq LIMIT :limit";
@@ -67,6 +66,9 @@ final class SourceScanner {
             case DATASET -> """
                     SELECT input_seq FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source
                     ORDER BY app_uid DESC, dataset_id DESC, input_seq DESC LIMIT 1""";
+            case SAVED_SEARCH -> """
+                    SELECT input_seq FROM search_inputs WHERE app_uid = :app AND search_id = :source
+                    ORDER BY app_uid DESC, search_id DESC, input_seq DESC LIMIT 1""";
             case INPUT -> "SELECT seq FROM inputs WHERE app_uid = :app AND id = :source";
             // The index's own order, as in after(): never the primary key read backwards with a filter.
             default -> "SELECT seq FROM inputs WHERE app_uid = :app ORDER BY app_uid DESC, seq DESC LIMIT 1";
@@ -81,9 +83,7 @@ final class SourceScanner {
         if (inputIds.isEmpty()) {
             return places;
         }
-        String sql = source.getType() == TaskInputSource.TaskInputSourceType.DATASET
-                ? "SELECT input_id AS id, input_seq AS seq FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source"
-                        + " AND input_id IN (<ids>)"
+        String sql = hasMembers(source) ? members(source) + " AND input_id IN (<ids>)"
                 : "SELECT id, seq FROM inputs WHERE app_uid = :app AND id IN (<ids>)";
         handle.createQuery(sql).bind("app", appUid).bind("source", source.getId()).bindList("ids", List.copyOf(inputIds))
                 .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("seq")))
@@ -91,10 +91,28 @@ final class SourceScanner {
         return places;
     }
 
+    /**
+     * Datasets and saved searches keep their members in a table of their own (dataset_inputs,
+     * search_inputs), each with its place in the source's order ({@code input_seq}).
+     */
+    private static boolean hasMembers(TaskInputSource source) {
+        return source.getType() == TaskInputSource.TaskInputSourceType.DATASET
+                || source.getType() == TaskInputSource.TaskInputSourceType.SAVED_SEARCH;
+    }
+
+    /** The start of a query of the source's members, as (seq, id), for {@link #hasMembers} sources. */
+    private static String members(TaskInputSource source) {
+        return source.getType() == TaskInputSource.TaskInputSourceType.SAVED_SEARCH
+                ? "SELECT input_seq AS seq, input_id AS id FROM search_inputs WHERE app_uid = :app AND search_id = :source"
+                : "SELECT input_seq AS seq, input_id AS id FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :source";
+    }
+
     static long count(Handle handle, String appUid, TaskInputSource source) {
         // Counters kept by the input and dataset stores: O(1) whatever the source's size.
         String sql = switch (source.getType()) {
             case DATASET -> "SELECT input_count FROM datasets WHERE app_uid = :app AND id = :source";
+            // Counted, not kept: one index range, read when a task may complete or its metrics are asked.
+            case SAVED_SEARCH -> "SELECT COUNT(*) FROM search_inputs WHERE app_uid = :app AND search_id = :source";
             case INPUT -> "SELECT COUNT(*) AS n FROM inputs WHERE app_uid = :app AND id = :source";
             default -> "SELECT input_count FROM apps WHERE uid = :app";
         };

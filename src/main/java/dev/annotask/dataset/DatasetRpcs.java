@@ -22,6 +22,7 @@ import dev.annotask.proto.api.PostDatasetsRequest;
 import dev.annotask.proto.api.SingleDatasetResponse;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.search.SearchMembership;
 import dev.annotask.store.Json;
 import org.jdbi.v3.core.Handle;
 import java.time.Clock;
@@ -30,8 +31,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * PostDatasets, ListDatasets, GetDataset, DeleteDatasets, PostDatasetInputs,
- * ListDatasetInputs and DeleteDatasetInputs. Deleting a dataset keeps its inputs. Thread-safe.
+ * PostDatasets, ListDatasets, GetDataset, DeleteDatasets, PostDatasetInputs (by ids or by a
+ * search), ListDatasetInputs and DeleteDatasetInputs. Deleting a dataset keeps its inputs.
+ * Thread-safe.
  */
 public final class DatasetRpcs {
     private static final int MAX_BATCH = 128;
@@ -42,8 +44,11 @@ public final class DatasetRpcs {
     private final Clock clock;
     private final InputsJoined joined;
     private final InputWire wire;
+    private final SearchMembership searches;
 
-    public DatasetRpcs(DatasetStore datasets, InputStore inputs, Clock clock, InputsJoined joined, InputWire wire) {
+    public DatasetRpcs(DatasetStore datasets, InputStore inputs, Clock clock, InputsJoined joined, InputWire wire,
+                       SearchMembership searches) {
+        this.searches = searches;
         this.datasets = datasets;
         this.inputs = inputs;
         this.clock = clock;
@@ -101,26 +106,46 @@ public final class DatasetRpcs {
 
     MultiDatasetInputResponse postDatasetInputs(Handle handle, Caller caller, PostDatasetInputsRequest request) {
         Dataset dataset = find(handle, caller, request.getDatasetId());
-        if (request.hasSearch()) {
-            throw new ApiException(StatusCode.NOT_IMPLEMENTED, "adding inputs by search is not supported yet;"
-                    + " list them in dataset_inputs");
-        }
-        Validation.requireBatch("dataset_inputs", request.getDatasetInputsCount(), MAX_INPUT_BATCH);
-        List<String> inputIds = request.getDatasetInputsList().stream().map(d -> d.getInput().getId()).toList();
-        Set<String> known = inputs.existing(handle, caller.app().uid(), inputIds);
-        List<String> missing = inputIds.stream().filter(id -> !known.contains(id)).distinct().toList();
-        if (!missing.isEmpty()) {
-            throw new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, "input not found: " + String.join(", ", missing));
-        }
+        List<String> inputIds = request.hasSearch() ? searchMatches(handle, caller, dataset, request)
+                : listedInputs(handle, caller, request);
         long now = clock.millis();
         datasets.addInputs(handle, caller.app().uid(), dataset.id(), inputIds.stream().distinct().toList(), now);
         joined.react(handle, caller.app().uid(), List.of(dataset.id()));
+        joined.changed(handle, caller.app().uid(), inputIds);
         MultiDatasetInputResponse.Builder response = MultiDatasetInputResponse.newBuilder();
         for (String inputId : inputIds.stream().distinct().toList()) {
             inputs.find(handle, caller.app().uid(), inputId).ifPresent(input -> response.addDatasetInputs(DatasetInput.newBuilder()
                     .setInput(wire.toWire(caller.app(), input)).setCreatedAt(Timestamps.fromMillis(now))));
         }
         return response.build();
+    }
+
+    private List<String> listedInputs(Handle handle, Caller caller, PostDatasetInputsRequest request) {
+        Validation.requireBatch("dataset_inputs", request.getDatasetInputsCount(), MAX_INPUT_BATCH);
+        List<String> inputIds = request.getDatasetInputsList().stream().map(d -> d.getInput().getId()).toList();
+        Set<String> known = InputStore.existing(handle, caller.app().uid(), inputIds);
+        List<String> missing = inputIds.stream().filter(id -> !known.contains(id)).distinct().toList();
+        if (!missing.isEmpty()) {
+            throw new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, "input not found: " + String.join(", ", missing));
+        }
+        return inputIds;
+    }
+
+    /**
+     * The inputs a search matches that are not in the dataset yet, all of them or none: at most
+     * as many as {@code dataset_inputs} may list (docs/COMPATIBILITY.md, "Searches").
+     */
+    private List<String> searchMatches(Handle handle, Caller caller, Dataset dataset, PostDatasetInputsRequest request) {
+        if (request.getDatasetInputsCount() > 0) {
+            throw ApiException.invalid("give dataset_inputs or search, not both");
+        }
+        List<String> matched = searches.matchingOutside(handle, caller.app().uid(), request.getSearch(), dataset.id(),
+                MAX_INPUT_BATCH);
+        if (matched.size() > MAX_INPUT_BATCH) {
+            throw new ApiException(StatusCode.SEARCH_INVALID_REQUEST, "search: it matches more than " + MAX_INPUT_BATCH
+                    + " inputs not in the dataset; narrow it (for example by time range) and add them in parts");
+        }
+        return matched;
     }
 
     MultiDatasetInputResponse listDatasetInputs(Handle handle, Caller caller, ListDatasetInputsRequest request) {
@@ -139,6 +164,7 @@ public final class DatasetRpcs {
         Dataset dataset = find(handle, caller, request.getDatasetId());
         Validation.requireBatch("input_ids", request.getInputIdsCount(), MAX_INPUT_BATCH);
         datasets.removeInputs(handle, caller.app().uid(), dataset.id(), request.getInputIdsList());
+        joined.changed(handle, caller.app().uid(), request.getInputIdsList()); // a negated dataset filter may match now
         return BaseResponse.getDefaultInstance();
     }
 

@@ -16,6 +16,17 @@ import org.jdbi.v3.core.Handle;
 public final class InputMediaStore {
     private static final int PENDING = StatusCode.INPUT_DOWNLOAD_PENDING_VALUE;
 
+    private final InputsChanged changed;
+
+    public InputMediaStore() {
+        this(InputsChanged.NONE);
+    }
+
+    /** {@code changed} hears of inputs whose fetch ended (their status changed), in that transaction. */
+    public InputMediaStore(InputsChanged changed) {
+        this.changed = changed;
+    }
+
     /** The first bytes of an input's stored content, and how long the whole is. */
     public record StoredHead(String appUid, String inputId, byte[] head, long size) {
     }
@@ -110,18 +121,23 @@ public final class InputMediaStore {
         }
         handle.createUpdate("INSERT INTO input_bytes (app_uid, input_id, content) VALUES (:app, :id, :content)")
                 .bind("app", fetch.appUid()).bind("id", fetch.inputId()).bind("content", content).execute();
+        changed.changed(handle, fetch.appUid(), List.of(fetch.inputId()));
         return true;
     }
 
     /** Marks a claimed input INPUT_DOWNLOAD_FAILED, saying why; false when the claim no longer holds. */
     public boolean failFetch(Handle handle, PendingFetch fetch, String details, long now) {
-        return handle.createUpdate("""
+        boolean failed = handle.createUpdate("""
                         UPDATE inputs SET status = :failed, status_details = :details, fetch_lease = 0, modified_at = :now
                         WHERE app_uid = :app AND id = :id AND status = :pending AND fetch_lease = :lease""")
                 .bind("failed", StatusCode.INPUT_DOWNLOAD_FAILED_VALUE).bind("details", details).bind("now", now)
                 .bind("app", fetch.appUid()).bind("id", fetch.inputId()).bind("pending", PENDING)
                 .bind("lease", fetch.lease())
                 .execute() == 1;
+        if (failed) {
+            changed.changed(handle, fetch.appUid(), List.of(fetch.inputId()));
+        }
+        return failed;
     }
 
     /** Gives a claim back without an outcome, so that the input is fetched again (by any node). */

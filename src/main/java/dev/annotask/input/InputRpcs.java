@@ -106,6 +106,7 @@ public final class InputRpcs {
         if (!missing.isEmpty()) {
             throw missingInputs(missing);
         }
+        joined.changed(handle, appUid, patched.keySet());
         MultiInputResponse.Builder response = MultiInputResponse.newBuilder();
         patched.keySet().forEach(id -> response.addInputs(wire.toWire(caller.app(), find(handle, caller, id))));
         return response.build();

@@ -11,8 +11,13 @@ import org.jdbi.v3.core.Handle;
  * own statements, in one round trip on PostgreSQL).
  */
 @FunctionalInterface
-public interface InputsJoined {
+public interface InputsJoined extends InputsChanged {
     SqlBatch.Statement inputsJoined(String appUid, Collection<String> datasetIds);
+
+    /** Inputs changed (created, patched, joined or left a dataset): nothing to do unless overridden. */
+    @Override
+    default void changed(Handle handle, String appUid, Collection<String> inputIds) {
+    }
 
     /**
      * True when what the reaction changes must be told (someone subscribed to its events): then

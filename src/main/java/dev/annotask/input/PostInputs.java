@@ -91,6 +91,7 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
                 if (tells) {
                     joined.reactAndTell(handle, appUid, datasets);
                 }
+                joined.changed(handle, appUid, idsOf(rows));
                 return created(handle, appUid, answer, answer.getInputsCount());
             };
         } catch (ApiException twice) {
@@ -134,6 +135,7 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
             if (tells) {
                 joined.reactAndTell(handle, upload.appUid(), datasetsOf(rows));
             }
+            joined.changed(handle, upload.appUid(), idsOf(rows));
         }
         List<Input> skipped = new ArrayList<>();
         if (upload.onConflict() == InputIDConflictResolution.SKIP) {
@@ -153,6 +155,10 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
         events.emit(handle, appUid, EventType.INPUT_CREATED, () -> answer.getInputsList()
                 .subList(answer.getInputsCount() - count, answer.getInputsCount()));
         return answer;
+    }
+
+    private static List<String> idsOf(List<InputStore.NewInput> rows) {
+        return rows.stream().map(n -> n.input().id()).toList();
     }
 
     private static Set<String> datasetsOf(List<InputStore.NewInput> rows) {

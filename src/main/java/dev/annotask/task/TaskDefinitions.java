@@ -18,7 +18,7 @@ import dev.annotask.proto.api.TaskWorker;
 import dev.annotask.proto.api.TaskWorkerPartitionedStrategyInfo;
 import dev.annotask.proto.api.User;
 import dev.annotask.proto.api.Worker;
-import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.search.SearchMembership;
 import org.jdbi.v3.core.Handle;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,8 +42,11 @@ final class TaskDefinitions {
     private final DatasetStore datasets;
     private final InputStore inputs;
     private final CollaboratorStore collaborators;
+    private final SearchMembership searches;
 
-    TaskDefinitions(ConceptStore concepts, DatasetStore datasets, InputStore inputs, CollaboratorStore collaborators) {
+    TaskDefinitions(ConceptStore concepts, DatasetStore datasets, InputStore inputs, CollaboratorStore collaborators,
+                    SearchMembership searches) {
+        this.searches = searches;
         this.concepts = concepts;
         this.datasets = datasets;
         this.inputs = inputs;
@@ -207,10 +210,15 @@ final class TaskDefinitions {
                 }
                 return source;
             }
-            case SAVED_SEARCH -> throw new ApiException(StatusCode.TASK_NOT_IMPLEMENTED,
-                    field + ".type: SAVED_SEARCH sources are not supported yet (saved searches are not served);"
-                            + " use ALL_INPUTS, DATASET or INPUT");
-            default -> throw invalid(field + ".type is required: ALL_INPUTS, DATASET or INPUT");
+            case SAVED_SEARCH -> {
+                if (source.getId().isEmpty()) {
+                    throw invalid(field + ".id: the id of a saved search is required");
+                }
+                // In the task's transaction: its membership is kept from now on (SearchMembership).
+                searches.track(handle, app.uid(), source.getId(), field + ".id");
+                return source;
+            }
+            default -> throw invalid(field + ".type is required: ALL_INPUTS, SAVED_SEARCH, DATASET or INPUT");
         }
     }
 

@@ -26,6 +26,7 @@ import dev.annotask.proto.api.User;
 import dev.annotask.proto.api.WorkerIDSet;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.search.SearchMembership;
 import dev.annotask.store.Ids;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -63,10 +64,10 @@ public final class TaskRpcs {
 
     public TaskRpcs(TaskStore tasks, ConceptStore concepts, DatasetStore datasets, InputStore inputs,
                     CollaboratorStore collaborators, UserStore users, TaskProgress progress, Events events,
-                    Clock clock) {
+                    Clock clock, SearchMembership searches) {
         this.tasks = tasks;
         this.collaborators = collaborators;
-        this.definitions = new TaskDefinitions(concepts, datasets, inputs, collaborators);
+        this.definitions = new TaskDefinitions(concepts, datasets, inputs, collaborators, searches);
         this.users = users;
         this.progress = progress;
         this.events = events;

@@ -232,6 +232,22 @@ public final class TaskStore {
         return query.mapTo(String.class).list();
     }
 
+    /**
+     * Puts the tasks taking their inputs from these saved searches back in progress when they
+     * completed by themselves (inputs joined the searches), answering their ids; as
+     * {@link #reopenCompleted} does for datasets.
+     */
+    public List<String> reopenCompletedFromSearches(Handle handle, String appUid, Collection<String> searchIds) {
+        return handle.createQuery("""
+                        UPDATE tasks SET status = :open, auto_done = FALSE
+                        WHERE app_uid = :app AND auto_done AND status = :done AND input_source_type = :type
+                          AND input_source_id IN (<searches>) RETURNING id""")
+                .bind("open", dev.annotask.proto.api.status.StatusCode.TASK_IN_PROGRESS.getNumber()).bind("app", appUid)
+                .bind("done", dev.annotask.proto.api.status.StatusCode.TASK_DONE.getNumber())
+                .bind("type", dev.annotask.proto.api.TaskInputSource.TaskInputSourceType.SAVED_SEARCH_VALUE)
+                .bindList("searches", List.copyOf(searchIds)).mapTo(String.class).list();
+    }
+
     /** The progress counters of a task, kept by the labeling workflow. */
     public record Counters(long taken, long worked, long settled) {
     }

@@ -8,6 +8,12 @@ import com.clarifai.grpc.api.Collaborator;
 import com.clarifai.grpc.api.Concept;
 import com.clarifai.grpc.api.Data;
 import com.clarifai.grpc.api.Dataset;
+import com.clarifai.grpc.api.Filter;
+import com.clarifai.grpc.api.ListSearchesRequest;
+import com.clarifai.grpc.api.PostInputsSearchesRequest;
+import com.clarifai.grpc.api.PostSearchesByIDRequest;
+import com.clarifai.grpc.api.Query;
+import com.clarifai.grpc.api.Search;
 import com.clarifai.grpc.api.DatasetInput;
 import com.clarifai.grpc.api.DeleteTasksRequest;
 import com.clarifai.grpc.api.GetInputRequest;
@@ -81,7 +87,7 @@ import org.junit.jupiter.api.Test;
  * once per client mode: the subclasses give the stubs, plaintext gRPC or the JSON channel.
  * Keys, app, collaborators, concepts, inputs, dataset; tasks of every worker and review
  * strategy; LABEL_START, annotate, LABEL_SUBMIT; review; counts; patch; delete; the annotation
- * workers; a collaborator's scopes changed.
+ * workers; a collaborator's scopes changed; a search, saved, feeding a SAVED_SEARCH task.
  *
  * <p>Where a mode's client cannot make a call at all, the subclass shows that limit and
  * makes the call the way such a user has to (see {@link #putTaskAssignments}). Each mode runs
@@ -233,6 +239,53 @@ public abstract class OfficialClientFlow {
         HttpResponse<byte[]> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(image.getUrl()))
                 .header("Authorization", "Key " + key).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.body()).isEqualTo(png);
+    }
+
+    @Test
+    void aSavedSearchFeedsATask() {
+        V2BlockingStub owner = stub(token(OWNER));
+        UserAppIDSet ids = UserAppIDSet.newBuilder().setUserId(OWNER).setAppId("searched").build();
+        ok(owner.postApps(PostAppsRequest.newBuilder().addApps(App.newBuilder().setId("searched")).build()));
+        ok(owner.postCollaborators(PostCollaboratorsRequest.newBuilder().setUserAppId(ids).addCollaborators(
+                Collaborator.newBuilder().setUser(User.newBuilder().setId("w1")).addScopes("All")).build()));
+        ok(owner.postConcepts(PostConceptsRequest.newBuilder().setUserAppId(ids)
+                .addConcepts(Concept.newBuilder().setId("cat")).addConcepts(Concept.newBuilder().setId("dog")).build()));
+        ok(owner.postInputs(PostInputsRequest.newBuilder().setUserAppId(ids).addInputs(batchInput("s0", 1))
+                .addInputs(batchInput("s1", 2)).build()));
+        Query firstBatch = Query.newBuilder().addFilters(Filter.newBuilder().setInput(Input.newBuilder()
+                .setData(Data.newBuilder().setMetadata(batch(1))))).build();
+
+        var found = ok(owner.postInputsSearches(PostInputsSearchesRequest.newBuilder().setUserAppId(ids)
+                .addSearches(Search.newBuilder().setQuery(firstBatch)).build()));
+        assertThat(found.getHitsList()).extracting(hit -> hit.getInput().getId()).containsExactly("s0");
+        assertThat(found.getHits(0).getScore()).isEqualTo(1.0f);
+        var saved = ok(owner.postInputsSearches(PostInputsSearchesRequest.newBuilder().setUserAppId(ids)
+                .addSearches(Search.newBuilder().setId("first-batch").setQuery(firstBatch).setSave(true)).build()));
+        assertThat(saved.getSearches(0).getId()).isEqualTo("first-batch");
+        assertThat(ok(owner.listSearches(ListSearchesRequest.newBuilder().setUserAppId(ids).build())).getSearchesList())
+                .extracting(Search::getId).containsExactly("first-batch");
+
+        Task task = ok(owner.postTasks(PostTasksRequest.newBuilder().setUserAppId(ids).addTasks(task("from a search",
+                fullWorkers("w1"), TaskInputSource.newBuilder().setType(TaskInputSource.TaskInputSourceType.SAVED_SEARCH)
+                        .setId("first-batch").build(), noReview())).build())).getTasks(0);
+        // An input that matches after the task was made joins it.
+        ok(owner.postInputs(PostInputsRequest.newBuilder().setUserAppId(ids).addInputs(batchInput("s2", 1)).build()));
+
+        assertThat(ok(owner.postSearchesByID(PostSearchesByIDRequest.newBuilder().setUserAppId(ids)
+                .setId("first-batch").build())).getHitsList()).extracting(hit -> hit.getInput().getId())
+                .containsExactly("s0", "s2");
+        assertThat(ok(stub(token("w1")).listNextTaskAssignments(ListNextTaskAssignmentsRequest.newBuilder()
+                .setUserAppId(ids).setTaskId(task.getId()).build())).getInputsList()).extracting(Input::getId)
+                .containsExactly("s0", "s2");
+    }
+
+    private static Input batchInput(String id, int batch) {
+        return Input.newBuilder().setId(id).setData(Data.newBuilder().setText(Text.newBuilder().setRaw(id))
+                .setMetadata(batch(batch))).build();
+    }
+
+    private static Struct batch(int batch) {
+        return Struct.newBuilder().putFields("batch", Value.newBuilder().setNumberValue(batch).build()).build();
     }
 
     @Test

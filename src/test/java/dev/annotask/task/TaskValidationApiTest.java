@@ -67,8 +67,7 @@ class TaskValidationApiTest {
     }
 
     static BadRequest post(String name, String body, int code, String... details) {
-        int http = code == 54101 ? 501 : 400;
-        return new BadRequest(name, "POST", "/v2/tasks", body, code, http, List.of(details));
+        return new BadRequest(name, "POST", "/v2/tasks", body, code, 400, List.of(details));
     }
 
     static BadRequest query(String name, String query, int code, String... details) {
@@ -173,8 +172,8 @@ class TaskValidationApiTest {
                         "tasks[0]", "input_source"),
                 post("no input source", body(task("-input_source")), invalid, "tasks[0]", "input_source"),
                 post("129 tasks", body(Collections.nCopies(129, task()).toArray(String[]::new)), invalid, "tasks"),
-                // Valid, but not served.
-                post("SAVED_SEARCH source", body(task(source("SAVED_SEARCH", "s1"))), 54101, "input_source"));
+                post("SAVED_SEARCH source that does not exist", body(task(source("SAVED_SEARCH", "s1"))), invalid,
+                        "tasks[0]", "input_source.id", "s1"));
     }
 
     @ParameterizedTest(name = "{0}")
