@@ -70,7 +70,7 @@ import dev.annotask.store.DataDirectory;
 import dev.annotask.store.Database;
 import dev.annotask.task.TaskMembership;
 import dev.annotask.search.SearchMembership;
-import dev.annotask.search.SearchRpcs;
+import dev.annotask.search.rpc.SearchRpcs;
 import dev.annotask.task.TaskReopening;
 import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.TaskStore;

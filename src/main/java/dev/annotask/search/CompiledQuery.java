@@ -8,5 +8,5 @@ import java.util.Map;
  * annotation search matches (over {@code annotations a} joined to their input {@code i}). An
  * input search's {@code annotationCondition} is null. The parameters serve both.
  */
-record CompiledQuery(SearchKind kind, String inputCondition, String annotationCondition, Map<String, Object> params) {
+public record CompiledQuery(SearchKind kind, String inputCondition, String annotationCondition, Map<String, Object> params) {
 }

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * refused by name (40002), ranks (similarity, embeddings, text) with 10040, never ignored.
  * Stateless.
  */
-final class QueryCompiler {
+public final class QueryCompiler {
     private static final Set<String> INPUT_FIELDS = Set.of("id", "data", "dataset_ids", "status");
     private static final Set<String> ANNOTATION_FIELDS = Set.of("id", "input_id", "data", "status", "user_id",
             "task_id", "worker");
@@ -48,7 +48,7 @@ final class QueryCompiler {
     }
 
     /** The query compiled, or a refusal naming the field (prefixed by {@code field}). */
-    static CompiledQuery compile(String field, Query query, SearchKind kind, boolean postgres) {
+    public static CompiledQuery compile(String field, Query query, SearchKind kind, boolean postgres) {
         return new QueryCompiler(kind, postgres).compile(field, query);
     }
 
@@ -324,7 +324,7 @@ final class QueryCompiler {
         return "(" + String.join(" OR ", parts) + ")";
     }
 
-    static ApiException invalid(String details) {
+    public static ApiException invalid(String details) {
         return new ApiException(StatusCode.SEARCH_INVALID_REQUEST, details);
     }
 }

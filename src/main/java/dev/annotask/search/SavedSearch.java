@@ -8,6 +8,6 @@ import dev.annotask.proto.api.Search;
  * @param spec the Search as saved: id, name, query, visibility, min_value (no times, no save)
  * @param tracked a task takes its inputs from it, so its matches are kept in {@code search_inputs}
  */
-record SavedSearch(String appUid, String id, SearchKind kind, Search spec, boolean tracked, long createdAt,
+public record SavedSearch(String appUid, String id, SearchKind kind, Search spec, boolean tracked, long createdAt,
                    long modifiedAt) {
 }

@@ -5,7 +5,7 @@ package dev.annotask.search;
  * (PostAnnotationsSearches). A saved search keeps its kind, so PostSearchesByID answers the
  * same hits as the call that saved it.
  */
-enum SearchKind {
+public enum SearchKind {
     INPUTS("inputs"),
     ANNOTATIONS("annotations");
 

@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Handle;
  * their number, and which of some inputs match. Every statement is bound to the caller's app,
  * and every table a query reads is joined on it, so no other app's rows can match. Stateless.
  */
-final class SearchRunner {
+public final class SearchRunner {
     private static final String ANNOTATIONS = " FROM annotations a JOIN inputs i ON i.app_uid = a.app_uid"
             + " AND i.id = a.input_id WHERE a.app_uid = :app AND ";
 
@@ -18,7 +18,7 @@ final class SearchRunner {
     }
 
     /** One page of the ids of what the query matches: inputs or annotations by its kind, oldest first. */
-    static List<String> page(Handle handle, String appUid, CompiledQuery query, Page page) {
+    public static List<String> page(Handle handle, String appUid, CompiledQuery query, Page page) {
         String sql = query.kind() == SearchKind.ANNOTATIONS
                 ? "SELECT a.id" + ANNOTATIONS + query.annotationCondition() + " ORDER BY a.app_uid, a.seq"
                 : "SELECT i.id FROM inputs i WHERE i.app_uid = :app AND " + query.inputCondition()
@@ -28,7 +28,7 @@ final class SearchRunner {
     }
 
     /** How many inputs or annotations the query matches. */
-    static long count(Handle handle, String appUid, CompiledQuery query) {
+    public static long count(Handle handle, String appUid, CompiledQuery query) {
         String sql = query.kind() == SearchKind.ANNOTATIONS
                 ? "SELECT COUNT(*)" + ANNOTATIONS + query.annotationCondition()
                 : "SELECT COUNT(*) FROM inputs i WHERE i.app_uid = :app AND " + query.inputCondition();

@@ -13,13 +13,13 @@ import org.jdbi.v3.core.Handle;
  * Saved searches, and the inputs of the tracked ones ({@code search_inputs}), in the database.
  * Stateless and thread-safe.
  */
-final class SearchStore {
+public final class SearchStore {
     /** The inputs of the app that are not yet members of the search {@code :search}, and (what follows) the condition. */
     private static final String NEW_MATCHES = " FROM inputs i WHERE i.app_uid = :app AND NOT EXISTS (SELECT 1"
             + " FROM search_inputs s WHERE s.app_uid = i.app_uid AND s.search_id = :search AND s.input_id = i.id) AND ";
 
     /** Inserts the search; false when the app has one with that id already. */
-    boolean insert(Handle handle, SavedSearch search) {
+    public boolean insert(Handle handle, SavedSearch search) {
         return handle.createUpdate("""
                         INSERT INTO searches (app_uid, id, kind, spec, created_at, modified_at)
                         VALUES (:app, :id, :kind, :spec, :created, :modified) ON CONFLICT (app_uid, id) DO NOTHING""")
@@ -28,13 +28,13 @@ final class SearchStore {
                 .bind("modified", search.modifiedAt()).execute() == 1;
     }
 
-    Optional<SavedSearch> find(Handle handle, String appUid, String id) {
+    public Optional<SavedSearch> find(Handle handle, String appUid, String id) {
         return handle.createQuery("SELECT * FROM searches WHERE app_uid = :app AND id = :id")
                 .bind("app", appUid).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
     /** The app's saved searches, oldest first. */
-    List<SavedSearch> list(Handle handle, String appUid, int offset, int limit) {
+    public List<SavedSearch> list(Handle handle, String appUid, int offset, int limit) {
         return handle.createQuery("SELECT * FROM searches WHERE app_uid = :app ORDER BY seq LIMIT :limit OFFSET :offset")
                 .bind("app", appUid).bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list();
     }
@@ -45,13 +45,13 @@ final class SearchStore {
                 .bind("app", appUid).map((rs, ctx) -> map(rs)).list();
     }
 
-    boolean delete(Handle handle, String appUid, String id) {
+    public boolean delete(Handle handle, String appUid, String id) {
         return handle.createUpdate("DELETE FROM searches WHERE app_uid = :app AND id = :id")
                 .bind("app", appUid).bind("id", id).execute() == 1;
     }
 
     /** The ids of the app's tasks that take their inputs from the search. */
-    List<String> tasksUsing(Handle handle, String appUid, String searchId) {
+    public List<String> tasksUsing(Handle handle, String appUid, String searchId) {
         return handle.createQuery("""
                         SELECT id FROM tasks WHERE app_uid = :app AND input_source_type = :type AND input_source_id = :id
                         ORDER BY id""")

@@ -1,4 +1,4 @@
-package dev.annotask.search;
+package dev.annotask.search.rpc;
 
 import com.google.protobuf.util.Timestamps;
 import dev.annotask.annotation.Annotation;
@@ -10,6 +10,8 @@ import dev.annotask.input.InputStore;
 import dev.annotask.input.InputWire;
 import dev.annotask.proto.api.Hit;
 import dev.annotask.proto.api.Search;
+import dev.annotask.search.SavedSearch;
+import dev.annotask.search.SearchKind;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package dev.annotask.search;
+package dev.annotask.search.rpc;
 
 import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.api.ApiException;
@@ -22,6 +22,12 @@ import dev.annotask.proto.api.Search;
 import dev.annotask.proto.api.SingleSearchResponse;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
+import dev.annotask.search.CompiledQuery;
+import dev.annotask.search.QueryCompiler;
+import dev.annotask.search.SavedSearch;
+import dev.annotask.search.SearchKind;
+import dev.annotask.search.SearchRunner;
+import dev.annotask.search.SearchStore;
 import dev.annotask.store.Ids;
 import dev.annotask.store.SqlDialect;
 import java.time.Clock;
