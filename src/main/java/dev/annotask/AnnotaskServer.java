@@ -27,6 +27,7 @@ import dev.annotask.config.ServerConfig;
 import dev.annotask.dataset.DatasetRpcs;
 import dev.annotask.dataset.DatasetStore;
 import dev.annotask.event.Events;
+import dev.annotask.export.Exports;
 import dev.annotask.api.rest.ProtoJson;
 import dev.annotask.fetch.AddressPolicy;
 import dev.annotask.fetch.PendingFetches;
@@ -59,6 +60,7 @@ import dev.annotask.media.MediaUrlSigner;
 import dev.annotask.media.SigningKeyStore;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.ServiceProto;
+import dev.annotask.proto.exports.ExportsProto;
 import dev.annotask.proto.media.MediaProto;
 import dev.annotask.proto.webhooks.WebhooksProto;
 import dev.annotask.statuscode.StatusCodeRpcs;
@@ -107,7 +109,8 @@ public final class AnnotaskServer implements AutoCloseable {
             ServiceProto.getDescriptor().findServiceByName("V2"),
             AdminProto.getDescriptor().findServiceByName("Admin"),
             MediaProto.getDescriptor().findServiceByName("Media"),
-            WebhooksProto.getDescriptor().findServiceByName("Webhooks"));
+            WebhooksProto.getDescriptor().findServiceByName("Webhooks"),
+            ExportsProto.getDescriptor().findServiceByName("Exports"));
     /** How long {@link #close} lets requests in flight finish unless {@link #stopGrace} says otherwise. */
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
     /**
@@ -142,6 +145,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private Database database;
     private AuthorizationCache authorizations;
     private Webhooks webhooks;
+    private Exports exports;
     private RpcRegistry registry;
     private Javalin http;
     private GrpcServer grpc;
@@ -239,6 +243,9 @@ public final class AnnotaskServer implements AutoCloseable {
         new MediaRpcs(inputs, mediaUrls).register(registry);
         webhooks = new Webhooks(database, config.webhooks(), events, clock);
         webhooks.register(registry);
+        exports = new Exports(database, config.dataDir(), inputWire, publicUrl != null ? () -> publicUrl : this::ownUrl,
+                apps, events, clock);
+        exports.register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, authorizations, clock,
                 database.units());
@@ -272,6 +279,7 @@ public final class AnnotaskServer implements AutoCloseable {
             cfg.routes.get(UiAssets.PREFIX + "*", ui);
             cfg.routes.get(MediaHandler.PATH, new MediaHandler(inputs, database.units(), mediaUrls, memory));
             cfg.routes.get(HostedUrls.ROUTE, hostedBytes);
+            cfg.routes.get(Exports.DOWNLOAD_ROUTE, exports.downloads(accessControl, registry, dispatcher, gateway));
             for (HandlerType verb : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                     HandlerType.DELETE)) {
                 cfg.routes.addHttpHandler(verb, "/*", gateway);
@@ -290,6 +298,7 @@ public final class AnnotaskServer implements AutoCloseable {
             backfill = daemon(new HeaderBackfill(database.units(), inputMedia, inputs), "annotask-header-backfill");
             backfill.start();
             webhooks.startDelivery();
+            exports.startWorker();
         } catch (RuntimeException e) {
             close(); // a taken port must not leave the other server and the database open
             throw e;
@@ -439,6 +448,10 @@ public final class AnnotaskServer implements AutoCloseable {
         if (webhooks != null) {
             webhooks.close();
             webhooks = null;
+        }
+        if (exports != null) {
+            exports.close();
+            exports = null;
         }
         if (authorizations != null) {
             authorizations.close();
