@@ -42,7 +42,7 @@ final class TaskSource implements ExportSource {
         }
         var labels = LabelRows.byInput(handle.createQuery("""
                         SELECT * FROM annotations a WHERE a.app_uid = :app AND a.task_id = :task
-                          AND a.input_id IN (<inputs>) AND """ + LabelRows.statusCondition(which) + " ORDER BY a.seq")
+                          AND a.input_id IN (<inputs>) """ + " AND " + LabelRows.statusCondition(which) + " ORDER BY a.seq")
                 .bind("app", appUid).bind("task", taskId)
                 .bindList("inputs", inputs.stream().map(e -> e.getValue().id()).toList())
                 .map((rs, ctx) -> Map.entry(rs.getString("input_id"), LabelRows.label(rs))).list());

@@ -35,7 +35,7 @@ final class VersionSource implements ExportSource {
         long last = inputs.get(inputs.size() - 1).getKey();
         var labels = LabelRows.byInput(handle.createQuery("""
                         SELECT * FROM dataset_version_annotations a WHERE a.version_uid = :version
-                          AND a.input_seq > :after AND a.input_seq <= :last AND """ + LabelRows.statusCondition(which)
+                          AND a.input_seq > :after AND a.input_seq <= :last """ + " AND " + LabelRows.statusCondition(which)
                         + " ORDER BY a.input_seq, a.seq")
                 .bind("version", versionUid).bind("after", afterSeq).bind("last", last)
                 .map((rs, ctx) -> Map.entry(rs.getString("input_id"), LabelRows.label(rs))).list());

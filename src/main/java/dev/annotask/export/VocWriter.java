@@ -12,7 +12,7 @@ import java.util.List;
  * (from image_info; 0 when unknown) and one {@code object} per region and concept present:
  * {@code name} (the concept's name), {@code pose} Unspecified, {@code truncated} and
  * {@code difficult} 0, and {@code bndbox} in whole pixels, 1-based as VOC counts them
- * ({@code xmin = floor(left × width) + 1}, {@code xmax = ceil(right × width)}); a polygon
+ * ({@code xmin = round(left × width) + 1}, {@code xmax = round(right × width)}); a polygon
  * appears as the box around it (VOC has no polygons). Regions of images of unknown size are
  * left out, since VOC needs pixels. {@code JPEGImages/{input id}.{ext}} for stored images.
  */
@@ -55,10 +55,11 @@ final class VocWriter implements FormatWriter {
         if (box == null) {
             return;
         }
-        long xmin = Math.max(1, (long) Math.floor(box.left() * width) + 1);
-        long ymin = Math.max(1, (long) Math.floor(box.top() * height) + 1);
-        long xmax = Math.min(width, Math.max(xmin, (long) Math.ceil(box.right() * width)));
-        long ymax = Math.min(height, Math.max(ymin, (long) Math.ceil(box.bottom() * height)));
+        // Rounded, not floored: stored coordinates are floats (0.6 × 40 is 24.000001).
+        long xmin = Math.max(1, Math.round(box.left() * width) + 1);
+        long ymin = Math.max(1, Math.round(box.top() * height) + 1);
+        long xmax = Math.min(width, Math.max(xmin, Math.round(box.right() * width)));
+        long ymax = Math.min(height, Math.max(ymin, Math.round(box.bottom() * height)));
         for (Concept concept : Shapes.present(region.getData())) {
             xml.append("  <object>\n    <name>").append(escape(context.concepts().name(concept))).append("</name>\n")
                     .append("    <pose>Unspecified</pose>\n    <truncated>0</truncated>\n    <difficult>0</difficult>\n")
