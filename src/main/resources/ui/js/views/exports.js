@@ -94,9 +94,10 @@ function exportTable(exports, changed) {
       .map((title) => h('th', {}, title)))),
     h('tbody', {}, exports.map((e) => {
       const state = STATES[e.status?.code] || String(e.status?.code);
+      const source = e.task_id ? `task ${e.task_id}` : `dataset ${e.dataset_id} / ${e.dataset_version_id}`;
       return h('tr', { class: `export-${state}`, dataset: { exportId: e.id } },
         h('td', {}, when(e.created_at)),
-        h('td', {}, e.task_id ? `task ${e.task_id}` : `dataset ${e.dataset_id} / ${e.dataset_version_id}`),
+        h('td', { class: 'ellipsis', title: source }, source),
         h('td', {}, FORMATS[e.format] || e.format), h('td', {}, LABELS[e.labels || 0] || e.labels),
         h('td', { title: e.status?.details || '' }, state),
         h('td', {}, state === 'ready' ? size(e.size) : ''), h('td', {}, state === 'ready' ? e.inputs_count : ''),
