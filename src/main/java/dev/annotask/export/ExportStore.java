@@ -48,7 +48,7 @@ final class ExportStore {
                 .bind("app", appUid).bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list();
     }
 
-    /** The version's latest export of each format and label choice not failed, newest first. */
+    /** The version's exports, newest first. */
     static List<StoredExport> ofVersion(Handle handle, String versionUid) {
         return handle.createQuery("""
                         SELECT * FROM exports WHERE version_uid = :version ORDER BY created_at DESC, uid""")
