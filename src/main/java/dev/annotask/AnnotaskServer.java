@@ -29,6 +29,7 @@ import dev.annotask.config.ServerConfig;
 import dev.annotask.dataset.DatasetRpcs;
 import dev.annotask.dataset.DatasetStore;
 import dev.annotask.event.Events;
+import dev.annotask.export.Exports;
 import dev.annotask.api.rest.ProtoJson;
 import dev.annotask.fetch.AddressPolicy;
 import dev.annotask.fetch.PendingFetches;
@@ -61,6 +62,7 @@ import dev.annotask.media.MediaUrlSigner;
 import dev.annotask.media.SigningKeyStore;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.ServiceProto;
+import dev.annotask.proto.exports.ExportsProto;
 import dev.annotask.proto.media.MediaProto;
 import dev.annotask.proto.labeling.LabelingProto;
 import dev.annotask.proto.review.ReviewProto;
@@ -115,7 +117,8 @@ public final class AnnotaskServer implements AutoCloseable {
             MediaProto.getDescriptor().findServiceByName("Media"),
             WebhooksProto.getDescriptor().findServiceByName("Webhooks"),
             ReviewProto.getDescriptor().findServiceByName("Review"),
-            LabelingProto.getDescriptor().findServiceByName("Labeling"));
+            LabelingProto.getDescriptor().findServiceByName("Labeling"),
+            ExportsProto.getDescriptor().findServiceByName("Exports"));
     /** How long {@link #close} lets requests in flight finish unless {@link #stopGrace} says otherwise. */
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
     /**
@@ -150,6 +153,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private Database database;
     private AuthorizationCache authorizations;
     private Webhooks webhooks;
+    private Exports exports;
     private RpcRegistry registry;
     private Javalin http;
     private GrpcServer grpc;
@@ -254,6 +258,9 @@ public final class AnnotaskServer implements AutoCloseable {
         new MediaRpcs(inputs, mediaUrls).register(registry);
         webhooks = new Webhooks(database, config.webhooks(), events, clock);
         webhooks.register(registry);
+        exports = new Exports(database, config.dataDir(), inputWire, publicUrl != null ? () -> publicUrl : this::ownUrl,
+                apps, events, clock);
+        exports.register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, authorizations, clock,
                 database.units());
@@ -287,6 +294,7 @@ public final class AnnotaskServer implements AutoCloseable {
             cfg.routes.get(UiAssets.PREFIX + "*", ui);
             cfg.routes.get(MediaHandler.PATH, new MediaHandler(inputs, database.units(), mediaUrls, memory));
             cfg.routes.get(HostedUrls.ROUTE, hostedBytes);
+            cfg.routes.get(Exports.DOWNLOAD_ROUTE, exports.downloads(accessControl, registry, dispatcher, gateway));
             for (HandlerType verb : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                     HandlerType.DELETE)) {
                 cfg.routes.addHttpHandler(verb, "/*", gateway);
@@ -305,6 +313,7 @@ public final class AnnotaskServer implements AutoCloseable {
             backfill = daemon(new HeaderBackfill(database.units(), inputMedia, inputs), "annotask-header-backfill");
             backfill.start();
             webhooks.startDelivery();
+            exports.startWorker();
         } catch (RuntimeException e) {
             close(); // a taken port must not leave the other server and the database open
             throw e;
@@ -454,6 +463,10 @@ public final class AnnotaskServer implements AutoCloseable {
         if (webhooks != null) {
             webhooks.close();
             webhooks = null;
+        }
+        if (exports != null) {
+            exports.close();
+            exports = null;
         }
         if (authorizations != null) {
             authorizations.close();

@@ -35,7 +35,9 @@ public enum EventType {
     /** PatchAnnotations; data: the Annotation as it now is. */
     ANNOTATION_UPDATED("annotation.updated"),
     /** DeleteAnnotation(s); data: the Annotation as it was. */
-    ANNOTATION_DELETED("annotation.deleted");
+    ANNOTATION_DELETED("annotation.deleted"),
+    /** An export finished building and can be downloaded; data: the annotask.exports Export, with its url. */
+    EXPORT_READY("export.ready");
 
     private final String wireName;
 

@@ -4,7 +4,7 @@ import { h, show, errorBox, toast } from '../dom.js';
 // The event types a subscription may name (docs/COMPATIBILITY.md, "Annotask extensions: webhooks").
 const EVENTS = ['task.created', 'task.updated', 'task.completed', 'task.reopened', 'task.deleted',
   'assignment.submitted', 'labeling.approved', 'labeling.changes_requested', 'labeling.rejected',
-  'labeling.consensus_reached', 'input.created', 'annotation.created', 'annotation.updated', 'annotation.deleted'];
+  'labeling.consensus_reached', 'input.created', 'annotation.created', 'annotation.updated', 'annotation.deleted', 'export.ready'];
 const STATES = { 1: 'pending', 2: 'delivered', 3: 'failed' };
 
 /** Owner's webhooks page: subscribe a receiver, send it a test event, see its recent deliveries, re-send, delete. */

@@ -15,6 +15,16 @@ import com.clarifai.grpc.api.PostSearchesByIDRequest;
 import com.clarifai.grpc.api.Query;
 import com.clarifai.grpc.api.Search;
 import com.clarifai.grpc.api.DatasetInput;
+import com.clarifai.grpc.api.DatasetVersion;
+import com.clarifai.grpc.api.DatasetVersionExport;
+import com.clarifai.grpc.api.DatasetVersionExportFormat;
+import com.clarifai.grpc.api.GetDatasetVersionRequest;
+import com.clarifai.grpc.api.MultiDatasetVersionExportResponse;
+import com.clarifai.grpc.api.PostDatasetVersionsRequest;
+import com.clarifai.grpc.api.PutDatasetVersionExportsRequest;
+import com.clarifai.grpc.api.BoundingBox;
+import com.clarifai.grpc.api.Region;
+import com.clarifai.grpc.api.RegionInfo;
 import com.clarifai.grpc.api.DeleteTasksRequest;
 import com.clarifai.grpc.api.GetInputRequest;
 import com.clarifai.grpc.api.GetTaskCountRequest;
@@ -129,6 +139,10 @@ public abstract class OfficialClientFlow {
 
     /** PutTaskAssignments as a user of this mode can make it. */
     protected abstract MultiTaskAssignmentResponse putTaskAssignments(String key, PutTaskAssignmentsRequest request);
+
+    /** PutDatasetVersionExports as a user of this mode can make it. */
+    protected abstract MultiDatasetVersionExportResponse putDatasetVersionExports(String key,
+                                                                                  PutDatasetVersionExportsRequest request);
 
     /** ListTasks filtered by worker (a repeated field on a GET), as a user of this mode can make it; null if none can. */
     protected abstract MultiTaskResponse listTasksOfWorker(String key, ListTasksRequest request);
@@ -286,6 +300,77 @@ public abstract class OfficialClientFlow {
 
     private static Struct batch(int batch) {
         return Struct.newBuilder().putFields("batch", Value.newBuilder().setNumberValue(batch).build()).build();
+    }
+
+    @Test
+    void aDatasetVersionIsExportedAsCocoAndTheZipDownloaded() throws Exception {
+        V2BlockingStub owner = stub(token(OWNER));
+        ok(owner.postApps(PostAppsRequest.newBuilder().addApps(App.newBuilder().setId("albums")).build()));
+        String key = ok(owner.postKeys(PostKeysRequest.newBuilder()
+                .addKeys(Key.newBuilder().setDescription("albums key").addScopes("All")
+                        .addApps(App.newBuilder().setId("albums").setUserId(OWNER))).build())).getKeys(0).getId();
+        V2BlockingStub app = stub(key);
+        ok(app.postConcepts(PostConceptsRequest.newBuilder().addConcepts(Concept.newBuilder().setId("cat")).build()));
+        ok(app.postDatasets(PostDatasetsRequest.newBuilder().addDatasets(Dataset.newBuilder().setId("pets")).build()));
+        ok(app.postInputs(PostInputsRequest.newBuilder().addInputs(Input.newBuilder().setId("photo").addDatasetIds("pets")
+                .setData(Data.newBuilder().setImage(Image.newBuilder()
+                        .setBase64(ByteString.copyFrom(TestImages.png(100, 50)))))).build()));
+        ok(app.postAnnotations(PostAnnotationsRequest.newBuilder().addAnnotations(Annotation.newBuilder()
+                .setInputId("photo").setData(Data.newBuilder().addRegions(Region.newBuilder()
+                        .setRegionInfo(RegionInfo.newBuilder().setBoundingBox(BoundingBox.newBuilder()
+                                .setTopRow(0.2f).setLeftCol(0.1f).setBottomRow(0.6f).setRightCol(0.5f)))
+                        .setData(Data.newBuilder().addConcepts(Concept.newBuilder().setId("cat").setValue(1)))))).build()));
+
+        DatasetVersion posted = ok(app.postDatasetVersions(PostDatasetVersionsRequest.newBuilder().setDatasetId("pets")
+                .addDatasetVersions(DatasetVersion.newBuilder().setId("v1")).build())).getDatasetVersions(0);
+        assertThat(posted.getStatus().getCode()).isEqualTo(StatusCode.DATASET_VERSION_PENDING);
+        GetDatasetVersionRequest get = GetDatasetVersionRequest.newBuilder().setDatasetId("pets").setDatasetVersionId("v1")
+                .build();
+        DatasetVersion ready = waitFor(() -> ok(app.getDatasetVersion(get)).getDatasetVersion(),
+                v -> v.getStatus().getCode() == StatusCode.DATASET_VERSION_READY);
+        assertThat(ready.getMetricsOrThrow("/").getBoundingBoxesCount().getValue()).isEqualTo(1);
+
+        MultiDatasetVersionExportResponse put = ok(putDatasetVersionExports(key, PutDatasetVersionExportsRequest.newBuilder()
+                .setUserAppId(UserAppIDSet.newBuilder().setUserId(OWNER).setAppId("albums")).setDatasetId("pets")
+                .setDatasetVersionId("v1").addExports(DatasetVersionExport.newBuilder()
+                        .setFormat(DatasetVersionExportFormat.COCO)).build()));
+        assertThat(put.getExports(0).getFormat()).isEqualTo(DatasetVersionExportFormat.COCO);
+        DatasetVersionExport coco = waitFor(() -> ok(app.getDatasetVersion(get)).getDatasetVersion().getExportInfo()
+                .getCoco(), e -> e.getStatus().getCode() == StatusCode.DATASET_VERSION_EXPORT_SUCCESS);
+        assertThat(coco.getSize()).isPositive();
+
+        HttpResponse<byte[]> zip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(coco.getUrl()))
+                .header("Authorization", "Key " + key).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zip.statusCode()).isEqualTo(200);
+        assertThat(zip.body().length).isEqualTo(coco.getSize());
+        String instances = null;
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (entry.getName().equals("annotations/instances.json")) {
+                    instances = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        var json = com.google.gson.JsonParser.parseString(instances).getAsJsonObject();
+        var image = json.getAsJsonArray("images").get(0).getAsJsonObject();
+        assertThat(image.get("width").getAsInt()).isEqualTo(100);
+        assertThat(image.get("height").getAsInt()).isEqualTo(50);
+        var bbox = json.getAsJsonArray("annotations").get(0).getAsJsonObject().getAsJsonArray("bbox");
+        assertThat(List.of(bbox.get(0).getAsDouble(), bbox.get(1).getAsDouble(), bbox.get(2).getAsDouble(),
+                bbox.get(3).getAsDouble())).containsExactly(10.0, 10.0, 40.0, 20.0);
+    }
+
+    /** Asks again until the answer passes, for at most a minute. */
+    private static <T> T waitFor(java.util.function.Supplier<T> ask, java.util.function.Predicate<T> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        T answer = ask.get();
+        while (!done.test(answer)) {
+            assertThat(System.nanoTime()).as("still waiting: " + answer).isLessThan(deadline);
+            Thread.sleep(100);
+            answer = ask.get();
+        }
+        return answer;
     }
 
     @Test

@@ -359,6 +359,9 @@ class WebhookApiTest {
                 dev.annotask.proto.api.MultiTaskResponse.getDefaultInstance()).code()).isEqualTo(10000);
         assertThat(app.call("DELETE", "/v2/tasks", "{\"ids\":[\"" + quick + "\"]}",
                 dev.annotask.proto.api.status.BaseResponse.getDefaultInstance()).code()).isEqualTo(10000);
+        // An export of the manual task: export.ready once it is built.
+        assertThat(app.call("POST", "/v2/exports", "{\"exports\":[{\"format\":\"CSV\",\"task_id\":\"" + manual + "\"}]}",
+                dev.annotask.proto.exports.MultiExportResponse.getDefaultInstance()).code()).isEqualTo(10000);
 
         Hooks.await(world, Duration.ZERO, "every type", () -> Set.copyOf(typesReceived()).size() == all.length);
         JsonObject reached = received().stream().map(Hooks::json)

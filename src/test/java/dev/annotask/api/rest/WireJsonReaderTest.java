@@ -43,7 +43,7 @@ class WireJsonReaderTest {
         int read = 0;
         int total = 0;
         for (Descriptor type : RandomMessages.types(FILES)) {
-            if (type.getFile().getPackage().equals("google.protobuf")) {
+            if (type.getFile().getPackage().equals("google.protobuf") || holdsMapsOrWrappers(type, new java.util.HashSet<>())) {
                 continue;
             }
             for (int i = 0; i < 2; i++) {
@@ -55,6 +55,30 @@ class WireJsonReaderTest {
             }
         }
         assertThat(read).as("read in one pass").isEqualTo(total);
+    }
+
+    /**
+     * Whether a type holds, at any depth, a map or a wrapper type (DatasetVersion's metrics): the
+     * one-pass reader declines those by design, and the full reading reads them. No request sends
+     * them but as output fields echoed back.
+     */
+    private static boolean holdsMapsOrWrappers(Descriptor type, java.util.Set<Descriptor> seen) {
+        if (!seen.add(type)) {
+            return false;
+        }
+        for (com.google.protobuf.Descriptors.FieldDescriptor field : type.getFields()) {
+            if (field.isMapField()) {
+                return true;
+            }
+            if (field.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                Descriptor nested = field.getMessageType();
+                if (nested.getFullName().endsWith("Value") && nested.getFile().getName().endsWith("wrappers.proto")
+                        || holdsMapsOrWrappers(nested, seen)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.annotask.official.grpc;
 import com.clarifai.channel.ClarifaiChannel;
 import com.clarifai.grpc.api.ListTasksRequest;
 import com.clarifai.grpc.api.MultiTaskAssignmentResponse;
+import com.clarifai.grpc.api.MultiDatasetVersionExportResponse;
 import com.clarifai.grpc.api.MultiTaskResponse;
+import com.clarifai.grpc.api.PutDatasetVersionExportsRequest;
 import com.clarifai.grpc.api.PutTaskAssignmentsRequest;
 import dev.annotask.official.OfficialClientFlow;
 import io.grpc.Channel;
@@ -43,6 +45,12 @@ class OfficialClientGrpcTest extends OfficialClientFlow {
     @Override
     protected MultiTaskAssignmentResponse putTaskAssignments(String key, PutTaskAssignmentsRequest request) {
         return stub(key).putTaskAssignments(request);
+    }
+
+    @Override
+    protected MultiDatasetVersionExportResponse putDatasetVersionExports(String key,
+                                                                         PutDatasetVersionExportsRequest request) {
+        return stub(key).putDatasetVersionExports(request);
     }
 
     @Override

@@ -9,7 +9,9 @@ import com.clarifai.channel.JsonChannel;
 import com.clarifai.channel.http.ClarifaiHttpClient;
 import com.clarifai.grpc.api.ListTasksRequest;
 import com.clarifai.grpc.api.MultiTaskAssignmentResponse;
+import com.clarifai.grpc.api.MultiDatasetVersionExportResponse;
 import com.clarifai.grpc.api.MultiTaskResponse;
+import com.clarifai.grpc.api.PutDatasetVersionExportsRequest;
 import com.clarifai.grpc.api.PutTaskAssignmentsRequest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
@@ -50,6 +52,25 @@ class OfficialClientJsonTest extends OfficialClientFlow {
                     + "/tasks/" + request.getTaskId() + "/assignments";
             return server.client().send("PUT", path, key, JsonFormat.printer().preservingProtoFieldNames().print(request),
                     MultiTaskAssignmentResponse.getDefaultInstance()).message();
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    protected MultiDatasetVersionExportResponse putDatasetVersionExports(String key,
+                                                                         PutDatasetVersionExportsRequest request) {
+        assertThat(catchThrowable(() -> stub(key).putDatasetVersionExports(request)))
+                .as("the JSON channel cannot send PUT").isInstanceOf(ClarifaiException.class)
+                .hasMessage("Unhandled method PUT");
+        try {
+            String path = "/v2/users/" + request.getUserAppId().getUserId() + "/apps/" + request.getUserAppId().getAppId()
+                    + "/datasets/" + request.getDatasetId() + "/versions/" + request.getDatasetVersionId() + "/exports";
+            String body = server.client().send("PUT", path, key, JsonFormat.printer().preservingProtoFieldNames()
+                    .print(request), dev.annotask.proto.api.MultiDatasetVersionExportResponse.getDefaultInstance()).body();
+            MultiDatasetVersionExportResponse.Builder response = MultiDatasetVersionExportResponse.newBuilder();
+            JsonFormat.parser().ignoringUnknownFields().merge(body, response);
+            return response.build();
         } catch (InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }
