@@ -67,6 +67,7 @@ import dev.annotask.store.Database;
 import dev.annotask.task.TaskMembership;
 import dev.annotask.task.TaskReopening;
 import dev.annotask.task.TaskRpcs;
+import dev.annotask.task.WorkloadRpcs;
 import dev.annotask.task.TaskStore;
 import dev.annotask.ui.UiAssets;
 import dev.annotask.webhook.Webhooks;
@@ -230,6 +231,7 @@ public final class AnnotaskServer implements AutoCloseable {
         new TaskRpcs(tasks, concepts, datasets, inputs, collaborators, users, progress, events, clock).register(registry);
         new CollaboratorRpcs(collaborators, users, apps, knownScopes, new TaskMembership(tasks, progress), clock)
                 .register(registry);
+        new WorkloadRpcs().register(registry);
         ReviewService reviews = new ReviewService(annotations, clock, events);
         new AssignmentRpcs(tasks, inputs, labeling, reviews, inputWire).register(registry);
         new AnnotationRpcs(annotations, tasks, labeling, reviews, events, clock).register(registry);
