@@ -26,13 +26,14 @@ async function refreshGallery(gallery) {
 }
 
 function uploadCard(datasets, uploaded) {
-  const files = h('input', { type: 'file', id: 'files', multiple: true, accept: 'image/*,video/*,audio/*,text/plain' });
+  const files = h('input', { type: 'file', id: 'files', multiple: true, accept: 'image/*,video/*,audio/*,text/plain',
+    'aria-label': 'Choose files to upload' });
   const urls = h('textarea', { id: 'urls', rows: 3, placeholder: 'One image URL per line' });
   const dataset = h('select', { id: 'upload-dataset', 'aria-label': 'Add to dataset' },
     h('option', { value: '' }, 'No dataset'), datasets.map((d) => h('option', { value: d.id }, d.id)));
   const bar = h('div', { class: 'upload-progress' });
   const errors = h('ul', { class: 'file-errors', id: 'upload-errors' });
-  const zone = h('div', { class: 'dropzone', id: 'dropzone', tabindex: 0,
+  const zone = h('div', { class: 'dropzone', id: 'dropzone', tabindex: 0, role: 'button',
     ondragover: (e) => { e.preventDefault(); zone.classList.add('over'); },
     ondragleave: () => zone.classList.remove('over'),
     ondrop: (e) => { e.preventDefault(); zone.classList.remove('over'); run([...e.dataTransfer.files], []); },
