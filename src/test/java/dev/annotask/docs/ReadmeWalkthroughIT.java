@@ -70,7 +70,7 @@ class ReadmeWalkthroughIT {
         String script = String.join("\n", blocks);
         assertThat(script.split(Pattern.quote(ADDRESS_LINE), -1)).as("one line setting the address").hasSize(2);
         assertThat(script.split(Pattern.quote(TOKEN_PLACEHOLDER), -1)).as("one admin token placeholder").hasSize(2);
-        assertThat(PLACEHOLDER.matcher(script.replace(TOKEN_PLACEHOLDER, "")).results().map(Matcher::group).toList())
+        assertThat(PLACEHOLDER.matcher(script.replace(TOKEN_PLACEHOLDER, "")).results().map(java.util.regex.MatchResult::group).toList())
                 .as("values the reader could not know").isEmpty();
         return script;
     }

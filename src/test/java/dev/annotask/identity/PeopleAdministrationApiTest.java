@@ -83,7 +83,7 @@ class PeopleAdministrationApiTest {
         assertThat(disabled.message().getUserAccounts(0).getDisabled()).isTrue();
         var refused = api().send("GET", "/v2/users/me", token, null, SingleUserResponse.getDefaultInstance());
         assertThat(refused.code()).isEqualTo(11008);
-        assertThat(refused.status().getDescription()).isEqualTo("API key's user is disabled");
+        assertThat(refused.status().getDetails()).isEqualTo("API key's user is disabled");
         UserAccount shown = listed().get(user);
         assertThat(shown.getDisabled()).isTrue();
         assertThat(shown.hasDisabledAt()).isTrue();
