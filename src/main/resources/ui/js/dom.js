@@ -119,6 +119,17 @@ export function confirmInPlace(slot, question, yesText, danger = true) {
   });
 }
 
+/**
+ * {@link confirmInPlace} for a table row: the question takes a full-width row under it, so a
+ * narrow actions cell need not hold it. Resolves true when confirmed.
+ */
+export function confirmBelow(row, question, yesText) {
+  const cell = h('td', { colspan: row.children.length });
+  const below = h('tr', { class: 'confirm-row' }, cell);
+  row.after(below);
+  return confirmInPlace(cell, question, yesText).finally(() => below.remove());
+}
+
 /** A short date for tables: "2026-12-01 14:03" in the browser's time zone, or "—". */
 export function when(timestamp) {
   if (!timestamp) return '—';

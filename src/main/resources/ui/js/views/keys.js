@@ -1,5 +1,5 @@
 import { call } from '../api.js';
-import { h, show, errorBox, secretBox, confirmInPlace, toast, when } from '../dom.js';
+import { h, show, errorBox, secretBox, confirmBelow, toast, when } from '../dom.js';
 
 /**
  * Every signed-in user's own keys: make a personal access token (signs in here, reaches every
@@ -61,12 +61,12 @@ function keysTable(keys, refresh) {
       const actions = h('td', { class: 'actions' });
       const error = h('div');
       actions.append(h('button', { type: 'button', class: 'danger revoke', onclick: async () => {
-        if (!(await confirmInPlace(actions, `Revoke "${k.description || k.id}"? Whatever uses it stops working at once.`,
+        if (!(await confirmBelow(actions.parentElement, `Revoke "${k.description || k.id}"? Whatever uses it stops working at once.`,
           'Revoke'))) return;
         try {
           await call('DELETE', `/v2/users/me/keys/${encodeURIComponent(k.id)}`);
-          toast('Key revoked');
           await refresh();
+          toast('Key revoked');
         } catch (err) {
           error.replaceChildren(errorBox(err));
         }

@@ -1,5 +1,5 @@
 import { app, ROLES, roleOf } from '../api.js';
-import { h, show, errorBox, confirmInPlace, toast, when } from '../dom.js';
+import { h, show, errorBox, confirmBelow, toast, when } from '../dom.js';
 import { session } from '../session.js';
 
 /**
@@ -35,8 +35,8 @@ function inviteForm(refresh) {
     try {
       await app.post('/collaborators', { collaborators: [{ user: { id }, scopes: ROLES.find((r) => r.id === role.value).scopes }] });
       user.value = '';
-      toast(`${id} invited`);
       await refresh();
+      toast(`${id} invited`);
     } catch (err) {
       error.replaceChildren(errorBox(err));
     }
@@ -89,8 +89,8 @@ function personRow(c, load, refresh) {
     if (!chosen) return;
     try {
       await app.patch('/collaborators', { action: 'overwrite', collaborators: [{ user: { id }, scopes: chosen.scopes }] });
-      toast(`${id} is now ${chosen.label.toLowerCase()}`);
       await refresh();
+      toast(`${id} is now ${chosen.label.toLowerCase()}`);
     } catch (err) {
       error.replaceChildren(errorBox(err));
     }
@@ -98,14 +98,15 @@ function personRow(c, load, refresh) {
   const open = load?.open_assignments || 0;
   actions.append(h('button', { type: 'button', class: 'danger remove', onclick: async () => {
     const effect = open
-      ? `Their ${open} open assignment${open === 1 ? ' is' : 's are'} released to the other labelers of ${load.task_count} task${load.task_count === 1 ? '' : 's'}; work they turned in stays.`
+      ? `Their ${open} open assignment${open === 1 ? '' : 's'} (in ${load.task_count} task${load.task_count === 1 ? '' : 's'}) `
+        + `${open === 1 ? 'goes' : 'go'} back to be labeled by others; work they turned in stays.`
       : (load?.task_count ? `They hold no open assignment; they leave ${load.task_count} task${load.task_count === 1 ? '' : 's'}, and work they turned in stays.`
         : 'They are in no task.');
-    if (!(await confirmInPlace(actions, `Remove ${id} from ${session().app.appId}? ${effect}`, 'Remove'))) return;
+    if (!(await confirmBelow(actions.parentElement, `Remove ${id} from ${session().app.appId}? ${effect}`, 'Remove'))) return;
     try {
       await app.del('/collaborators', { collaborator_ids: [id] });
-      toast(`${id} removed${open ? `; ${open} assignment${open === 1 ? '' : 's'} released` : ''}`);
       await refresh();
+      toast(`${id} removed${open ? `; ${open} assignment${open === 1 ? '' : 's'} released` : ''}`);
     } catch (err) {
       error.replaceChildren(errorBox(err));
     }

@@ -1,4 +1,4 @@
-import { app, REVIEW_STRATEGIES, enumName, taskConceptIds } from '../api.js';
+import { app, REVIEW_STRATEGIES, enumName, taskConceptIds, inputName } from '../api.js';
 import { h, show, errorBox, toast, emptyQueue } from '../dom.js';
 import { prepare, mediaElement } from '../media.js';
 import { RegionEditor, regionsOf } from '../regions.js';
@@ -116,10 +116,10 @@ export async function reviewView(taskId) {
     const disagree = g.assignments.length > 1 && sets.some((set) => [...set].some((c) => !agreed(c)) || set.size !== sets[0].size);
     side.replaceChildren(
       h('div', { class: 'counter' }, h('div', { id: 'position' }, `Input ${s.index + 1} of ${s.groups.length}`),
-        h('div', { class: 'muted ellipsis', title: g.input.id }, g.input.id),
+        h('div', { class: 'muted ellipsis', id: 'input-name', title: `${inputName(g.input)} (id ${g.input.id})` }, inputName(g.input)),
         h('div', { id: 'left' }, `${s.groups.flatMap((x) => x.assignments).filter((a) => !s.verdicts.has(a.id)).length} labelings left to review in this batch`)),
       g.assignments.length > 1 ? h('div', { class: disagree ? 'disagree' : 'agree', id: 'agreement' },
-        disagree ? (consensus ? 'Labelers disagreed: no consensus was reached' : 'Labelers differ') : 'Labelers agree') : null,
+        disagree ? (consensus ? 'Labelers disagreed: no consensus was reached' : 'Labelers differ') : 'Labelers agree') : : '', // replaceChildren writes null as text
       ...g.assignments.map((a, i) => {
         const worker = a.worker?.user?.id;
         const verdict = s.verdicts.get(a.id);

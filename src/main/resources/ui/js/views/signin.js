@@ -63,12 +63,12 @@ export async function appsView() {
 }
 
 /** Any user may create apps of their own: an id (fixed for good) and a display name. */
-export function newAppCard(created) {
-  const id = h('input', { id: 'app-id', required: true, pattern: '[A-Za-z0-9_-]+', placeholder: 'e.g. pets',
+export function newAppCard(created, { compact = false } = {}) {
+  const id = h('input', { id: 'app-id', required: true, pattern: '[A-Za-z0-9_\\-]+', placeholder: 'e.g. pets',
     autocomplete: 'off' });
   const name = h('input', { id: 'app-name', placeholder: 'e.g. Pets: cats and dogs', autocomplete: 'off' });
   const error = h('div', { id: 'app-error' });
-  return h('form', { class: 'card narrow', id: 'new-app', onsubmit: async (e) => {
+  return h('form', { class: compact ? 'inline-form' : 'card narrow', id: 'new-app', onsubmit: async (e) => {
     e.preventDefault();
     error.replaceChildren();
     try {
@@ -78,8 +78,9 @@ export function newAppCard(created) {
       error.replaceChildren(errorBox(err));
     }
   } },
-  h('h2', {}, 'Create an app'),
-  h('p', { class: 'muted' }, 'An app holds inputs, concepts, datasets and tasks; you own it and invite the people who work on it.'),
+  compact ? null : h('h2', {}, 'Create an app'),
+  compact ? null : h('p', { class: 'muted' },
+    'An app holds inputs, concepts, datasets and tasks; you own it and invite the people who work on it.'),
   h('div', { class: 'field' }, h('label', { for: 'app-id' }, 'App id (letters, digits, - and _; it cannot change)'), id),
   h('div', { class: 'field' }, h('label', { for: 'app-name' }, 'Name (optional)'), name),
   error, h('button', { type: 'submit', class: 'primary', id: 'create-app' }, 'Create app'));

@@ -26,10 +26,15 @@ export async function startView() {
   const appName = chosen ? `${chosen.appId}` : 'your app';
   const steps = [
     { id: 'step-app', done: apps.length > 0, title: 'Create an app',
-      text: chosen ? `Done: ${appName}. More apps can be made on the app chooser.` : 'An app holds inputs, concepts, datasets and tasks.',
-      body: apps.length ? null : newAppCard(() => { saveSession({ app: null }); startView(); }) },
+      text: chosen ? `Done: ${appName}. More apps can be made on the app chooser.`
+        : 'An app holds inputs, concepts, datasets and tasks; you own it and invite the people who work on it.',
+      body: apps.length ? null : newAppCard((app) => {
+        saveSession({ app: { ownerId: me, appId: app.id } });
+        window.dispatchEvent(new HashChangeEvent('hashchange')); // the header too names the new app
+      }, { compact: true }) },
     { id: 'step-people', done: users.length > 1 && counts.collaborators > 0, title: 'Add people',
-      text: `Create a user for each labeler and reviewer, with their first key (${users.length - 1} so far), then invite them to ${appName}.`,
+      text: `Create a user for each labeler and reviewer, with their first key, then invite them to ${appName}.`
+        + ` Users besides you: ${users.length - 1}; invited to ${appName}: ${counts.collaborators ? 'yes' : 'nobody yet'}.`,
       links: [['#/users', 'Create users'], chosen ? ['#/people', `Invite them to ${appName}`] : null] },
     { id: 'step-upload', done: counts.inputs > 0, title: 'Upload inputs',
       text: counts.inputs ? `${counts.inputs} inputs in ${appName}.` : 'Drop images, videos or text files, or paste image URLs; add the concepts to label.',

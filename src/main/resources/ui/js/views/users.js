@@ -1,5 +1,5 @@
 import { call } from '../api.js';
-import { h, show, errorBox, secretBox, confirmInPlace, toast, when } from '../dom.js';
+import { h, show, errorBox, secretBox, confirmBelow, toast, when } from '../dom.js';
 import { session } from '../session.js';
 
 const PAT = { scopes: ['All'], type: 'personal_access_token' };
@@ -46,8 +46,8 @@ function newUserForm(created, refresh) {
       if (f.key.checked) await showNewKey(created, id, 'first key');
       else created.replaceChildren();
       f.id.value = f.first.value = f.last.value = '';
-      toast(`User ${id} created`);
       await refresh();
+      toast(`User ${id} created`);
     } catch (err) {
       error.replaceChildren(errorBox(err));
     }
@@ -81,22 +81,22 @@ function usersTable(accounts, created, refresh) {
       const setDisabled = async (disabled) => {
         try {
           await call('PATCH', '/v2/users', { action: 'overwrite', user_accounts: [{ user: { id }, disabled }] });
-          toast(`${id} ${disabled ? 'disabled' : 'enabled'}`);
           await refresh();
+          toast(`${id} ${disabled ? 'disabled' : 'enabled'}`);
         } catch (err) {
           error.replaceChildren(errorBox(err));
         }
       };
-      actions.append(
+      actions.append(...[
         h('button', { type: 'button', class: 'new-key', onclick: () => showNewKey(created, id, 'new key')
           .catch((err) => error.replaceChildren(errorBox(err))) }, 'New token'),
         id === me ? null : a.disabled
           ? h('button', { type: 'button', class: 'enable', onclick: () => setDisabled(false) }, 'Enable')
           : h('button', { type: 'button', class: 'danger disable', onclick: async () => {
-            if (await confirmInPlace(actions, `Disable ${id}? Their keys stop working at once; their apps and work stay.`,
+            if (await confirmBelow(actions.parentElement, `Disable ${id}? Their keys stop working at once; their apps and work stay.`,
               'Disable')) await setDisabled(true);
           } }, 'Disable'),
-        error);
+        error].filter(Boolean)); // the DOM's append writes null as text
       return h('tr', { dataset: { userId: id }, class: a.disabled ? 'disabled' : null },
         h('td', {}, h('span', { class: 'ellipsis', title: id }, id)),
         h('td', {}, h('span', { class: 'ellipsis', title: name }, name || '—')),

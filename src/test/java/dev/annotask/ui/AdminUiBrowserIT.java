@@ -91,8 +91,8 @@ class AdminUiBrowserIT {
         }
         assertThat(secrets.values()).allMatch(s -> s.length() >= 20).doesNotHaveDuplicates();
         browser.click("tr[data-user-id='mallory'] button.disable");
-        assertThat(browser.find("tr[data-user-id='mallory'] .confirm").getText()).contains("Their keys stop working");
-        browser.click("tr[data-user-id='mallory'] .confirm-yes");
+        assertThat(browser.find("tr[data-user-id='mallory'] + tr.confirm-row").getText()).contains("Their keys stop working");
+        browser.click("tr[data-user-id='mallory'] + tr.confirm-row .confirm-yes");
         browser.waitForText("tr[data-user-id='mallory'] td.state", "Disabled");
         PageChecks.check(browser, "admin-users");
 
@@ -173,10 +173,10 @@ class AdminUiBrowserIT {
         browser.click("#nav a[href='#/people']");
         browser.waitForText("tr[data-user-id='alice'] td.load", "2 open assignments · 1 task");
         browser.click("tr[data-user-id='alice'] button.remove");
-        assertThat(browser.find("tr[data-user-id='alice'] .confirm").getText())
-                .contains("Remove alice from pets?", "Their 2 open assignments are released");
+        assertThat(browser.find("tr[data-user-id='alice'] + tr.confirm-row").getText())
+                .contains("Remove alice from pets?", "Their 2 open assignments (in 1 task) go back to be labeled by others");
         PageChecks.check(browser, "admin-people-remove-preview");
-        browser.click("tr[data-user-id='alice'] .confirm-no");
+        browser.click("tr[data-user-id='alice'] + tr.confirm-row .confirm-no");
         browser.find("tr[data-user-id='alice'] button.remove");
         signOut();
     }
@@ -205,7 +205,7 @@ class AdminUiBrowserIT {
         browser.waitForText("#keys", "laptop");
         int keys = browser.all("#keys tbody tr").size();
         browser.click("#keys tbody tr:last-child button.revoke");
-        browser.click("#keys tbody tr:last-child .confirm-yes");
+        browser.click("#keys tbody tr.confirm-row .confirm-yes");
         browser.waitForText("#toast", "Key revoked");
         assertThat(browser.all("#keys tbody tr")).hasSize(keys - 1);
         // An owner page refused to a collaborator, with a page that says why.
