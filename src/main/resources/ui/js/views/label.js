@@ -167,7 +167,7 @@ export async function labelView(taskId) {
           dataset: { concept: c }, title: c, style: `--c:${color(c)}`, onclick: () => toggle(c) },
         keys.has(c) ? h('kbd', {}, keys.get(c)) : null, h('span', { class: 'ellipsis' }, c));
       })),
-      editor ? h('div', { id: 'region-count', class: 'muted' }, `${l.regions.length} ${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'}${l.regions.length === 1 ? '' : 'es'}`.replace('polygones', 'polygons')) : : '', // replaceChildren writes null as text
+      editor ? h('div', { id: 'region-count', class: 'muted' }, `${l.regions.length} ${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'}${l.regions.length === 1 ? '' : 'es'}`.replace('polygones', 'polygons')) : '', // replaceChildren writes null as text
       h('div', { class: 'nav-buttons' },
         h('button', { type: 'button', id: 'prev', onclick: () => go(-1), disabled: s.index === 0 }, '← Previous'),
         h('button', { type: 'button', id: 'next', onclick: () => go(1), disabled: s.index >= s.batch.length - 1 }, 'Next →')),

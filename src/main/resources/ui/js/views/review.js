@@ -119,7 +119,7 @@ export async function reviewView(taskId) {
         h('div', { class: 'muted ellipsis', id: 'input-name', title: `${inputName(g.input)} (id ${g.input.id})` }, inputName(g.input)),
         h('div', { id: 'left' }, `${s.groups.flatMap((x) => x.assignments).filter((a) => !s.verdicts.has(a.id)).length} labelings left to review in this batch`)),
       g.assignments.length > 1 ? h('div', { class: disagree ? 'disagree' : 'agree', id: 'agreement' },
-        disagree ? (consensus ? 'Labelers disagreed: no consensus was reached' : 'Labelers differ') : 'Labelers agree') : : '', // replaceChildren writes null as text
+        disagree ? (consensus ? 'Labelers disagreed: no consensus was reached' : 'Labelers differ') : 'Labelers agree') : '', // replaceChildren writes null as text
       ...g.assignments.map((a, i) => {
         const worker = a.worker?.user?.id;
         const verdict = s.verdicts.get(a.id);
