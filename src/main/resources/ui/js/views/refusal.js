@@ -17,11 +17,13 @@ const REASONS = {
 export function refusalPage(kind, error) {
   const s = session();
   const [title, text] = REASONS[kind] || reasonOf(error);
+  const task = location.hash.match(/^#\/(?:label|review)\/([^/]+)$/)?.[1];
   show(h('div', { class: 'card narrow refusal', id: 'refused' },
     h('h1', {}, title), h('p', {}, text),
     error?.details ? h('p', { class: 'muted' }, `The server said: ${error.details}`) : null,
     h('div', { class: 'row' },
       s.app ? h('a', { class: 'button primary', href: '#/tasks' }, 'Back to tasks') : null,
+      task && s.app ? h('a', { class: 'button', href: `#/task/${task}` }, 'Task progress') : null,
       h('a', { class: 'button', href: '#/apps' }, 'Choose another app'))));
 }
 

@@ -46,7 +46,7 @@ export async function startView() {
   show(h('div', { class: 'start' },
     h('h1', {}, 'Getting started'),
     h('p', { class: 'muted' }, 'Four steps from an empty server to a team labeling. Each one links to the page that does it.'),
-    h('ol', { class: 'steps' }, steps.map((s, i) => h('li', { id: s.id, class: s.done ? 'done' : '' },
+    h('ol', { class: 'steps' }, steps.map((s, i) => h('li', { id: s.id, class: s.done ? 'step-done' : 'step-todo' },
       h('span', { class: 'step-mark', 'aria-hidden': 'true' }, s.done ? '✓' : String(i + 1)),
       h('div', {}, h('h2', {}, s.title, s.done ? h('span', { class: 'visually-hidden' }, ' (done)') : null),
         h('p', {}, s.text),

@@ -70,6 +70,22 @@ class AdminUiBrowserIT {
         }
     }
 
+    /** The scan is real: a field without a label and grey-on-grey text are reported. */
+    @Test
+    void theAccessibilityScanReportsWhatItShould() {
+        browser.go("#/signin");
+        browser.find("#token");
+        assertThat(PageChecks.serious(browser)).isEmpty();
+        browser.script("""
+                const view = document.getElementById('view');
+                view.append(Object.assign(document.createElement('input'), { id: 'unlabeled' }));
+                const faint = Object.assign(document.createElement('p'), { textContent: 'faint text' });
+                faint.style.color = '#ccc';
+                view.append(faint);""");
+        assertThat(PageChecks.serious(browser)).anyMatch(v -> v.startsWith("label ("))
+                .anyMatch(v -> v.startsWith("color-contrast ("));
+    }
+
     private String adminSetsUpTheApp() throws IOException {
         // An empty database: the admin lands on "Getting started".
         browser.waitForText("#step-app", "Create an app");
@@ -77,7 +93,7 @@ class AdminUiBrowserIT {
         browser.type("#app-id", "pets");
         browser.type("#app-name", "Pets: cats and dogs");
         browser.click("#create-app");
-        browser.find("#step-app.done");
+        browser.find("#step-app.step-done");
         assertThat(browser.find(".who-app").getText()).isEqualTo("admin/pets");
 
         browser.click("#step-people a[href='#/users']");
@@ -123,8 +139,8 @@ class AdminUiBrowserIT {
         PageChecks.check(browser, "admin-data");
 
         browser.go("#/start");
-        browser.find("#step-upload.done");
-        assertThat(browser.all(".steps li.done")).hasSize(3); // app, people, upload: the task is next
+        browser.find("#step-upload.step-done");
+        assertThat(browser.all(".steps li.step-done")).hasSize(3); // app, people, upload: the task is next
         return newTask();
     }
 
@@ -246,15 +262,15 @@ class AdminUiBrowserIT {
         browser.resize(800, 1000);
         try {
             signIn(RunningServer.ADMIN_TOKEN, "admin-pets");
-            for (String[] page : List.of(new String[] {"#/tasks", "#my-tasks"}, new String[] {"#/task/" + taskId, "#input-counts"},
-                    new String[] {"#/tasks/new", "#task-summary"}, new String[] {"#/data", "#gallery figure"},
-                    new String[] {"#/people", "#collaborator-list table"}, new String[] {"#/users", "#users table"},
-                    new String[] {"#/keys", "#keys table"}, new String[] {"#/start", ".steps"},
-                    new String[] {"#/apps", ".choices"})) {
+            for (String[] page : List.of(new String[] {"#/tasks", "#my-tasks", "tasks"},
+                    new String[] {"#/task/" + taskId, "#input-counts", "task"},
+                    new String[] {"#/tasks/new", "#task-summary", "new-task"}, new String[] {"#/data", "#gallery figure", "data"},
+                    new String[] {"#/people", "#collaborator-list table", "people"}, new String[] {"#/users", "#users table", "users"},
+                    new String[] {"#/keys", "#keys table", "keys"}, new String[] {"#/start", ".steps", "start"},
+                    new String[] {"#/apps", ".choices", "apps"})) {
                 browser.go(page[0]);
                 browser.find(page[1]);
-                String name = "admin-800-" + page[0].replaceAll("[^a-z]+", "-").replaceAll("^-|-$", "");
-                PageChecks.check(browser, name);
+                PageChecks.check(browser, "admin-800-" + page[2]);
                 assertThat(PageChecks.fitsWidth(browser)).as(page[0] + " fits 800 px").isTrue();
             }
         } finally {
