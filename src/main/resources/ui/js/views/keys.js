@@ -20,11 +20,16 @@ export async function keysView() {
 function newKeyForm(apps, created, refresh) {
   const description = h('input', { id: 'key-description', required: true, autocomplete: 'off', placeholder: 'e.g. upload script' });
   const type = h('select', { id: 'key-type' },
-    h('option', { value: 'personal_access_token' }, 'Personal access token: signs in, reaches all my apps'),
-    apps.length ? h('option', { value: 'app_specific_key' }, 'App key: one app of mine, for scripts') : null);
+    h('option', { value: 'personal_access_token' }, 'Personal access token'),
+    apps.length ? h('option', { value: 'app_specific_key' }, 'App key') : null);
+  const kindHelp = h('p', { class: 'explain muted', id: 'key-type-help' });
   const appChoice = h('select', { id: 'key-app' }, apps.map((a) => h('option', { value: a.id }, a.name && a.name !== a.id ? `${a.id} (${a.name})` : a.id)));
   const appField = h('div', { class: 'field' }, h('label', { for: 'key-app' }, 'App'), appChoice);
-  const sync = () => { appField.hidden = type.value !== 'app_specific_key'; };
+  const sync = () => {
+    appField.hidden = type.value !== 'app_specific_key';
+    kindHelp.textContent = type.value === 'app_specific_key' ? 'Reaches one app of yours, without naming it in paths: for scripts.'
+      : 'Signs in to this page and reaches every app you own or were invited to.';
+  };
   type.addEventListener('change', sync);
   sync();
   const error = h('div', { id: 'key-error' });
@@ -46,7 +51,7 @@ function newKeyForm(apps, created, refresh) {
   } },
   h('h2', {}, 'New key'),
   h('div', { class: 'pair' }, h('div', { class: 'field' }, h('label', { for: 'key-description' }, 'What it is for'), description),
-    h('div', { class: 'field' }, h('label', { for: 'key-type' }, 'Kind'), type)),
+    h('div', { class: 'field' }, h('label', { for: 'key-type' }, 'Kind'), type, kindHelp)),
   appField,
   h('p', { class: 'muted' }, 'New keys get every scope this key has ("All"); narrower ones can be made through the API.'),
   error, h('button', { type: 'submit', class: 'primary', id: 'create-key' }, 'Create key'));

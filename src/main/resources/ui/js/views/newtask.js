@@ -23,7 +23,7 @@ export async function newTaskView() {
     app.get('/collaborators', { per_page: 1000 }), app.get('/inputs/status')]);
   const ids = [me, ...collaborators.map((c) => c.user?.id).filter(Boolean)];
   const loads = await workloads(ids);
-  const people = ids.map((id) => ({ id, name: id === me ? '(you, the owner)' : '', load: loadText(loads.get(id)) }));
+  const people = ids.map((id) => ({ id, name: id === me ? '(you)' : '', load: loadText(loads.get(id)) }));
   const counts = { all: status.counts?.processed || 0, datasets: new Map() };
 
   const f = {

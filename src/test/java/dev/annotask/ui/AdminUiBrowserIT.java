@@ -267,7 +267,7 @@ class AdminUiBrowserIT {
                     new String[] {"#/tasks/new", "#task-summary", "new-task"}, new String[] {"#/data", "#gallery figure", "data"},
                     new String[] {"#/people", "#collaborator-list table", "people"}, new String[] {"#/users", "#users table", "users"},
                     new String[] {"#/keys", "#keys table", "keys"}, new String[] {"#/start", ".steps", "start"},
-                    new String[] {"#/apps", ".choices", "apps"})) {
+                    new String[] {"#/webhooks", "#webhooks", "webhooks"}, new String[] {"#/apps", ".choices", "apps"})) {
                 browser.go(page[0]);
                 browser.find(page[1]);
                 PageChecks.check(browser, "admin-800-" + page[2]);
