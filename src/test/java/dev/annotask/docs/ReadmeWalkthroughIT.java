@@ -82,13 +82,18 @@ class ReadmeWalkthroughIT {
         Path file = Files.createTempFile("readme-walkthrough", ".sh");
         Files.writeString(file, script);
         Path log = Files.createTempFile("readme-walkthrough", ".log");
-        Process bash = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!bash.waitFor(180, TimeUnit.SECONDS)) {
-            bash.destroyForcibly();
-            bash.waitFor(10, TimeUnit.SECONDS);
-            return new Result(-1, "timed out after 180 s\n" + Files.readString(log, StandardCharsets.UTF_8));
+        try {
+            Process bash = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            if (!bash.waitFor(180, TimeUnit.SECONDS)) {
+                bash.destroyForcibly();
+                bash.waitFor(10, TimeUnit.SECONDS);
+                return new Result(-1, "timed out after 180 s\n" + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            return new Result(bash.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(log);
         }
-        return new Result(bash.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 }
