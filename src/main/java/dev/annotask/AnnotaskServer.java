@@ -75,6 +75,7 @@ import dev.annotask.search.SearchMembership;
 import dev.annotask.search.rpc.SearchRpcs;
 import dev.annotask.task.TaskReopening;
 import dev.annotask.task.TaskRpcs;
+import dev.annotask.task.WorkloadRpcs;
 import dev.annotask.task.TaskStore;
 import dev.annotask.ui.UiAssets;
 import dev.annotask.webhook.Webhooks;
@@ -246,6 +247,7 @@ public final class AnnotaskServer implements AutoCloseable {
                 .register(registry);
         new CollaboratorRpcs(collaborators, users, apps, knownScopes, new TaskMembership(tasks, progress), clock)
                 .register(registry);
+        new WorkloadRpcs().register(registry);
         ReviewService reviews = new ReviewService(annotations, clock, events);
         new AssignmentRpcs(tasks, inputs, labeling, reviews, inputWire).register(registry);
         AnnotationRpcs annotationRpcs = new AnnotationRpcs(annotations, tasks, labeling, reviews, events, clock);

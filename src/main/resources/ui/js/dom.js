@@ -38,6 +38,12 @@ export function show(...children) {
   return view;
 }
 
+/** Removes the toast now: the router calls it on every page change, so none outlives its page. */
+export function clearToast() {
+  clearTimeout(toast.timer);
+  document.getElementById('toast')?.replaceChildren();
+}
+
 export function toast(text, kind = 'info') {
   const box = document.getElementById('toast');
   box.replaceChildren(h('div', { class: 'toast ' + kind }, text));
@@ -68,4 +74,67 @@ export function errorBox(error) {
 export function emptyQueue(id, title, text, taskId) {
   return h('div', { class: 'done', id }, h('h2', {}, title), h('p', {}, text),
     h('a', { class: 'button', href: `#/task/${encodeURIComponent(taskId)}` }, 'Task progress'));
+}
+
+/**
+ * A secret shown once (a new key): read-only, selectable, with a copy button, and the warning
+ * that it cannot be shown again. The page never stores it.
+ */
+export function secretBox(secret, id = 'new-secret') {
+  const field = h('input', { id, class: 'secret', readonly: true, value: secret, 'aria-label': 'New key secret',
+    onfocus: (e) => e.target.select() });
+  const copied = h('span', { class: 'muted', role: 'status' });
+  const copy = h('button', { type: 'button', class: 'copy', id: `${id}-copy`, onclick: async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+    } catch {
+      // No clipboard API (a page served over plain HTTP from another host): copy the selection.
+      field.select();
+      document.execCommand('copy');
+    }
+    copied.textContent = 'Copied';
+  } }, 'Copy');
+  return h('div', { class: 'secret-box', role: 'region', 'aria-label': 'New key' },
+    h('p', {}, h('strong', {}, 'Copy this secret now: '), 'it is shown only once, and the server keeps only its hash.'),
+    h('div', { class: 'row' }, field, copy, copied));
+}
+
+/**
+ * A yes/no question shown in place (no browser dialog): resolves true when confirmed. The
+ * question replaces the children of {@code slot} until answered.
+ */
+export function confirmInPlace(slot, question, yesText, danger = true) {
+  return new Promise((resolve) => {
+    const before = [...slot.childNodes];
+    const answer = (yes) => {
+      slot.replaceChildren(...before);
+      resolve(yes);
+    };
+    const yes = h('button', { type: 'button', class: danger ? 'danger confirm-yes' : 'primary confirm-yes',
+      onclick: () => answer(true) }, yesText);
+    slot.replaceChildren(h('div', { class: 'confirm', role: 'alertdialog', 'aria-label': question },
+      h('p', {}, question), h('div', { class: 'row' }, yes,
+        h('button', { type: 'button', class: 'confirm-no', onclick: () => answer(false) }, 'Cancel'))));
+    yes.focus();
+  });
+}
+
+/**
+ * {@link confirmInPlace} for a table row: the question takes a full-width row under it, so a
+ * narrow actions cell need not hold it. Resolves true when confirmed.
+ */
+export function confirmBelow(row, question, yesText) {
+  const cell = h('td', { colspan: row.children.length });
+  const below = h('tr', { class: 'confirm-row' }, cell);
+  row.after(below);
+  return confirmInPlace(cell, question, yesText).finally(() => below.remove());
+}
+
+/** A short date for tables: "2026-12-01 14:03" in the browser's time zone, or "—". */
+export function when(timestamp) {
+  if (!timestamp) return '—';
+  const d = new Date(timestamp);
+  if (Number.isNaN(d.getTime())) return '—';
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

@@ -1,5 +1,6 @@
-import { h, show, errorBox } from './dom.js';
-import { session, signOut, isOwner } from './session.js';
+import { h, show, errorBox, clearToast } from './dom.js';
+import { session, signOut, isOwner, isAdmin } from './session.js';
+import { isRefusal } from './api.js';
 import { signInView, appsView } from './views/signin.js';
 import { tasksView } from './views/tasks.js';
 import { taskView } from './views/task.js';
@@ -9,6 +10,11 @@ import { labelView } from './views/label.js';
 import { reviewView } from './views/review.js';
 import { webhooksView } from './views/webhooks.js';
 import { exportsView } from './views/exports.js';
+import { usersView } from './views/users.js';
+import { keysView } from './views/keys.js';
+import { peopleView } from './views/people.js';
+import { startView } from './views/start.js';
+import { refusalPage } from './views/refusal.js';
 
 // Hash routes: the page is one document, so the key in sessionStorage survives navigation and
 // nothing but the route ever appears in the URL.
@@ -20,6 +26,10 @@ const routes = [
   [/^#\/data$/, dataView, { owner: true }],
   [/^#\/webhooks$/, webhooksView, { owner: true }],
   [/^#\/exports$/, exportsView, { owner: true }],
+  [/^#\/people$/, peopleView, { owner: true }],
+  [/^#\/users$/, usersView, { noApp: true, admin: true }],
+  [/^#\/keys$/, keysView, { noApp: true }],
+  [/^#\/start$/, startView, { noApp: true, admin: true }],
   [/^#\/task\/([^/]+)$/, taskView],
   [/^#\/label\/([^/]+)$/, labelView],
   [/^#\/review\/([^/]+)$/, reviewView],
@@ -32,6 +42,7 @@ async function render() {
     cleanup();
     cleanup = null;
   }
+  clearToast();
   const s = session();
   let hash = location.hash || '#/tasks';
   if (!s.token && hash !== '#/signin') {
@@ -50,14 +61,19 @@ async function render() {
     return;
   }
   if (options.owner && !isOwner()) {
-    show(h('h1', {}, 'Owners only'), h('p', {}, 'Only the app owner manages data and tasks.'));
+    refusalPage('owner');
+    return;
+  }
+  if (options.admin && !isAdmin()) {
+    refusalPage('admin');
     return;
   }
   try {
     const params = hash.match(route[0]).slice(1).map(decodeURIComponent);
     cleanup = (await route[1](...params)) || null;
   } catch (error) {
-    show(h('h1', {}, 'Something went wrong'), errorBox(error));
+    if (isRefusal(error)) refusalPage('api', error);
+    else show(h('h1', {}, 'Something went wrong'), errorBox(error));
   }
 }
 
@@ -72,12 +88,14 @@ function renderChrome(hash) {
   if (s.app) {
     nav.append(link('#/tasks', 'Tasks'));
     if (isOwner()) nav.append(link('#/data', 'Data'), link('#/tasks/new', 'New task'), link('#/webhooks', 'Webhooks'),
-      link('#/exports', 'Exports'));
+      link('#/exports', 'Exports'), link('#/people', 'People'));
   }
+  nav.append(link('#/keys', 'Keys'));
+  if (isAdmin()) nav.append(link('#/users', 'Users'));
   who.append(
     h('span', { class: 'who-user', title: s.user?.id }, s.user?.id || ''),
-    s.app ? h('a', { href: '#/apps', class: 'who-app', title: `${s.app.ownerId}/${s.app.appId}` },
-      `${s.app.ownerId}/${s.app.appId}`) : null,
+    s.app ? h('a', { href: '#/apps', class: 'who-app', title: `${s.app.ownerId}/${s.app.appId} (change app)` },
+      `${s.app.ownerId}/${s.app.appId}`) : h('a', { href: '#/apps', class: 'who-app' }, 'Choose an app'),
     h('button', { type: 'button', class: 'link', id: 'sign-out', onclick: () => {
       signOut();
       location.hash = '#/signin';

@@ -28,3 +28,8 @@ export function isOwner() {
   const s = session();
   return !!(s.app && s.user && s.app.ownerId === s.user.id);
 }
+
+/** True when the signed-in user is the server's admin (ListUsers answered at sign-in). */
+export function isAdmin() {
+  return !!session().admin;
+}

@@ -15,7 +15,9 @@ export function typing(e) {
   return t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
 }
 
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#0f9ea8', '#c71585', '#808000', '#9a6324', '#000075'];
+// Distinct hues, each dark enough for white text on it (WCAG AA, 4.5:1): a chosen concept's
+// button is filled with its colour.
+const PALETTE = ['#d1103f', '#1f7a35', '#3556c8', '#b54f00', '#8a1cab', '#0a7480', '#b5127a', '#66690a', '#8a5520', '#1a1a8c'];
 
 export function colorFor(index) {
   return PALETTE[index % PALETTE.length];

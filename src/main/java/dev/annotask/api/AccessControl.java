@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * refuses with the status Clarifai gives for each failure (docs/COMPATIBILITY.md, "Wire behaviour"):
  * <ul>
  *   <li>missing or malformed header: 11102;</li>
- *   <li>unknown or expired key: 11008;</li>
+ *   <li>unknown or expired key, or a key of a disabled user: 11008;</li>
  *   <li>personal access token without an app on an app RPC: 11008 with Clarifai's details text;</li>
  *   <li>a key on an app it may not reach: 11008 (the same answer whether or not the app exists,
  *       so keys cannot probe for other users' apps);</li>
@@ -124,6 +124,9 @@ public final class AccessControl {
                 .orElseThrow(AccessControl::invalidKey);
         if (principal.key().expiredAt(clock.millis())) {
             throw new ApiException(StatusCode.CONN_KEY_INVALID, "API key has expired");
+        }
+        if (principal.user().disabled()) {
+            throw new ApiException(StatusCode.CONN_KEY_INVALID, "API key's user is disabled");
         }
         return principal;
     }

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * the caller's own). docs/SECURITY.md, "The authorization cache", says what it promises.
  *
  * <ul>
- *   <li><b>Only answers that grant are kept.</b> A secret, app or grant that matches nothing
- *       is asked of the database every time, so made-up keys cannot fill or churn the cache,
- *       and a new key, app or collaboration works at once.</li>
+ *   <li><b>Only answers that grant are kept.</b> A secret, app or grant that matches nothing,
+ *       and a key of a disabled user, is asked of the database every time, so made-up keys
+ *       cannot fill or churn the cache, and a new key, app or collaboration (or a user enabled
+ *       again) works at once.</li>
  *   <li><b>Bounded.</b> At most {@value #MAX_ENTRIES} keys and as many app accesses, the least
  *       recently used dropped first; an entry lives at most {@link #TTL}; an entry with more
  *       than {@value #MAX_CACHED_TEXT} characters of free text (descriptions, notes,
@@ -101,7 +102,7 @@ public final class AuthorizationCache implements AutoCloseable {
     /** The key stored under this hash: cached, or loaded (and kept when it exists). */
     public Optional<Principal> principal(String keyHash, Supplier<Optional<Principal>> load) {
         return lookUp(principals, keyHash, load,
-                p -> length(p.key().description()) + text(p.boundApp()) <= MAX_CACHED_TEXT);
+                p -> !p.user().disabled() && length(p.key().description()) + text(p.boundApp()) <= MAX_CACHED_TEXT);
     }
 
     /** How the token user reaches the owner's app: cached, or loaded (and kept when they may). */

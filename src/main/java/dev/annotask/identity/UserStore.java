@@ -30,6 +30,28 @@ public final class UserStore {
                 .collect(Collectors.toMap(User::id, Function.identity()));
     }
 
+    /** Every user, oldest first (id breaks ties). */
+    public List<User> list(Handle handle, int offset, int limit) {
+        return handle.createQuery("SELECT * FROM users ORDER BY created_at, id LIMIT :limit OFFSET :offset")
+                .bind("limit", limit)
+                .bind("offset", offset)
+                .map((rs, ctx) -> map(rs))
+                .list();
+    }
+
+    /**
+     * Sets when the user was disabled (0: enabled again); an already disabled user keeps the
+     * time they were first disabled. False when no such user exists.
+     */
+    public boolean setDisabledAt(Handle handle, String id, long disabledAt) {
+        return handle.createUpdate("""
+                        UPDATE users SET disabled_at = CASE WHEN :at = 0 THEN NULL ELSE COALESCE(disabled_at, :at) END
+                        WHERE id = :id""")
+                .bind("at", disabledAt)
+                .bind("id", id)
+                .execute() == 1;
+    }
+
     public boolean isEmpty(Handle handle) {
         return handle.createQuery("SELECT COUNT(*) AS n FROM users").mapTo(Long.class).one() == 0;
     }
@@ -70,6 +92,7 @@ public final class UserStore {
 
     private static User map(ResultSet rs) throws SQLException {
         return new User(rs.getString("id"), rs.getString("first_name"), rs.getString("last_name"),
-                rs.getString("company_name"), rs.getBoolean("is_admin"), rs.getLong("created_at"));
+                rs.getString("company_name"), rs.getBoolean("is_admin"), rs.getLong("created_at"),
+                rs.getLong("disabled_at"));
     }
 }

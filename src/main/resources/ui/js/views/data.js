@@ -1,16 +1,16 @@
-import { app } from '../api.js';
+import { app, inputName } from '../api.js';
 import { h, show, errorBox, progress, toast } from '../dom.js';
 import { prepare, mediaElement } from '../media.js';
 
-/** Owner's data page: upload inputs, and manage concepts, datasets and collaborators. */
+/** Owner's data page: upload inputs, and manage concepts and datasets (people have their own page). */
 export async function dataView() {
-  const [concepts, datasets, collaborators] = await Promise.all([
-    app.get('/concepts', { per_page: 1000 }), app.get('/datasets', { per_page: 1000 }),
-    app.get('/collaborators', { per_page: 1000 })]);
+  const [concepts, datasets] = await Promise.all([
+    app.get('/concepts', { per_page: 1000 }), app.get('/datasets', { per_page: 1000 })]);
   const gallery = h('div', { class: 'gallery', id: 'gallery' });
   show(h('h1', {}, 'Data'),
     h('div', { class: 'grid2' }, uploadCard(datasets.datasets, () => refreshGallery(gallery)),
-      h('div', {}, conceptsCard(concepts.concepts), datasetsCard(datasets.datasets), peopleCard(collaborators))),
+      h('div', {}, conceptsCard(concepts.concepts), datasetsCard(datasets.datasets),
+        h('p', { class: 'muted' }, 'Labelers and reviewers are invited on the ', h('a', { href: '#/people' }, 'People'), ' page.'))),
     h('h2', {}, 'Inputs'), gallery);
   await refreshGallery(gallery);
 }
@@ -21,17 +21,19 @@ async function refreshGallery(gallery) {
   gallery.replaceChildren(h('p', { class: 'muted' }, `${count.counts.processed} inputs`
     + (count.counts.processed > inputs.length ? ` (first ${inputs.length} shown)` : '')),
   ...inputs.map((input) => h('figure', { class: 'thumb', dataset: { inputId: input.id } },
-    mediaElement(input, { loading: 'lazy' }), h('figcaption', { class: 'ellipsis', title: input.id }, input.id))));
+    mediaElement(input, { loading: 'lazy' }), h('figcaption', { class: 'ellipsis', title: `${inputName(input)} (id ${input.id})` },
+      inputName(input)))));
 }
 
 function uploadCard(datasets, uploaded) {
-  const files = h('input', { type: 'file', id: 'files', multiple: true, accept: 'image/*,video/*,audio/*,text/plain' });
+  const files = h('input', { type: 'file', id: 'files', multiple: true, accept: 'image/*,video/*,audio/*,text/plain',
+    'aria-label': 'Choose files to upload' });
   const urls = h('textarea', { id: 'urls', rows: 3, placeholder: 'One image URL per line' });
   const dataset = h('select', { id: 'upload-dataset', 'aria-label': 'Add to dataset' },
     h('option', { value: '' }, 'No dataset'), datasets.map((d) => h('option', { value: d.id }, d.id)));
   const bar = h('div', { class: 'upload-progress' });
   const errors = h('ul', { class: 'file-errors', id: 'upload-errors' });
-  const zone = h('div', { class: 'dropzone', id: 'dropzone', tabindex: 0,
+  const zone = h('div', { class: 'dropzone', id: 'dropzone', tabindex: 0, role: 'button',
     ondragover: (e) => { e.preventDefault(); zone.classList.add('over'); },
     ondragleave: () => zone.classList.remove('over'),
     ondrop: (e) => { e.preventDefault(); zone.classList.remove('over'); run([...e.dataTransfer.files], []); },
@@ -55,6 +57,8 @@ function uploadCard(datasets, uploaded) {
       for (let item = queue.shift(); item; item = queue.shift()) {
         try {
           const data = item.file ? await fileData(item.file) : { image: { url: item.url } };
+          // The file's name goes in the input's metadata, where the pages look for it (inputName).
+          if (item.file) data.metadata = { filename: item.file.name };
           await app.post('/inputs', { inputs: [{ data, dataset_ids: dataset.value ? [dataset.value] : [] }] });
         } catch (error) {
           failed++;
@@ -117,10 +121,4 @@ function conceptsCard(concepts) {
 function datasetsCard(datasets) {
   return listCard('Datasets', 'dataset', datasets.map((d) => d.id), 'New dataset id', 'dataset id',
     async (id) => (await app.post('/datasets', { datasets: [{ id }] })).datasets[0].id);
-}
-
-function peopleCard(reply) {
-  return listCard('Collaborators', 'collaborator', reply.collaborators.map((c) => c.user?.id), 'User id to invite',
-    'user id', async (id) => (await app.post('/collaborators',
-      { collaborators: [{ user: { id }, scopes: ['All'] }] })).collaborators[0].user.id);
 }

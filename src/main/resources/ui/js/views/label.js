@@ -1,4 +1,4 @@
-import { app, TASK_TYPES, enumName, taskConceptIds } from '../api.js';
+import { app, TASK_TYPES, enumName, taskConceptIds, inputName } from '../api.js';
 import { h, show, errorBox, toast, progress, emptyQueue } from '../dom.js';
 import { session } from '../session.js';
 import { prepare, mediaElement } from '../media.js';
@@ -185,7 +185,7 @@ export async function labelView(taskId) {
         h('div', { id: 'position' }, `Input ${s.index + 1} of ${s.batch.length}`,
           s.notes.size ? ` · ${s.notes.size} sent back` : ''),
         h('div', { id: 'left', class: left ? 'warn' : 'ok' }, left ? `${left} left to label in this batch` : 'Batch fully labeled'),
-        h('div', { class: 'muted ellipsis', title: input().id }, input().id),
+        h('div', { class: 'muted ellipsis', id: 'input-name', title: `${inputName(input())} (id ${input().id})` }, inputName(input())),
         progress(100 * (s.batch.length - left) / s.batch.length, 'Batch'),
         h('div', { class: 'muted', id: 'task-left' }, `Task: ${Math.max(0, (m.input_source?.inputs_count_estimated ?? 0)
           - (m.work?.inputs_count_estimated ?? 0))} of ${m.input_source?.inputs_count_estimated ?? 0} inputs not yet labeled by anyone`)),
@@ -196,7 +196,7 @@ export async function labelView(taskId) {
           dataset: { concept: c }, title: c, style: `--c:${color(c)}`, onclick: () => toggle(c) },
         keys.has(c) ? h('kbd', {}, keys.get(c)) : null, h('span', { class: 'ellipsis' }, c));
       })),
-      editor ? h('div', { id: 'region-count', class: 'muted' }, `${l.regions.length} ${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'}${l.regions.length === 1 ? '' : 'es'}`.replace('polygones', 'polygons')) : null,
+      editor ? h('div', { id: 'region-count', class: 'muted' }, `${l.regions.length} ${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'}${l.regions.length === 1 ? '' : 'es'}`.replace('polygones', 'polygons')) : '', // replaceChildren writes null as text
       h('div', { class: 'nav-buttons' },
         h('button', { type: 'button', id: 'prev', onclick: () => go(-1), disabled: s.index === 0 }, '← Previous'),
         h('button', { type: 'button', id: 'next', onclick: () => go(1), disabled: s.index >= s.batch.length - 1 }, 'Next →')),

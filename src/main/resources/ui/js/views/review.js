@@ -1,4 +1,4 @@
-import { app, REVIEW_STRATEGIES, TASK_TYPES, enumName, taskConceptIds } from '../api.js';
+import { app, REVIEW_STRATEGIES, TASK_TYPES, enumName, taskConceptIds, inputName } from '../api.js';
 import { h, show, errorBox, toast, emptyQueue } from '../dom.js';
 import { prepare, mediaElement } from '../media.js';
 import { RegionEditor, regionsOf, annotationsOf } from '../regions.js';
@@ -261,10 +261,10 @@ export async function reviewView(taskId) {
     // replaceChildren takes nodes, not lists, and would print a null: flattened, nulls dropped.
     side.replaceChildren(...[
       h('div', { class: 'counter' }, h('div', { id: 'position' }, `Input ${s.index + 1} of ${s.groups.length}`),
-        h('div', { class: 'muted ellipsis', title: g.input.id }, g.input.id),
+        h('div', { class: 'muted ellipsis', id: 'input-name', title: `${inputName(g.input)} (id ${g.input.id})` }, inputName(g.input)),
         h('div', { id: 'left' }, `${open().length} labelings left to review in this batch`)),
       g.assignments.length > 1 ? h('div', { class: disagree ? 'disagree' : 'agree', id: 'agreement' },
-        disagree ? (consensus ? 'Labelers disagreed: no consensus was reached' : 'Labelers differ') : 'Labelers agree') : null,
+        disagree ? (consensus ? 'Labelers disagreed: no consensus was reached' : 'Labelers differ') : 'Labelers agree') : '', // replaceChildren writes null as text
       s.correcting ? correctionPanel() : [
         ...g.assignments.map((a, i) => card(a, i, agreed)),
         undecided.length > 1 ? h('section', { class: 'input-verdict' }, h('h3', {}, 'Every labeling of this input'),

@@ -1,4 +1,4 @@
-import { app, STATUS, TASK_TYPES, WORKER_STRATEGIES, REVIEW_STRATEGIES, enumName, workerIds, reviewerIds,
+import { app, STATUS, TASK_TYPES, WORKER_STRATEGIES, REVIEW_STRATEGIES, enumLabel, workerIds, reviewerIds,
   taskConceptIds } from '../api.js';
 import { h, show, progress } from '../dom.js';
 import { session } from '../session.js';
@@ -26,10 +26,10 @@ export async function taskView(taskId) {
       reviewerIds(task).includes(me) ? h('a', { class: 'button', href: `#/review/${encodeURIComponent(task.id)}` }, 'Review') : null),
     h('div', { class: 'grid2' },
       h('dl', { class: 'facts' },
-        fact('Id', task.id), fact('Type', enumName(TASK_TYPES, task.type)),
+        fact('Id', task.id), fact('Type', enumLabel(TASK_TYPES, task.type)),
         fact('Concepts', taskConceptIds(task).join(', ')),
-        fact('Workers', `${enumName(WORKER_STRATEGIES, task.worker?.strategy)}: ${workerIds(task).join(', ')}`),
-        fact('Review', `${enumName(REVIEW_STRATEGIES, r.strategy)}${reviewerIds(task).length ? ': ' + reviewerIds(task).join(', ') : ''}`),
+        fact('Labelers', `${enumLabel(WORKER_STRATEGIES, task.worker?.strategy)}: ${workerIds(task).join(', ')}`),
+        fact('Review', `${enumLabel(REVIEW_STRATEGIES, r.strategy)}${reviewerIds(task).length ? ': ' + reviewerIds(task).join(', ') : ''}`),
         info.approval_threshold_labelers ? fact('Consensus', `${info.approval_threshold_labelers} labelers must agree`) : null),
       h('div', { class: 'card' },
         h('div', {}, 'Labeling'), progress(m.work?.inputs_percent_estimated, 'Labeling'),

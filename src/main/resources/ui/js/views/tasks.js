@@ -1,4 +1,4 @@
-import { app, STATUS, TASK_TYPES, enumName, workerIds, reviewerIds } from '../api.js';
+import { app, STATUS, TASK_TYPES, enumLabel, workerIds, reviewerIds } from '../api.js';
 import { h, show, progress } from '../dom.js';
 import { session, isOwner } from '../session.js';
 
@@ -30,7 +30,7 @@ function table(tasks, me) {
       return h('tr', { dataset: { taskId: t.id } },
         h('td', { class: 'name' }, h('a', { href: `#/task/${encodeURIComponent(t.id)}`, class: 'ellipsis', title: t.name || t.id },
           t.name || t.id)),
-        h('td', {}, enumName(TASK_TYPES, t.type).replace(/_/g, ' ').toLowerCase()),
+        h('td', {}, enumLabel(TASK_TYPES, t.type)),
         h('td', {}, STATUS[t.status?.code] || t.status?.description || ''),
         h('td', { class: 'num' }, m.input_source?.inputs_count_estimated ?? ''),
         h('td', {}, progress(m.work?.inputs_percent_estimated, 'Labeling')),

@@ -127,4 +127,25 @@ class AuthorizationAcrossNodesApiTest {
         assertThat(askUntil(11008, () -> getBoundApp(onB, appKey))).isEqualTo(11008);
         assertThat(askUntil(11101, () -> getApp(onB, ownerToken))).as("app not found").isEqualTo(11101);
     }
+
+    @Test
+    void aUserDisabledOnOneNodeIsRefusedOnTheOtherAndBackWhenEnabled() throws InterruptedException {
+        String appKey = fixtures.createAppKey(ownerToken, "shared", "[\"All\"]");
+        onBoth(10000, () -> getApp(onA, ownerToken), () -> getApp(onB, ownerToken));
+        onBoth(10000, () -> getBoundApp(onA, appKey), () -> getBoundApp(onB, appKey));
+
+        assertThat(patchOwner(true)).isEqualTo(10000);
+        assertThat(getApp(onA, ownerToken)).as("on the node that disabled them, at once").isEqualTo(11008);
+        assertThat(askUntil(11008, () -> getApp(onB, ownerToken))).as("their token on the other node").isEqualTo(11008);
+        assertThat(askUntil(11008, () -> getBoundApp(onB, appKey))).as("their app key too").isEqualTo(11008);
+
+        assertThat(patchOwner(false)).isEqualTo(10000);
+        assertThat(askUntil(10000, () -> getApp(onB, ownerToken))).isEqualTo(10000);
+    }
+
+    private int patchOwner(boolean disabled) {
+        return onA.send("PATCH", "/v2/users", RunningServer.ADMIN_TOKEN, "{\"action\":\"overwrite\",\"user_accounts\":[{\"user\":{\"id\":\""
+                + OWNER + "\"},\"disabled\":" + disabled + "}]}", dev.annotask.proto.admin.MultiUserAccountResponse.getDefaultInstance())
+                .code();
+    }
 }
