@@ -44,6 +44,7 @@ import dev.annotask.identity.KeyStore;
 import dev.annotask.identity.Scopes;
 import dev.annotask.identity.UserRpcs;
 import dev.annotask.identity.UserStore;
+import dev.annotask.imports.Imports;
 import dev.annotask.input.HeaderBackfill;
 import dev.annotask.input.HostedUrls;
 import dev.annotask.input.InputMediaStore;
@@ -59,6 +60,7 @@ import dev.annotask.media.MediaUrlSigner;
 import dev.annotask.media.SigningKeyStore;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.ServiceProto;
+import dev.annotask.proto.imports.ImportsProto;
 import dev.annotask.proto.media.MediaProto;
 import dev.annotask.proto.webhooks.WebhooksProto;
 import dev.annotask.statuscode.StatusCodeRpcs;
@@ -69,6 +71,7 @@ import dev.annotask.task.TaskReopening;
 import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.TaskStore;
 import dev.annotask.ui.UiAssets;
+import dev.annotask.upload.UploadRpcs;
 import dev.annotask.webhook.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
@@ -107,7 +110,8 @@ public final class AnnotaskServer implements AutoCloseable {
             ServiceProto.getDescriptor().findServiceByName("V2"),
             AdminProto.getDescriptor().findServiceByName("Admin"),
             MediaProto.getDescriptor().findServiceByName("Media"),
-            WebhooksProto.getDescriptor().findServiceByName("Webhooks"));
+            WebhooksProto.getDescriptor().findServiceByName("Webhooks"),
+            ImportsProto.getDescriptor().findServiceByName("Imports"));
     /** How long {@link #close} lets requests in flight finish unless {@link #stopGrace} says otherwise. */
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
     /**
@@ -142,6 +146,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private Database database;
     private AuthorizationCache authorizations;
     private Webhooks webhooks;
+    private Imports imports;
     private RpcRegistry registry;
     private Javalin http;
     private GrpcServer grpc;
@@ -239,6 +244,9 @@ public final class AnnotaskServer implements AutoCloseable {
         new MediaRpcs(inputs, mediaUrls).register(registry);
         webhooks = new Webhooks(database, config.webhooks(), events, clock);
         webhooks.register(registry);
+        new UploadRpcs(clock).register(registry);
+        imports = new Imports(database, clock, config.dataDir().resolve("import-work"));
+        imports.register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, authorizations, clock,
                 database.units());
@@ -290,6 +298,7 @@ public final class AnnotaskServer implements AutoCloseable {
             backfill = daemon(new HeaderBackfill(database.units(), inputMedia, inputs), "annotask-header-backfill");
             backfill.start();
             webhooks.startDelivery();
+            imports.start(registry);
         } catch (RuntimeException e) {
             close(); // a taken port must not leave the other server and the database open
             throw e;
@@ -435,6 +444,10 @@ public final class AnnotaskServer implements AutoCloseable {
             long left = stopGraceMillis - (System.currentTimeMillis() - stopStarted);
             grpc.close(Math.max(left, 0));
             grpc = null;
+        }
+        if (imports != null) {
+            imports.close(); // a running import stops between batches; its lease lapses and a node resumes it
+            imports = null;
         }
         if (webhooks != null) {
             webhooks.close();
