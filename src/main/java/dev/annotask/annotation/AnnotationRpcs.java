@@ -108,6 +108,7 @@ public final class AnnotationRpcs {
             String field = "annotations[" + i + "]";
             String id = wire.getId().isEmpty() ? Ids.newId() : Validation.requireId(field + ".id", wire.getId());
             String author = author(caller, field, wire);
+            Annotation.Machine machine = MachineWorkers.of(field, wire);
             if (!knownInputs.contains(wire.getInputId())) {
                 throw new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, field + ".input_id: input '" + wire.getInputId()
                         + "' not found");
@@ -117,7 +118,6 @@ public final class AnnotationRpcs {
             if (!taskId.isEmpty() && task == null) {
                 throw new ApiException(StatusCode.TASK_MISSING, field + ".task_id: task '" + taskId + "' not found");
             }
-            Annotation.Machine machine = MachineWorkers.of(field, wire);
             Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList()) : knownConcepts;
             AnnotationChecks.check(field, wire.getData(), task == null ? null : task.spec().getType(), allowed);
             int status = machine != null ? MachineWorkers.statusForPost(field, wire)
