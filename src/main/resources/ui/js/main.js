@@ -8,6 +8,7 @@ import { dataView } from './views/data.js';
 import { labelView } from './views/label.js';
 import { reviewView } from './views/review.js';
 import { webhooksView } from './views/webhooks.js';
+import { importsView } from './views/imports.js';
 
 // Hash routes: the page is one document, so the key in sessionStorage survives navigation and
 // nothing but the route ever appears in the URL.
@@ -18,6 +19,7 @@ const routes = [
   [/^#\/tasks\/new$/, newTaskView, { owner: true }],
   [/^#\/data$/, dataView, { owner: true }],
   [/^#\/webhooks$/, webhooksView, { owner: true }],
+  [/^#\/import$/, importsView, { owner: true }],
   [/^#\/task\/([^/]+)$/, taskView],
   [/^#\/label\/([^/]+)$/, labelView],
   [/^#\/review\/([^/]+)$/, reviewView],
@@ -69,7 +71,8 @@ function renderChrome(hash) {
   if (!s.token) return;
   if (s.app) {
     nav.append(link('#/tasks', 'Tasks'));
-    if (isOwner()) nav.append(link('#/data', 'Data'), link('#/tasks/new', 'New task'), link('#/webhooks', 'Webhooks'));
+    if (isOwner()) nav.append(link('#/data', 'Data'), link('#/import', 'Import'), link('#/tasks/new', 'New task'),
+      link('#/webhooks', 'Webhooks'));
   }
   who.append(
     h('span', { class: 'who-user', title: s.user?.id }, s.user?.id || ''),

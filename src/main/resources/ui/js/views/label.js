@@ -4,6 +4,7 @@ import { session } from '../session.js';
 import { prepare, mediaElement } from '../media.js';
 import { RegionEditor, regionsOf, regionData } from '../regions.js';
 import { conceptKeys, typing, colorFor } from '../shortcuts.js';
+import { loadSuggestions, suggestionPanel } from '../prelabels.js';
 
 const PENDING = 54201;
 
@@ -22,7 +23,7 @@ export async function labelView(taskId) {
   const concepts = taskConceptIds(task);
   const keys = conceptKeys(concepts);
   const color = (id) => colorFor(Math.max(0, concepts.indexOf(id)));
-  const s = { batch: [], index: 0, labels: new Map(), saved: new Map(), busy: false };
+  const s = { batch: [], index: 0, labels: new Map(), saved: new Map(), suggestions: new Map(), busy: false };
   const editor = detection ? new RegionEditor({ mode: type === 'POLYGON_DETECTION' ? 'polygon' : 'box', colorOf: color,
     onChange: (regions) => { current().regions = regions; renderSide(); } }) : null;
   if (editor) editor.activeConcept = concepts[0] || null;
@@ -62,6 +63,7 @@ export async function labelView(taskId) {
     const [mine] = await Promise.all([
       app.get('/annotations', { task_id: task.id, user_ids: me, input_ids: inputIds, per_page: 1000 }),
       prepare(s.batch.map((a) => a.input))]);
+    s.suggestions = await loadSuggestions(inputIds, type, mine.annotations);
     for (const id of inputIds) {
       const own = mine.annotations.filter((a) => a.input_id === id);
       const label = { concepts: new Set(own.flatMap((a) => (a.data?.concepts || []).filter((c) => c.value > 0.5).map((c) => c.id))),
@@ -137,11 +139,32 @@ export async function labelView(taskId) {
     renderSide();
   }
 
+  const suggested = () => s.suggestions.get(input().id) || { regions: [], concepts: [] };
+
+  /** Accepting a pre-label copies it into the labeler's own labels (saved as theirs on moving on). */
+  function acceptRegions(indexes) {
+    const sug = suggested();
+    const taken = indexes.map((i) => sug.regions[i]).filter(Boolean);
+    sug.regions = sug.regions.filter((r, i) => !indexes.includes(i));
+    current().regions = [...current().regions, ...taken.map((r) => structuredClone(r))];
+    editor.setRegions(current().regions);
+    editor.setSuggestions(sug.regions, (i) => acceptRegions([i]));
+    renderSide();
+  }
+
+  function acceptConcepts(ids) {
+    const sug = suggested();
+    sug.concepts = sug.concepts.filter((c) => !ids.includes(c));
+    ids.forEach((c) => current().concepts.add(c));
+    renderSide();
+  }
+
   function render() {
     status.replaceChildren();
     const frame = h('div', { class: 'frame' }, mediaElement(input(), { id: 'media' }));
     if (editor) {
       editor.setRegions(current().regions);
+      editor.setSuggestions(suggested().regions, (i) => acceptRegions([i]));
       frame.append(editor.el);
     }
     stage.replaceChildren(frame);
@@ -167,6 +190,10 @@ export async function labelView(taskId) {
           dataset: { concept: c }, title: c, style: `--c:${color(c)}`, onclick: () => toggle(c) },
         keys.has(c) ? h('kbd', {}, keys.get(c)) : null, h('span', { class: 'ellipsis' }, c));
       })),
+      suggestionPanel(suggested(), (i) => acceptRegions([i]), (c) => acceptConcepts([c]), () => {
+        if (editor) acceptRegions(suggested().regions.map((r, i) => i));
+        acceptConcepts([...suggested().concepts]);
+      }),
       editor ? h('div', { id: 'region-count', class: 'muted' }, `${l.regions.length} ${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'}${l.regions.length === 1 ? '' : 'es'}`.replace('polygones', 'polygons')) : null,
       h('div', { class: 'nav-buttons' },
         h('button', { type: 'button', id: 'prev', onclick: () => go(-1), disabled: s.index === 0 }, '← Previous'),
