@@ -97,7 +97,7 @@ class ImportBrowserIT {
             browser.waitForText("#suggestions", "1 suggestion");
             String corrected = inputShown();
             browser.keys("2"); // not the suggested concept: a box of the labeler's own
-            browser.drag("svg.regions", 0.6, 0.6, 0.9, 0.9);
+            browser.drag("svg.regions", 0.8, 0.8, 0.95, 0.95); // clear of both suggestions
             browser.waitForText("#region-count", "1 box");
             browser.screenshot("prelabel-corrected");
             browser.chord(Keys.SHIFT, Keys.ENTER);
