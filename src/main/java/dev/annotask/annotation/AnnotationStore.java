@@ -124,15 +124,22 @@ public final class AnnotationStore {
         batch.execute();
     }
 
-    /** The annotations of the app with these ids, by id (those that exist). */
-    public java.util.Map<String, Annotation> findAll(Handle handle, String appUid, Collection<String> ids) {
+    /** An annotation as stored, its data left as the JSON text it is stored as (for comparing without parsing). */
+    public record StoredRow(String id, String inputId, String taskId, String modelVersionId, String dataJson) {
+    }
+
+    /** The stored rows of the app's annotations with these ids, by id, data unparsed. */
+    public java.util.Map<String, StoredRow> findStored(Handle handle, String appUid, Collection<String> ids) {
         if (ids.isEmpty()) {
             return java.util.Map.of();
         }
-        java.util.Map<String, Annotation> found = new java.util.HashMap<>();
-        handle.createQuery("SELECT * FROM annotations WHERE app_uid = :app AND id IN (<ids>)")
-                .bind("app", appUid).bindList("ids", List.copyOf(ids)).map((rs, ctx) -> map(rs))
-                .forEach(a -> found.put(a.id(), a));
+        java.util.Map<String, StoredRow> found = new java.util.HashMap<>();
+        handle.createQuery("SELECT id, input_id, task_id, model_version_id, data FROM annotations"
+                        + " WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> new StoredRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)))
+                .forEach(row -> found.put(row.id(), row));
         return found;
     }
 

@@ -1,6 +1,6 @@
 package dev.annotask.imports;
 
-import dev.annotask.annotation.Annotation;
+import com.google.gson.JsonParser;
 import dev.annotask.annotation.AnnotationStore;
 import dev.annotask.input.Input;
 import dev.annotask.input.InputStore;
@@ -59,10 +59,10 @@ final class ExistingCheck {
         try (ImportPlan.Spool<dev.annotask.proto.api.Annotation> spool = plan.annotations()) {
             for (int at = 0; spool.hasNext(); ) {
                 List<dev.annotask.proto.api.Annotation> batch = spool.take(BATCH);
-                Map<String, Annotation> found = calls.read(h -> annotations.findAll(h, appUid,
+                Map<String, AnnotationStore.StoredRow> found = calls.read(h -> annotations.findStored(h, appUid,
                         batch.stream().map(dev.annotask.proto.api.Annotation::getId).toList()));
                 for (dev.annotask.proto.api.Annotation planned : batch) {
-                    Annotation existing = found.get(planned.getId());
+                    AnnotationStore.StoredRow existing = found.get(planned.getId());
                     if (existing != null) {
                         if (sameAnnotation(planned, existing)) {
                             sameAnnotations.set(at);
@@ -86,12 +86,18 @@ final class ExistingCheck {
         return existing.byteSize() == archive.declaredSize(planned.archiveFile());
     }
 
-    private static boolean sameAnnotation(dev.annotask.proto.api.Annotation planned, Annotation existing) {
+    private static boolean sameAnnotation(dev.annotask.proto.api.Annotation planned, AnnotationStore.StoredRow existing) {
         String plannedVersion = planned.getWorker().getModel().getModelVersion().getId();
-        String existingVersion = existing.machine() == null ? "" : existing.machine().modelVersionId();
-        // Stored as JSON and read back: compared as the API would print both.
-        Data plannedData = Json.read(Json.write(planned.getData()), Data.newBuilder()).build();
-        return existing.inputId().equals(planned.getInputId()) && existingVersion.equals(plannedVersion)
-                && existing.taskId().isEmpty() && existing.data().equals(plannedData);
+        return existing.inputId().equals(planned.getInputId()) && existing.modelVersionId().equals(plannedVersion)
+                && existing.taskId().isEmpty() && sameJson(existing.dataJson(), Json.write(planned.getData()));
+    }
+
+    /**
+     * SQLite keeps the text Json.write printed, so equal data is equal text; PostgreSQL's JSONB
+     * prints it back in its own key order and spacing, so then the two are compared as JSON trees
+     * (Gson's, far cheaper than parsing into messages).
+     */
+    private static boolean sameJson(String stored, String planned) {
+        return stored.equals(planned) || JsonParser.parseString(stored).equals(JsonParser.parseString(planned));
     }
 }

@@ -64,6 +64,7 @@ final class ImportRun {
                 fail(stored, counts, new ImportReport(), "upload '" + spec.getUploadId() + "' is gone or not complete");
                 return;
             }
+            long copied = System.nanoTime();
             ImportSettings settings = ImportSettings.of(spec);
             ImportReport report = new ImportReport();
             try (ImportArchive archive = ImportArchive.open(file, limits);
@@ -75,6 +76,7 @@ final class ImportRun {
                 } else {
                     new CocoReader(archive, builder).read();
                 }
+                long read = System.nanoTime();
                 counts.setInputsTotal(plan.inputCount()).setAnnotationsTotal(plan.annotationCount())
                         .setConceptsTotal(plan.concepts().size());
                 ExistingCheck.Unchanged unchanged = report.clean()
@@ -84,10 +86,14 @@ final class ImportRun {
                             + "; nothing was written");
                     return;
                 }
+                long checked = System.nanoTime();
                 heartbeat(stored, Import.State.WRITING, counts.build());
                 new ImportWriter(calls, caller, settings, (handle, progress) -> ImportStore.progress(handle,
                         stored.seq(), node, Import.State.WRITING_VALUE, progress, clock.millis(),
                         clock.millis() + leaseMillis)).write(plan, archive, unchanged, counts);
+                LOG.info("import {} of app {}: {} inputs, {} annotations; read in {} ms, checked against the app in {} ms,"
+                        + " written in {} ms", stored.id(), stored.appUid(), plan.inputCount(), plan.annotationCount(),
+                        (read - copied) / 1_000_000, (checked - read) / 1_000_000, (System.nanoTime() - checked) / 1_000_000);
             }
             calls.write(handle -> {
                 ImportStore.finish(handle, stored.seq(), Import.State.DONE_VALUE, counts.build(), List.of(), 0, "",

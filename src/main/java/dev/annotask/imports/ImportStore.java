@@ -99,6 +99,14 @@ final class ImportStore {
                 .bind("count", errorCount).bind("failure", failure).bind("now", now).bind("seq", seq).execute();
     }
 
+    /** Which of these inputs are members of the dataset already. */
+    static java.util.Set<String> members(Handle handle, String appUid, String datasetId, List<String> inputIds) {
+        return handle.createQuery("""
+                        SELECT input_id FROM dataset_inputs
+                        WHERE app_uid = :app AND dataset_id = :dataset AND input_id IN (<ids>)""")
+                .bind("app", appUid).bind("dataset", datasetId).bindList("ids", inputIds).mapTo(String.class).set();
+    }
+
     private static Stored map(java.sql.ResultSet rs) throws java.sql.SQLException {
         List<String> scopes = GSON.fromJson(rs.getString("scopes"), new TypeToken<List<String>>() { }.getType());
         String errors = rs.getString("errors");
