@@ -47,6 +47,7 @@ import dev.annotask.identity.KeyStore;
 import dev.annotask.identity.Scopes;
 import dev.annotask.account.UserRpcs;
 import dev.annotask.identity.UserStore;
+import dev.annotask.imports.Imports;
 import dev.annotask.input.HeaderBackfill;
 import dev.annotask.input.HostedUrls;
 import dev.annotask.input.InputMediaStore;
@@ -63,6 +64,7 @@ import dev.annotask.media.SigningKeyStore;
 import dev.annotask.proto.admin.AdminProto;
 import dev.annotask.proto.api.ServiceProto;
 import dev.annotask.proto.exports.ExportsProto;
+import dev.annotask.proto.imports.ImportsProto;
 import dev.annotask.proto.media.MediaProto;
 import dev.annotask.proto.labeling.LabelingProto;
 import dev.annotask.proto.review.ReviewProto;
@@ -78,6 +80,7 @@ import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.WorkloadRpcs;
 import dev.annotask.task.TaskStore;
 import dev.annotask.ui.UiAssets;
+import dev.annotask.upload.UploadRpcs;
 import dev.annotask.webhook.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
@@ -119,7 +122,8 @@ public final class AnnotaskServer implements AutoCloseable {
             WebhooksProto.getDescriptor().findServiceByName("Webhooks"),
             ReviewProto.getDescriptor().findServiceByName("Review"),
             LabelingProto.getDescriptor().findServiceByName("Labeling"),
-            ExportsProto.getDescriptor().findServiceByName("Exports"));
+            ExportsProto.getDescriptor().findServiceByName("Exports"),
+            ImportsProto.getDescriptor().findServiceByName("Imports"));
     /** How long {@link #close} lets requests in flight finish unless {@link #stopGrace} says otherwise. */
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
     /**
@@ -155,6 +159,7 @@ public final class AnnotaskServer implements AutoCloseable {
     private AuthorizationCache authorizations;
     private Webhooks webhooks;
     private Exports exports;
+    private Imports imports;
     private RpcRegistry registry;
     private Javalin http;
     private GrpcServer grpc;
@@ -263,6 +268,9 @@ public final class AnnotaskServer implements AutoCloseable {
         exports = new Exports(database, config.dataDir(), inputWire, publicUrl != null ? () -> publicUrl : this::ownUrl,
                 apps, events, clock);
         exports.register(registry);
+        new UploadRpcs(clock).register(registry);
+        imports = new Imports(database, clock, config.dataDir().resolve("import-work"));
+        imports.register(registry);
 
         AccessControl accessControl = new AccessControl(keys, users, apps, collaborators, authorizations, clock,
                 database.units());
@@ -316,6 +324,7 @@ public final class AnnotaskServer implements AutoCloseable {
             backfill.start();
             webhooks.startDelivery();
             exports.startWorker();
+            imports.start(registry);
         } catch (RuntimeException e) {
             close(); // a taken port must not leave the other server and the database open
             throw e;
@@ -461,6 +470,10 @@ public final class AnnotaskServer implements AutoCloseable {
             long left = stopGraceMillis - (System.currentTimeMillis() - stopStarted);
             grpc.close(Math.max(left, 0));
             grpc = null;
+        }
+        if (imports != null) {
+            imports.close(); // a running import stops between batches; its lease lapses and a node resumes it
+            imports = null;
         }
         if (webhooks != null) {
             webhooks.close();

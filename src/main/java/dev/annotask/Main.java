@@ -7,6 +7,7 @@ import dev.annotask.config.SecretSettings;
 import dev.annotask.config.ServerConfig;
 import dev.annotask.config.WebhookSettings;
 import dev.annotask.identity.AdminTokenCommand;
+import dev.annotask.imports.ImportCommand;
 import dev.annotask.migrate.MigrateDbCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,11 +21,12 @@ import picocli.CommandLine.Option;
 
 /**
  * The command line: {@code annotask serve [options]}, {@code annotask migrate-db} to move
- * from SQLite to PostgreSQL, and {@code annotask admin-token} to replace a lost admin token.
+ * from SQLite to PostgreSQL, {@code annotask admin-token} to replace a lost admin token, and
+ * {@code annotask import} to bring a COCO or YOLO dataset into a running server.
  * Each flag falls back to its environment variable.
  */
 @Command(name = "annotask", mixinStandardHelpOptions = true,
-        subcommands = {Main.Serve.class, MigrateDbCommand.class, AdminTokenCommand.class},
+        subcommands = {Main.Serve.class, MigrateDbCommand.class, AdminTokenCommand.class, ImportCommand.class},
         description = "Self-hosted labeling-task server speaking the Clarifai v2 API.")
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -15,6 +15,7 @@ import { keysView } from './views/keys.js';
 import { peopleView } from './views/people.js';
 import { startView } from './views/start.js';
 import { refusalPage } from './views/refusal.js';
+import { importsView } from './views/imports.js';
 
 // Hash routes: the page is one document, so the key in sessionStorage survives navigation and
 // nothing but the route ever appears in the URL.
@@ -30,6 +31,7 @@ const routes = [
   [/^#\/users$/, usersView, { noApp: true, admin: true }],
   [/^#\/keys$/, keysView, { noApp: true }],
   [/^#\/start$/, startView, { noApp: true, admin: true }],
+  [/^#\/import$/, importsView, { owner: true }],
   [/^#\/task\/([^/]+)$/, taskView],
   [/^#\/label\/([^/]+)$/, labelView],
   [/^#\/review\/([^/]+)$/, reviewView],
@@ -87,8 +89,8 @@ function renderChrome(hash) {
   if (!s.token) return;
   if (s.app) {
     nav.append(link('#/tasks', 'Tasks'));
-    if (isOwner()) nav.append(link('#/data', 'Data'), link('#/tasks/new', 'New task'), link('#/webhooks', 'Webhooks'),
-      link('#/exports', 'Exports'), link('#/people', 'People'));
+    if (isOwner()) nav.append(link('#/data', 'Data'), link('#/import', 'Import'), link('#/tasks/new', 'New task'),
+      link('#/webhooks', 'Webhooks'), link('#/exports', 'Exports'), link('#/people', 'People'));
   }
   nav.append(link('#/keys', 'Keys'));
   if (isAdmin()) nav.append(link('#/users', 'Users'));

@@ -20,6 +20,8 @@ export class RegionEditor {
     this.colorOf = colorOf;
     this.onChange = onChange || (() => {});
     this.regions = [];
+    this.suggestions = []; // pre-labels: drawn dashed, never edited; a click accepts one
+    this.onAccept = () => {};
     this.selected = -1;
     this.draft = null;
     this.activeConcept = null;
@@ -32,6 +34,13 @@ export class RegionEditor {
     this.regions = regions.map((r) => structuredClone(r));
     this.selected = -1;
     this.draft = null;
+    this.render();
+  }
+
+  /** Pre-labels shown under the regions; clicking one calls onAccept(index). */
+  setSuggestions(suggestions, onAccept) {
+    this.suggestions = suggestions.map((r) => structuredClone(r));
+    this.onAccept = onAccept || (() => {});
     this.render();
   }
 
@@ -110,6 +119,10 @@ export class RegionEditor {
       if (e.button !== 0) return;
       const p = this.point(e);
       const target = e.target.dataset || {};
+      if (target.suggestion !== undefined && !this.draft) {
+        this.onAccept(Number(target.suggestion));
+        return;
+      }
       this.el.setPointerCapture(e.pointerId);
       if (target.handle !== undefined) {
         drag = { kind: 'handle', index: Number(target.index), handle: Number(target.handle), from: p };
@@ -178,6 +191,14 @@ export class RegionEditor {
 
   render() {
     const shapes = [];
+    this.suggestions.forEach((r, index) => {
+      const common = { class: 'shape suggestion', stroke: this.colorOf(r.concept), 'data-suggestion': index,
+        'data-concept': r.concept };
+      shapes.push(r.box
+        ? svg('rect', { ...common, x: r.box.left * SCALE, y: r.box.top * SCALE, width: (r.box.right - r.box.left) * SCALE,
+          height: (r.box.bottom - r.box.top) * SCALE })
+        : svg('polygon', { ...common, points: r.points.map((p) => `${p.col * SCALE},${p.row * SCALE}`).join(' ') }));
+    });
     this.regions.forEach((r, index) => {
       const color = r.color || this.colorOf(r.concept);
       const selected = index === this.selected;

@@ -22,8 +22,6 @@ import dev.annotask.proto.api.MultiAnnotationResponse;
 import dev.annotask.proto.api.PatchAnnotationsRequest;
 import dev.annotask.proto.api.PostAnnotationsRequest;
 import dev.annotask.proto.api.SingleAnnotationResponse;
-import dev.annotask.proto.api.User;
-import dev.annotask.proto.api.Worker;
 import dev.annotask.proto.api.status.BaseResponse;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Ids;
@@ -108,6 +106,7 @@ public final class AnnotationRpcs {
             String field = "annotations[" + i + "]";
             String id = wire.getId().isEmpty() ? Ids.newId() : Validation.requireId(field + ".id", wire.getId());
             String author = author(caller, field, wire);
+            Annotation.Machine machine = MachineWorkers.of(field, wire);
             if (!knownInputs.contains(wire.getInputId())) {
                 throw new ApiException(StatusCode.INPUT_DOES_NOT_EXIST, field + ".input_id: input '" + wire.getInputId()
                         + "' not found");
@@ -119,8 +118,10 @@ public final class AnnotationRpcs {
             }
             Set<String> allowed = task != null ? Set.copyOf(task.spec().getConceptIdsList()) : knownConcepts;
             AnnotationChecks.check(field, wire.getData(), task == null ? null : task.spec().getType(), allowed);
-            int status = AnnotationStatuses.forPost(field, wire, task != null);
-            created.add(new Annotation(appUid, id, wire.getInputId(), taskId, author, wire.getData(), status, null, now, now));
+            int status = machine != null ? MachineWorkers.statusForPost(field, wire)
+                    : AnnotationStatuses.forPost(field, wire, task != null);
+            created.add(new Annotation(appUid, id, wire.getInputId(), taskId, author, wire.getData(), status, null, now,
+                    now, machine));
             taskOf.add(task);
         }
         Validation.requireUniqueNewIds("annotations[].id", created.stream().map(Annotation::id).toList());
@@ -193,7 +194,8 @@ public final class AnnotationRpcs {
         Page page = Page.of(request.getPage(), request.getPerPage());
         AnnotationStore.Filter filter = new AnnotationStore.Filter(request.getIdsList(), request.getInputIdsList(),
                 request.getTaskId(), request.getUserIdsList(),
-                request.getStatusesList().stream().map(s -> s.getCodeValue()).filter(c -> c != 0).toList());
+                request.getStatusesList().stream().map(s -> s.getCodeValue()).filter(c -> c != 0).toList(),
+                request.getModelVersionIdsList(), request.getReturnModelOutput());
         return respond(annotations.list(handle, caller.app().uid(), filter, page.offset(), page.limit()));
     }
 
@@ -227,6 +229,7 @@ public final class AnnotationRpcs {
             StoredTask task = taskById.get(current.taskId());
             boolean recorded = access.requireMayPatch(handle, caller, task, current);
             int status = AnnotationStatuses.forPatch(field, wire, current);
+            MachineWorkers.requireStillPending(field, current, status);
             Data data = switch (action) {
                 case "overwrite" -> wire.getData();
                 case "merge" -> current.data().toBuilder().mergeFrom(wire.getData()).build();
@@ -236,7 +239,8 @@ public final class AnnotationRpcs {
                     : ConceptStore.existing(handle, appUid, conceptIds(data));
             AnnotationChecks.check(field, data, task == null ? null : task.spec().getType(), allowed);
             Annotation next = new Annotation(current.appUid(), current.id(), current.inputId(), current.taskId(),
-                    current.userId(), data, status, current.consensusInfoJson(), current.createdAt(), now);
+                    current.userId(), data, status, current.consensusInfoJson(), current.createdAt(), now,
+                    current.machine());
             annotations.update(handle, next);
             if (recorded) {
                 annotations.recordEdit(handle, current, data, caller.userId(), now);
@@ -330,7 +334,10 @@ public final class AnnotationRpcs {
                 .setCreatedAt(Timestamps.fromMillis(a.createdAt()))
                 .setModifiedAt(Timestamps.fromMillis(a.modifiedAt()))
                 .setUserId(a.userId())
-                .setWorker(Worker.newBuilder().setUser(User.newBuilder().setId(a.userId())));
+                .setWorker(MachineWorkers.wire(a));
+        if (a.machine() != null) {
+            wire.setModelVersionId(a.machine().modelVersionId());
+        }
         if (!a.taskId().isEmpty()) {
             wire.setTaskId(a.taskId()).setAnnotationInfo(Struct.newBuilder()
                     .putAllFields(Map.of("task_id", Value.newBuilder().setStringValue(a.taskId()).build())));

@@ -30,9 +30,18 @@ public final class AnnotationStore {
         this.changed = changed;
     }
 
-    /** What ListAnnotations filters on; empty lists filter nothing. */
+    /**
+     * What ListAnnotations filters on; empty lists filter nothing. Pre-labels (machine
+     * annotations) are listed only when asked for, as Clarifai lists model annotations: all of
+     * them with {@code modelOutput}, or those of {@code modelVersionIds} (with the people's of
+     * {@code userIds}, if any, beside them).
+     */
     public record Filter(List<String> ids, List<String> inputIds, String taskId, List<String> userIds,
-                         List<Integer> statuses) {
+                         List<Integer> statuses, List<String> modelVersionIds, boolean modelOutput) {
+        public Filter(List<String> ids, List<String> inputIds, String taskId, List<String> userIds,
+                      List<Integer> statuses) {
+            this(ids, inputIds, taskId, userIds, statuses, List.of(), false);
+        }
     }
 
     public Optional<Annotation> find(Handle handle, String appUid, String id) {
@@ -83,8 +92,16 @@ public final class AnnotationStore {
         if (!filter.taskId().isEmpty()) {
             sql.append(" AND task_id = :task");
         }
-        if (!filter.userIds().isEmpty()) {
-            sql.append(" AND user_id IN (<userIds>)");
+        if (!filter.modelVersionIds().isEmpty()) {
+            sql.append(filter.userIds().isEmpty() ? " AND model_version_id IN (<versions>)"
+                    : " AND (model_version_id IN (<versions>) OR model_version_id = '' AND user_id IN (<userIds>))");
+        } else {
+            if (!filter.userIds().isEmpty()) {
+                sql.append(" AND user_id IN (<userIds>)");
+            }
+            if (!filter.modelOutput()) {
+                sql.append(" AND model_version_id = ''");
+            }
         }
         if (!filter.statuses().isEmpty()) {
             sql.append(" AND status IN (<statuses>)");
@@ -103,6 +120,9 @@ public final class AnnotationStore {
         }
         if (!filter.statuses().isEmpty()) {
             query.bindList("statuses", filter.statuses());
+        }
+        if (!filter.modelVersionIds().isEmpty()) {
+            query.bindList("versions", filter.modelVersionIds());
         }
         return query.map((rs, ctx) -> map(rs)).list();
     }
@@ -129,18 +149,40 @@ public final class AnnotationStore {
         }
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO annotations (app_uid, id, input_id, task_id, user_id, data, status, consensus_info,
-                                         created_at, modified_at, corrects_assignment_id)
-                VALUES (:app, :id, :input, :task, :user, :data, :status, :consensus, :created, :modified, :corrects)""");
+                                         created_at, modified_at, corrects_assignment_id, model_id, model_version_id)
+                VALUES (:app, :id, :input, :task, :user, :data, :status, :consensus, :created, :modified, :corrects,
+                        :model, :version)""");
         for (Annotation a : annotations) {
             batch.bind("app", a.appUid()).bind("id", a.id()).bind("input", a.inputId()).bind("task", a.taskId())
                     .bind("user", a.userId()).bind("data", Json.write(a.data())).bind("status", a.status())
                     .bind("consensus", a.consensusInfoJson()).bind("created", a.createdAt())
-                    .bind("modified", a.modifiedAt()).bind("corrects", corrects).add();
+                    .bind("modified", a.modifiedAt()).bind("corrects", corrects)
+                    .bind("model", a.machine() == null ? "" : a.machine().modelId())
+                    .bind("version", a.machine() == null ? "" : a.machine().modelVersionId()).add();
         }
         batch.execute();
         annotations.stream().collect(java.util.stream.Collectors.groupingBy(Annotation::appUid,
                         java.util.stream.Collectors.mapping(Annotation::inputId, java.util.stream.Collectors.toSet())))
                 .forEach((appUid, inputIds) -> changed.changed(handle, appUid, inputIds));
+    }
+
+    /** An annotation as stored, its data left as the JSON text it is stored as (for comparing without parsing). */
+    public record StoredRow(String id, String inputId, String taskId, String modelVersionId, String dataJson) {
+    }
+
+    /** The stored rows of the app's annotations with these ids, by id, data unparsed. */
+    public java.util.Map<String, StoredRow> findStored(Handle handle, String appUid, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, StoredRow> found = new java.util.HashMap<>();
+        handle.createQuery("SELECT id, input_id, task_id, model_version_id, data FROM annotations"
+                        + " WHERE app_uid = :app AND id IN (<ids>)")
+                .bind("app", appUid).bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> new StoredRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)))
+                .forEach(row -> found.put(row.id(), row));
+        return found;
     }
 
     /** Which of these ids are annotations of the app already. */
@@ -164,7 +206,7 @@ public final class AnnotationStore {
         return handle.createQuery("""
                         SELECT user_id FROM task_status_counts WHERE app_uid = :app AND kind = 'annotation'
                         UNION
-                        SELECT user_id FROM annotations WHERE app_uid = :app AND task_id = ''
+                        SELECT user_id FROM annotations WHERE app_uid = :app AND task_id = '' AND model_version_id = ''
                         ORDER BY user_id LIMIT :limit OFFSET :offset""")
                 .bind("app", appUid).bind("limit", limit).bind("offset", offset)
                 .mapTo(String.class).list();
@@ -256,8 +298,12 @@ public final class AnnotationStore {
 
 
     private static Annotation map(ResultSet rs) throws SQLException {
+        String version = rs.getString("model_version_id");
+        Annotation.Machine machine = version == null || version.isEmpty() ? null
+                : new Annotation.Machine(rs.getString("model_id"), version);
         return new Annotation(rs.getString("app_uid"), rs.getString("id"), rs.getString("input_id"),
                 rs.getString("task_id"), rs.getString("user_id"), Json.read(rs.getString("data"), Data.newBuilder()).build(),
-                rs.getInt("status"), rs.getString("consensus_info"), rs.getLong("created_at"), rs.getLong("modified_at"));
+                rs.getInt("status"), rs.getString("consensus_info"), rs.getLong("created_at"), rs.getLong("modified_at"),
+                machine);
     }
 }

@@ -75,6 +75,9 @@ public final class StatusCodes {
         describe(StatusCode.INTERNAL_SERVER_ISSUE, "Internal server issue", 500);
         describe(StatusCode.INTERNAL_DATABASE_ISSUE, "Internal database issue", 500);
         describe(StatusCode.INTERNAL_UNCATEGORIZED, "Internal error", 500);
+        // An upload over its limits is refused as a whole: Payload Too Large.
+        describe(StatusCode.UPLOAD_FAILED, "Upload failed", 413);
+        describe(StatusCode.UPLOAD_CONFLICT, "Upload conflict", 409);
         describe(StatusCode.BAD_REQUEST, "Bad request", 400);
         describe(StatusCode.SERVER_ERROR, "Server error", 500);
     }

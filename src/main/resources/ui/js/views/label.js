@@ -4,6 +4,7 @@ import { session } from '../session.js';
 import { prepare, mediaElement } from '../media.js';
 import { RegionEditor, regionsOf, annotationsOf } from '../regions.js';
 import { conceptKeys, typing, colorFor } from '../shortcuts.js';
+import { fetchPrelabels, suggestionsFrom, suggestionPanel } from '../prelabels.js';
 
 const PENDING = 54201;
 const ANNOTATION_PENDING = 24151;
@@ -27,7 +28,7 @@ export async function labelView(taskId) {
   const concepts = taskConceptIds(task);
   const keys = conceptKeys(concepts);
   const color = (id) => colorFor(Math.max(0, concepts.indexOf(id)));
-  const s = { batch: [], index: 0, labels: new Map(), saved: new Map(), notes: new Map(), busy: false, fresh: true };
+  const s = { batch: [], index: 0, labels: new Map(), saved: new Map(), notes: new Map(), suggestions: new Map(), busy: false, fresh: true };
   const editor = detection ? new RegionEditor({ mode: type === 'POLYGON_DETECTION' ? 'polygon' : 'box', colorOf: color,
     onChange: (regions) => { current().regions = regions; renderSide(); } }) : null;
   if (editor) editor.activeConcept = concepts[0] || null;
@@ -69,13 +70,15 @@ export async function labelView(taskId) {
     const inputIds = s.batch.map((a) => a.input.id);
     // Sent-back work comes first; its notes (comment, marks) only when the batch holds some.
     const sentBack = s.batch.filter((a) => (a.status?.details || '').startsWith(SENT_BACK)).map((a) => a.input.id);
-    const [mine, notes] = await Promise.all([
+    const [mine, notes, prelabels] = await Promise.all([
       app.get('/annotations', { task_id: task.id, user_ids: me, input_ids: inputIds, per_page: 1000 }),
       sentBack.length ? app.get(`${taskPath}/review_notes`, { input_ids: sentBack, worker_user_ids: me, per_page: 1000 })
         : { review_notes: [] },
+      fetchPrelabels(inputIds),
       prepare(s.batch.map((a) => a.input))]);
     for (const id of sentBack) s.notes.set(id, null);
     for (const note of notes.review_notes) if (note.open) s.notes.set(note.input_id, note);
+    s.suggestions = suggestionsFrom(prelabels, inputIds, type, mine.annotations);
     for (const id of inputIds) {
       // The labeler's own labeling (not a correction they made as a reviewer of someone else's).
       const own = mine.annotations.filter((a) => a.input_id === id && (a.user_id || a.worker?.user?.id) === me
@@ -164,11 +167,32 @@ export async function labelView(taskId) {
     renderSide();
   }
 
+  const suggested = () => s.suggestions.get(input().id) || { regions: [], concepts: [] };
+
+  /** Accepting a pre-label copies it into the labeler's own labels (saved as theirs on moving on). */
+  function acceptRegions(indexes) {
+    const sug = suggested();
+    const taken = indexes.map((i) => sug.regions[i]).filter(Boolean);
+    sug.regions = sug.regions.filter((r, i) => !indexes.includes(i));
+    current().regions = [...current().regions, ...taken.map((r) => structuredClone(r))];
+    editor.setRegions(current().regions);
+    editor.setSuggestions(sug.regions, (i) => acceptRegions([i]));
+    renderSide();
+  }
+
+  function acceptConcepts(ids) {
+    const sug = suggested();
+    sug.concepts = sug.concepts.filter((c) => !ids.includes(c));
+    ids.forEach((c) => current().concepts.add(c));
+    renderSide();
+  }
+
   function render() {
     status.replaceChildren();
     const frame = h('div', { class: 'frame' }, mediaElement(input(), { id: 'media' }));
     if (editor) {
       editor.setRegions(current().regions);
+      editor.setSuggestions(suggested().regions, (i) => acceptRegions([i]));
       frame.append(editor.el);
     }
     stage.replaceChildren(frame);
@@ -196,7 +220,11 @@ export async function labelView(taskId) {
           dataset: { concept: c }, title: c, style: `--c:${color(c)}`, onclick: () => toggle(c) },
         keys.has(c) ? h('kbd', {}, keys.get(c)) : null, h('span', { class: 'ellipsis' }, c));
       })),
-      editor ? h('div', { id: 'region-count', class: 'muted' }, `${l.regions.length} ${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'}${l.regions.length === 1 ? '' : 'es'}`.replace('polygones', 'polygons')) : '', // replaceChildren writes null as text
+      suggestionPanel(suggested(), (i) => acceptRegions([i]), (c) => acceptConcepts([c]), () => {
+        if (editor) acceptRegions(suggested().regions.map((r, i) => i));
+        acceptConcepts([...suggested().concepts]);
+      }),
+      editor ? h('div', { id: 'region-count', class: 'muted' }, `${l.regions.length} ${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'}${l.regions.length === 1 ? '' : 'es'}`.replace('polygones', 'polygons')) : null,
       h('div', { class: 'nav-buttons' },
         h('button', { type: 'button', id: 'prev', onclick: () => go(-1), disabled: s.index === 0 }, '← Previous'),
         h('button', { type: 'button', id: 'next', onclick: () => go(1), disabled: s.index >= s.batch.length - 1 }, 'Next →')),
