@@ -277,14 +277,18 @@ public final class AnnotationStore {
     /**
      * Deletes one labeler's labels on an input of a task that were never turned in
      * (ANNOTATION_PENDING), and returns them: what goes with work taken away from its worker.
+     * Like every deletion, heard by {@code changed} when some went.
      */
-    public static List<Annotation> deleteDrafts(Handle handle, String appUid, String taskId, String inputId,
-                                                String userId) {
-        return handle.createQuery("""
+    public List<Annotation> deleteDrafts(Handle handle, String appUid, String taskId, String inputId, String userId) {
+        List<Annotation> drafts = handle.createQuery("""
                         DELETE FROM annotations WHERE app_uid = :app AND task_id = :task AND input_id = :input
                           AND user_id = :user AND status = :pending RETURNING *""")
                 .bind("app", appUid).bind("task", taskId).bind("input", inputId).bind("user", userId)
                 .bind("pending", StatusCode.ANNOTATION_PENDING.getNumber()).map((rs, ctx) -> map(rs)).list();
+        if (!drafts.isEmpty()) {
+            changed.changed(handle, appUid, List.of(inputId));
+        }
+        return drafts;
     }
 
     public int delete(Handle handle, String appUid, List<String> ids) {

@@ -118,7 +118,8 @@ final class AssignmentStore {
      * Reads the expired leases without a lock first, so a LABEL_START with none to release
      * locks nothing here.
      */
-    static int releaseExpired(Handle handle, StoredTask task, long now, Progress.Tally tally) {
+    static int releaseExpired(Handle handle, AnnotationStore annotations, StoredTask task, long now,
+                              Progress.Tally tally) {
         List<Assignment> expired = expired(handle, task, now);
         if (expired.isEmpty()) {
             return 0;
@@ -128,7 +129,7 @@ final class AssignmentStore {
         Progress.lockInputs(handle, task, expired.stream().map(Assignment::inputId).toList());
         expired = expired(handle, task, now);
         for (Assignment assignment : expired) {
-            release(handle, assignment, tally);
+            release(handle, annotations, assignment, tally);
         }
         return expired.size();
     }
@@ -148,13 +149,13 @@ final class AssignmentStore {
      * them in, and left behind they would count as pending work of a task that has none, or
      * join the worker's next labeling of the input if it comes back to them.
      */
-    static void release(Handle handle, Assignment assignment, Progress.Tally tally) {
+    static void release(Handle handle, AnnotationStore annotations, Assignment assignment, Progress.Tally tally) {
         int deleted = handle.createUpdate("DELETE FROM task_assignments WHERE app_uid = :app AND id = :id")
                 .bind("app", assignment.appUid()).bind("id", assignment.id()).execute();
         if (deleted == 0) {
             return; // released by another transaction meanwhile: its slot is free already
         }
-        List<Annotation> drafts = AnnotationStore.deleteDrafts(handle, assignment.appUid(), assignment.taskId(),
+        List<Annotation> drafts = annotations.deleteDrafts(handle, assignment.appUid(), assignment.taskId(),
                 assignment.inputId(), assignment.workerId());
         tally.draftsDropped(handle, drafts);
         int stillHeld = handle.createQuery("""

@@ -62,7 +62,7 @@ public final class LabelingService implements OpenWork {
         long now = clock.millis();
         Progress.Tally tally = new Progress.Tally(task, workerId, events);
         if (plan.isDynamic()) {
-            AssignmentStore.releaseExpired(handle, task, now, tally);
+            AssignmentStore.releaseExpired(handle, annotations, task, now, tally);
         }
         List<Assignment> pending = AssignmentStore.pendingOf(handle, task.appUid(), task.id(), workerId, BATCH);
         if (!pending.isEmpty()) {

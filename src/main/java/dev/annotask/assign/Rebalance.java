@@ -64,7 +64,7 @@ final class Rebalance {
             return !plan.isWorker(assignment.workerId()) || !stays;
         }).sorted(Comparator.comparing(Assignment::inputId)).toList();
         for (Assignment assignment : released) {
-            AssignmentStore.release(handle, assignment, tally);
+            AssignmentStore.release(handle, annotations, assignment, tally);
         }
         AssignmentStore.restartScans(handle, task.appUid(), task.id());
         List<String> reviewers = task.spec().getReview().getUserIdsList();

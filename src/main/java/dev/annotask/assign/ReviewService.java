@@ -216,7 +216,7 @@ public final class ReviewService implements ReviewRouting {
                     annotations.setLabelingStatus(handle, assignment.appUid(), assignment.taskId(),
                             assignment.inputId(), assignment.workerId(), StatusCode.ANNOTATION_REVIEW_DENIED.getNumber(),
                             null, now);
-                    AssignmentStore.release(handle, assignment, tally);
+                    AssignmentStore.release(handle, annotations, assignment, tally);
                     tally.unworked(handle, assignment.inputId());
                     tally.settleIfDone(handle, plan, assignment.inputId());
                 }
