@@ -1,11 +1,11 @@
 package dev.annotask.assign;
 
 import dev.annotask.proto.api.TaskInputSource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -41,23 +41,42 @@ final class SourceScanner {
     /**
      * The rows of these buckets with a place in (afterSeq, upTo], by bucket and then place
      * ({@link BucketSplit}): the indexed bucket expression (migration V11) compared with the
-     * bucket numbers, written into the statement (they are ints), then the index's order. Not
-     * for a single-input source, which has no buckets to speak of.
+     * bucket numbers, then the index's order. Not for a single-input source, which has no
+     * buckets to speak of.
+     *
+     * <p>The numbers are bound, never written into the text, and the list is padded (with its
+     * last number again) to a power of two: every worker's pass then runs one of a few
+     * statement texts, which Jdbi parses once and PostgreSQL prepares once per connection.
+     * Each call wrote its own text before, and parsing it cost more than running it.
      */
     static List<Candidate> inBuckets(Handle handle, String appUid, TaskInputSource source, List<Integer> buckets,
                                      long afterSeq, long upTo, int limit) {
         boolean members = hasMembers(source);
         String bucket = members ? BucketSplit.MEMBER_BUCKET : BucketSplit.INPUT_BUCKET;
-        String which = buckets.size() == 1 ? " = " + buckets.get(0)
-                : " IN (" + buckets.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        String which = " IN (<buckets>)";
         String sql = members
                 ? members(source) + " AND " + bucket + which + " AND input_seq > :after AND input_seq <= :upTo"
                         + " ORDER BY " + bucket + ", input_seq LIMIT :limit"
                 : "SELECT seq, id FROM inputs WHERE app_uid = :app AND " + bucket + which
                         + " AND seq > :after AND seq <= :upTo ORDER BY " + bucket + ", seq LIMIT :limit";
         return handle.createQuery(sql).bind("app", appUid).bind("source", source.getId())
+                .bindList("buckets", paddedToPowerOfTwo(buckets))
                 .bind("after", afterSeq).bind("upTo", upTo).bind("limit", limit)
                 .map((rs, ctx) -> new Candidate(rs.getLong("seq"), rs.getString("id"))).list();
+    }
+
+    /** The list, its last element repeated up to the next power of two (an IN list's duplicates match nothing more). */
+    static List<Integer> paddedToPowerOfTwo(List<Integer> values) {
+        int size = Integer.highestOneBit(Math.max(1, values.size() - 1)) << 1;
+        if (values.size() == 1 || values.size() == size) {
+            return values;
+        }
+        List<Integer> padded = new ArrayList<>(size);
+        padded.addAll(values);
+        while (padded.size() < size) {
+            padded.add(values.get(values.size() - 1));
+        }
+        return padded;
     }
 
     /** The last place in the source's order so far (0 when it is empty): one index entry. */
