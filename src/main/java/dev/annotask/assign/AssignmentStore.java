@@ -275,7 +275,10 @@ final class AssignmentStore {
                 VALUES (:id, :appUid, :taskId, :inputId, :workerId, :status, :leaseExpiresAt, :createdAt,
                         :modifiedAt)""");
         for (Assignment a : assignments) {
-            batch.bindMethods(a).add();
+            // Named binds, not bindMethods: its reflective lookup per row showed in the writer's profile.
+            batch.bind("id", a.id()).bind("appUid", a.appUid()).bind("taskId", a.taskId()).bind("inputId", a.inputId())
+                    .bind("workerId", a.workerId()).bind("status", a.status()).bind("leaseExpiresAt", a.leaseExpiresAt())
+                    .bind("createdAt", a.createdAt()).bind("modifiedAt", a.modifiedAt()).add();
         }
         batch.execute();
     }
