@@ -101,6 +101,7 @@ public final class DatasetRpcs {
         if (!missing.isEmpty()) {
             throw ApiException.notFound("dataset not found: " + String.join(", ", missing));
         }
+        joined.datasetsDeleted(handle, caller.app().uid(), request.getDatasetIdsList()); // negated dataset filters
         return BaseResponse.getDefaultInstance();
     }
 

@@ -14,4 +14,12 @@ public interface InputsChanged {
     };
 
     void changed(Handle handle, String appUid, Collection<String> inputIds);
+
+    /**
+     * These datasets were deleted in the handle's transaction, with every membership in them:
+     * each of their inputs changed, but they are not listed (a dataset may hold millions), so
+     * what depends on dataset membership re-evaluates itself whole. Nothing by default.
+     */
+    default void datasetsDeleted(Handle handle, String appUid, Collection<String> datasetIds) {
+    }
 }

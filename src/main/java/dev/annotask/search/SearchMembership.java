@@ -83,6 +83,29 @@ public final class SearchMembership {
     }
 
     /**
+     * Re-evaluates, on every input of the app, the tracked searches whose filters name one of
+     * these datasets (just deleted: an input that left them may match a negated filter now), and
+     * adds what matches; answers the ids of the searches that gained inputs. One statement per
+     * such search, set-based: the inputs that left are never listed.
+     */
+    public List<String> refreshNaming(Handle handle, String appUid, Collection<String> datasetIds) {
+        List<String> grown = new ArrayList<>();
+        for (SavedSearch search : searches.tracked(handle, appUid)) {
+            boolean names = search.spec().getQuery().getFiltersList().stream()
+                    .anyMatch(f -> f.getInput().getDatasetIdsList().stream().anyMatch(datasetIds::contains));
+            if (!names) {
+                continue;
+            }
+            CompiledQuery query = compile(handle, search);
+            searches.lockAndTrack(handle, appUid, search.id());
+            if (searches.addMatching(handle, appUid, search.id(), query.inputCondition(), query.params(), clock.millis()) > 0) {
+                grown.add(search.id());
+            }
+        }
+        return grown;
+    }
+
+    /**
      * The ids of the inputs a search matches that are not in the dataset yet (PostDatasetInputs
      * with {@code search}): the search's query, or the saved search its id names. At most
      * {@code limit} + 1, so the caller can refuse more than it takes.

@@ -37,7 +37,16 @@ public final class TaskReopening implements InputsJoined {
      */
     @Override
     public void changed(Handle handle, String appUid, Collection<String> inputIds) {
-        List<String> grown = searches.refresh(handle, appUid, inputIds);
+        reopenGrown(handle, appUid, searches.refresh(handle, appUid, inputIds));
+    }
+
+    /** Datasets were deleted: saved searches that name them are re-evaluated, their tasks reopened likewise. */
+    @Override
+    public void datasetsDeleted(Handle handle, String appUid, Collection<String> datasetIds) {
+        reopenGrown(handle, appUid, searches.refreshNaming(handle, appUid, datasetIds));
+    }
+
+    private void reopenGrown(Handle handle, String appUid, List<String> grown) {
         if (grown.isEmpty()) {
             return;
         }

@@ -126,6 +126,25 @@ class SavedSearchTaskApiTest {
     }
 
     @Test
+    void deletingADatasetLetsItsInputsMatchANegatedDatasetFilter() {
+        input("m1", "{}");
+        input("m2", "{}");
+        input("m3", "{}");
+        app.postDatasets("hold", "other");
+        SearchWorld.addToDataset(app, "hold", "m1", "m2");
+        SearchWorld.addToDataset(app, "other", "m3");
+        save("free", "[{\"negate\":true,\"input\":{\"dataset_ids\":[\"hold\"]}}]");
+        String taskId = task("free");
+        assertThat(labelWhatIsOffered(taskId)).as("only the input outside the dataset").containsExactly("m3");
+        assertThat(status(taskId)).isEqualTo(54002);
+
+        var deleted = app.call("DELETE", "/v2/datasets", "{\"dataset_ids\":[\"hold\"]}", BaseResponse.getDefaultInstance());
+        assertThat(deleted.code()).as(deleted.body()).isEqualTo(10000);
+        assertThat(status(taskId)).as("the dataset's inputs match now: the task reopens").isEqualTo(54001);
+        assertThat(labelWhatIsOffered(taskId)).containsExactlyInAnyOrder("m1", "m2");
+    }
+
+    @Test
     void aPartitionedTaskSplitsTheSearchsInputs() {
         LabelingWorld world = LabelingWorld.sharedOnSystemClock(dialect);
         app.addCollaborators(world.ownerToken(), "w2");
