@@ -68,7 +68,7 @@ export function lineChart(title, desc, series, start, bucketMs, count) {
   const left = 40;
   const bottom = 30;
   const top = 10;
-  const right = 10;
+  const right = 28;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const x = (i) => left + (width - left - right) * (count <= 1 ? 0 : i / (count - 1));
   const y = (v) => top + (height - top - bottom) * (1 - v / max);

@@ -48,15 +48,15 @@ export async function browseView(queryText = '') {
     const total = Number(counted.hit_counts?.[0]?.estimated_total ?? found.hits.length);
     const inputs = found.hits.map((hit) => hit.input);
     await prepare(inputs);
-    results.replaceChildren(
-      h('p', { class: 'muted', id: 'browse-count' }, total ? `${total} inputs · page ${page} of ${Math.max(1, Math.ceil(total / PER_PAGE))}`
+    results.replaceChildren(...[
+      h('p', { class: 'muted', id: 'browse-count' }, total ? `${total} input${total === 1 ? '' : 's'} · page ${page} of ${Math.max(1, Math.ceil(total / PER_PAGE))}`
         : 'No input matches these filters.'),
       h('ul', { class: 'gallery plain', id: 'gallery' }, inputs.map((input) => h('li', {},
         h('a', { class: 'thumb', href: `#/input/${encodeURIComponent(input.id)}${queryText ? `?${queryText}` : ''}`,
           dataset: { inputId: input.id }, title: `${inputName(input)} (id ${input.id})` },
         mediaElement(input, { loading: 'lazy', alt: '' }),
         h('span', { class: 'ellipsis caption' }, inputName(input)))))),
-      pager(chosen, page, total));
+      pager(chosen, page, total)].filter(Boolean));
   } catch (error) {
     results.replaceChildren(errorBox(error));
   }

@@ -33,14 +33,21 @@ export async function inputView(inputId, back = '') {
   const layers = people.map((user, i) => ({ key: `user-${user}`, user, color: colorFor(i + 2), label: user,
     annotations: annotations.filter((a) => (a.user_id || a.worker?.user?.id) === user), on: true }));
   const final = annotations.filter((a) => a.status?.code === FINAL);
-  layers.push({ key: 'final', user: null, color: '#111', label: 'Final', annotations: final, on: true, final: true });
+  layers.push({ key: 'final', user: null, color: '#f2c230', label: 'Final', annotations: final, on: true, final: true });
 
   const frame = h('div', { class: 'frame' }, mediaElement(input, { alt: inputName(input) }));
   const overlay = new RegionEditor({ mode: 'view', colorOf: () => '#000' });
   overlay.el.setAttribute('aria-label', 'Labels on the input');
   frame.append(overlay.el);
-  const draw = () => overlay.setRegions(layers.filter((l) => l.on).flatMap((l, i) => l.annotations.flatMap((a) =>
-    regionsOf([a]).map((r) => ({ ...r, color: l.color, label: `${l.label}: ${r.concept}`, labelOffset: i })))));
+  const draw = () => {
+    const regions = layers.filter((l) => l.on).flatMap((l, i) => l.annotations.flatMap((a) =>
+      regionsOf([a]).map((r) => ({ ...r, color: l.color, label: `${l.label}: ${r.concept}`, labelOffset: i, final: !!l.final }))));
+    overlay.setRegions(regions);
+    // The final labels are dashed, so a labeler's box they repeat stays visible under them.
+    for (const shape of overlay.el.querySelectorAll('.shape')) {
+      if (regions[Number(shape.dataset.index)]?.final) shape.classList.add('final-shape');
+    }
+  };
   draw();
 
   const notes = perTask.flatMap((t) => t.notes.map((n) => ({ ...n, taskName: t.task?.name || t.id })));
