@@ -162,6 +162,17 @@ class OwnerViewsBrowserIT {
         browser.click("#reopen-task");
         browser.waitForText("#task-status", "In progress");
         assertThat(app.getTask(taskId).getStatus().getCodeValue()).isEqualTo(54001);
+        // Renamed and described; the definition stays as it was.
+        browser.click("#edit-task");
+        browser.type("#edit-name", "Pets in boxes, round 1");
+        browser.type("#edit-description", "Box every cat and dog, tightly.");
+        browser.click("#save-task");
+        browser.waitForText("h1", "round 1");
+        assertThat(browser.find("#task-description").getText()).isEqualTo("Box every cat and dog, tightly.");
+        var renamed = app.getTask(taskId);
+        assertThat(renamed.getName()).isEqualTo("Pets in boxes, round 1");
+        DataFixtures.assertWorkers(renamed, "wendy", "walt");
+        DataFixtures.assertReviewers(renamed, "rex");
         browser.click("#delete-task");
         assertThat(browser.find("#task-manage .confirm").getText()).contains("6 labelings", "labels already saved stay");
         browser.click("#task-manage .confirm-no");
