@@ -2,12 +2,15 @@ package dev.annotask.teamstats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.annotask.proto.admin.GetTaskWorkerStatsRequest;
 import dev.annotask.proto.admin.TaskWorkerStatsResponse;
 import dev.annotask.proto.admin.WorkerStats;
 import dev.annotask.proto.api.MultiTaskResponse;
 import dev.annotask.proto.api.TaskAssignment;
+import dev.annotask.proto.api.UserAppIDSet;
 import dev.annotask.store.SqlDialect;
 import dev.annotask.testing.ApiClient;
+import dev.annotask.testing.GrpcClient;
 import dev.annotask.testing.Labeler;
 import dev.annotask.testing.LabelingApp;
 import dev.annotask.testing.LabelingWorld;
@@ -138,6 +141,18 @@ class TaskWorkerStatsApiTest {
                 TaskWorkerStatsResponse.getDefaultInstance());
         assertThat(short_.code()).as(short_.body()).isEqualTo(10000);
         assertThat(short_.message().getWorkersCount()).isEqualTo(4);
+        // gRPC reaches the same handler, and refuses a labeler the same way.
+        UserAppIDSet ids = UserAppIDSet.newBuilder().setUserId(LabelingWorld.OWNER).setAppId(app.data().appId()).build();
+        try (GrpcClient grpc = new GrpcClient(world.grpcPort())) {
+            GetTaskWorkerStatsRequest request = GetTaskWorkerStatsRequest.newBuilder().setUserAppId(ids).setTaskId(taskId).build();
+            TaskWorkerStatsResponse overGrpc = grpc.callWithAuthorization("annotask.admin.Admin/GetTaskWorkerStats", request,
+                    TaskWorkerStatsResponse.getDefaultInstance(), "Key " + world.ownerToken());
+            assertThat(overGrpc.getStatus().getCodeValue()).as(overGrpc.getStatus().getDetails()).isEqualTo(10000);
+            assertThat(row(overGrpc, "labeler", "w1").getAgreement()).isEqualTo(0.75);
+            TaskWorkerStatsResponse refused = grpc.callWithAuthorization("annotask.admin.Admin/GetTaskWorkerStats", request,
+                    TaskWorkerStatsResponse.getDefaultInstance(), "Key " + world.token("w1"));
+            assertThat(refused.getStatus().getCodeValue()).isEqualTo(11007);
+        }
     }
 
     @Test
