@@ -78,6 +78,7 @@ import dev.annotask.search.rpc.SearchRpcs;
 import dev.annotask.task.TaskReopening;
 import dev.annotask.task.TaskRpcs;
 import dev.annotask.task.WorkloadRpcs;
+import dev.annotask.teamstats.WorkerStatsRpcs;
 import dev.annotask.task.TaskStore;
 import dev.annotask.ui.UiAssets;
 import dev.annotask.upload.UploadRpcs;
@@ -253,6 +254,7 @@ public final class AnnotaskServer implements AutoCloseable {
         new CollaboratorRpcs(collaborators, users, apps, knownScopes, new TaskMembership(tasks, progress), clock)
                 .register(registry);
         new WorkloadRpcs().register(registry);
+        new WorkerStatsRpcs(tasks, clock).register(registry);
         ReviewService reviews = new ReviewService(annotations, clock, events);
         new AssignmentRpcs(tasks, inputs, labeling, reviews, inputWire).register(registry);
         AnnotationRpcs annotationRpcs = new AnnotationRpcs(annotations, tasks, labeling, reviews, events, clock);

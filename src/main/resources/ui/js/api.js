@@ -58,8 +58,13 @@ export const app = {
 
 /** Status code names the UI shows, by number (docs/COMPATIBILITY.md). */
 export const STATUS = {
-  54001: 'In progress', 54002: 'Done', 54003: "Won't do", 54005: 'Failed', 54006: 'Idle',
+  54001: 'In progress', 54002: 'Done', 54003: "Won't do", 54005: 'Failed', 54006: 'Paused',
   54200: 'Approved', 54201: 'Pending', 54202: 'Awaiting review', 54203: 'Awaiting consensus', 54204: 'Rejected',
+};
+
+/** Annotation status codes the owner filters and reads labels by (docs/COMPATIBILITY.md). */
+export const ANNOTATION_STATUS = {
+  24150: 'Final', 24151: 'Not turned in', 24157: 'Awaiting review', 24159: 'Awaiting consensus', 24158: 'Rejected',
 };
 
 export const TASK_TYPES = { 1: 'CONCEPTS_CLASSIFICATION', 2: 'BOUNDING_BOX_DETECTION', 3: 'POLYGON_DETECTION' };

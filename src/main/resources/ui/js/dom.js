@@ -34,7 +34,8 @@ export function svg(tag, attrs = {}) {
 /** Replaces the main view's content and moves focus there, for keyboard and screen reader users. */
 export function show(...children) {
   const view = document.getElementById('view');
-  view.replaceChildren(...children.flat());
+  // Sections a page leaves out (null) are skipped, as h skips them, never printed as "null".
+  view.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return view;
 }
 

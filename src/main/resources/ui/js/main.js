@@ -16,6 +16,8 @@ import { peopleView } from './views/people.js';
 import { startView } from './views/start.js';
 import { refusalPage } from './views/refusal.js';
 import { importsView } from './views/imports.js';
+import { browseView } from './views/browse.js';
+import { inputView } from './views/input.js';
 
 // Hash routes: the page is one document, so the key in sessionStorage survives navigation and
 // nothing but the route ever appears in the URL.
@@ -33,6 +35,8 @@ const routes = [
   [/^#\/start$/, startView, { noApp: true, admin: true }],
   [/^#\/import$/, importsView, { owner: true }],
   [/^#\/task\/([^/]+)$/, taskView],
+  [/^#\/browse(?:\?(.*))?$/, browseView, { owner: true }],
+  [/^#\/input\/([^/?]+)(?:\?(.*))?$/, inputView, { owner: true }],
   [/^#\/label\/([^/]+)$/, labelView],
   [/^#\/review\/([^/]+)$/, reviewView],
 ];
@@ -71,7 +75,7 @@ async function render() {
     return;
   }
   try {
-    const params = hash.match(route[0]).slice(1).map(decodeURIComponent);
+    const params = hash.match(route[0]).slice(1).map((p) => (p === undefined ? '' : decodeURIComponent(p)));
     cleanup = (await route[1](...params)) || null;
   } catch (error) {
     if (isRefusal(error)) refusalPage('api', error);
@@ -89,7 +93,7 @@ function renderChrome(hash) {
   if (!s.token) return;
   if (s.app) {
     nav.append(link('#/tasks', 'Tasks'));
-    if (isOwner()) nav.append(link('#/data', 'Data'), link('#/import', 'Import'), link('#/tasks/new', 'New task'),
+    if (isOwner()) nav.append(link('#/data', 'Data'), link('#/browse', 'Browse'), link('#/import', 'Import'), link('#/tasks/new', 'New task'),
       link('#/webhooks', 'Webhooks'), link('#/exports', 'Exports'), link('#/people', 'People'));
   }
   nav.append(link('#/keys', 'Keys'));

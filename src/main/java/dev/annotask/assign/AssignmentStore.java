@@ -308,6 +308,19 @@ final class AssignmentStore {
                 .bindList("ids", assignments.stream().map(Assignment::id).toList()).execute();
     }
 
+    /**
+     * Turns these assignments in: as {@link #setStatuses}, and they are stamped as submitted now
+     * (submitted_at, read by the owner's per-labeler statistics). Same single statement.
+     */
+    static void submitAll(Handle handle, List<Assignment> assignments, int status, long now) {
+        handle.createUpdate("""
+                        UPDATE task_assignments SET status = :status, modified_at = :now, lease_expires_at = 0,
+                          submitted_at = :now
+                        WHERE id IN (<ids>)""")
+                .bind("status", status).bind("now", now)
+                .bindList("ids", assignments.stream().map(Assignment::id).toList()).execute();
+    }
+
     /** Extends the leases of these assignments, read from the store in this transaction, in one statement. */
     static void extendLeases(Handle handle, List<Assignment> assignments, long expiresAt) {
         handle.createUpdate("UPDATE task_assignments SET lease_expires_at = :at WHERE id IN (<ids>)")

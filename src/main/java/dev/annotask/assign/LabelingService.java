@@ -206,7 +206,7 @@ public final class LabelingService implements OpenWork {
             byOutcome.computeIfAbsent(outcomeOf(review, task, assignment), s -> new ArrayList<>()).add(assignment);
         }
         byOutcome.forEach((outcome, group) -> {
-            AssignmentStore.setStatuses(handle, group, outcome.getNumber(), now);
+            AssignmentStore.submitAll(handle, group, outcome.getNumber(), now);
             annotations.setLabelingStatuses(handle, task.appUid(), task.id(), inputIdsOf(group), workerId,
                     annotationStatusOf(outcome).getNumber(), now);
         });

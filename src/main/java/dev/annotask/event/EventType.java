@@ -14,7 +14,7 @@ public enum EventType {
     TASK_UPDATED("task.updated"),
     /** The task became TASK_DONE: its last input settled, or PatchTasks set it; data: the Task. */
     TASK_COMPLETED("task.completed"),
-    /** A done task back in progress: inputs joined its source, or PatchTasks set it; data: the Task. */
+    /** A done, closed or paused task back in progress: inputs joined its source, or PatchTasks set it; data: the Task. */
     TASK_REOPENED("task.reopened"),
     /** DeleteTasks; data: the Task as it was. */
     TASK_DELETED("task.deleted"),

@@ -42,7 +42,7 @@ import org.jdbi.v3.core.Handle;
 /**
  * PostTasks, GetTask, ListTasks, PatchTasks and DeleteTasks. Each request is all or nothing:
  * one invalid task and none is written. A new task is TASK_IN_PROGRESS; the owner may set
- * DONE, WONT_DO or IN_PROGRESS with PatchTasks.
+ * DONE, WONT_DO, IDLE (paused) or IN_PROGRESS (reopened) with PatchTasks.
  *
  * <p>Writes that name workers and reviewers lock those collaborations first
  * ({@link CollaboratorStore#lockActive}) and check them again, so a task never names someone
@@ -51,8 +51,12 @@ import org.jdbi.v3.core.Handle;
  */
 public final class TaskRpcs {
     private static final int MAX_BATCH = 128;
+    /**
+     * What the owner may set: in progress, paused (TASK_IDLE), closed (TASK_DONE, TASK_WONT_DO).
+     * Every status but TASK_IN_PROGRESS hands out no new work (docs/COMPATIBILITY.md, PatchTasks).
+     */
     private static final Set<StatusCode> SETTABLE = Set.of(StatusCode.TASK_IN_PROGRESS, StatusCode.TASK_DONE,
-            StatusCode.TASK_WONT_DO);
+            StatusCode.TASK_WONT_DO, StatusCode.TASK_IDLE);
 
     private final TaskStore tasks;
     private final CollaboratorStore collaborators;
@@ -220,7 +224,7 @@ public final class TaskRpcs {
         }
         StatusCode code = wire.getStatus().getCode();
         if (!SETTABLE.contains(code)) {
-            throw ApiException.invalid(field + ".status.code must be TASK_IN_PROGRESS, TASK_DONE or TASK_WONT_DO, not "
+            throw ApiException.invalid(field + ".status.code must be TASK_IN_PROGRESS, TASK_IDLE, TASK_DONE or TASK_WONT_DO, not "
                     + code);
         }
         return code.getNumber();
@@ -247,7 +251,9 @@ public final class TaskRpcs {
         if (after == done && before != done) {
             return java.util.Optional.of(EventType.TASK_COMPLETED);
         }
-        if (before == done && after == StatusCode.TASK_IN_PROGRESS.getNumber()) {
+        int open = StatusCode.TASK_IN_PROGRESS.getNumber();
+        // Back in progress from done, closed (won't do) or paused (idle): the task hands out work again.
+        if (before != open && after == open) {
             return java.util.Optional.of(EventType.TASK_REOPENED);
         }
         return java.util.Optional.empty();

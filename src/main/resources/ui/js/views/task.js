@@ -1,7 +1,9 @@
 import { app, STATUS, TASK_TYPES, WORKER_STRATEGIES, REVIEW_STRATEGIES, enumLabel, workerIds, reviewerIds,
   taskConceptIds } from '../api.js';
 import { h, show, progress } from '../dom.js';
-import { session } from '../session.js';
+import { session, isOwner } from '../session.js';
+import { manageSection } from './taskmanage.js';
+import { teamSection } from './taskstats.js';
 
 const COLUMNS = [['pending', 'Pending'], ['awaiting_consensus_review', 'Awaiting consensus'],
   ['awaiting_review', 'Awaiting review'], ['success', 'Approved'], ['review_denied', 'Rejected']];
@@ -18,12 +20,17 @@ export async function taskView(taskId) {
   const m = task.metrics || {};
   const r = task.review || {};
   const info = r.consensus_strategy_info || {};
+  const owner = isOwner();
   show(
     h('div', { class: 'row' }, h('h1', { class: 'ellipsis', title: task.name || task.id }, task.name || task.id),
       h('span', { class: 'badge', id: 'task-status' }, STATUS[task.status?.code] || '')),
     h('div', { class: 'actions' },
       workerIds(task).includes(me) ? h('a', { class: 'button primary', href: `#/label/${encodeURIComponent(task.id)}` }, 'Label') : null,
-      reviewerIds(task).includes(me) ? h('a', { class: 'button', href: `#/review/${encodeURIComponent(task.id)}` }, 'Review') : null),
+      reviewerIds(task).includes(me) ? h('a', { class: 'button', href: `#/review/${encodeURIComponent(task.id)}` }, 'Review') : null,
+      owner ? h('a', { class: 'button', href: `#/browse?task=${encodeURIComponent(task.id)}`, id: 'browse-task' }, 'Browse its inputs')
+        : null),
+    task.description ? h('p', { class: 'wrap', id: 'task-description' }, task.description) : null,
+    owner ? manageSection(task, `${path}`, inputCounts.counts, () => taskView(taskId)) : null,
     h('div', { class: 'grid2' },
       h('dl', { class: 'facts' },
         fact('Id', task.id), fact('Type', enumLabel(TASK_TYPES, task.type)),
@@ -37,7 +44,8 @@ export async function taskView(taskId) {
         h('p', { class: 'muted' }, `${m.input_source?.inputs_count_estimated ?? 0} inputs · `
           + `${m.work?.inputs_count_estimated ?? 0} labeled · ${m.review?.inputs_count_estimated ?? 0} final`))),
     h('h2', {}, 'Inputs per worker'), countsTable('input-counts', inputCounts.counts),
-    h('h2', {}, 'Annotations per worker'), countsTable('annotation-counts', annotationCounts.counts));
+    h('h2', {}, 'Annotations per worker'), countsTable('annotation-counts', annotationCounts.counts),
+    owner ? teamSection(path) : null);
 }
 
 function fact(term, value) {
