@@ -3,16 +3,17 @@ package dev.annotask.fetch;
 import dev.annotask.api.MemoryBudget;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * Reads a response body within the {@link UrlFetcher}'s bounds: refused at once when its
@@ -38,15 +39,14 @@ final class BoundedBody {
     }
 
     /** The body, whole, or why not (its share of the budget given back then). */
-    UrlFetcher.Fetched read(HttpResponse<InputStream> response, long deadline)
+    UrlFetcher.Fetched read(Response response, InputStream in, long deadline)
             throws UrlFetcher.Refused, TimeoutException, InterruptedException {
-        InputStream in = response.body();
-        OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
-        if (declared.isPresent() && declared.getAsLong() > maxBytes) {
+        long declared = declaredLength(response);
+        if (declared > maxBytes) {
             UrlFetcher.closeQuietly(in);
-            throw tooLarge(declared.getAsLong() + " bytes");
+            throw tooLarge(declared + " bytes");
         }
-        long share = Math.min(budget.capacity(), Math.max(1, declared.orElse(maxBytes)));
+        long share = Math.min(budget.capacity(), Math.max(1, declared < 0 ? maxBytes : declared));
         MemoryBudget.Reservation held;
         try {
             held = share <= MemoryBudget.UNRESERVED_BYTES ? null : budget.reserveWithin(share, UrlFetcher.MEMORY_WAIT);
@@ -98,7 +98,9 @@ final class BoundedBody {
             if (cutOff.get()) {
                 throw new UrlFetcher.Refused("the origin did not send its content within " + timeout.toSeconds() + " s");
             }
-            if (Thread.currentThread().isInterrupted()) {
+            // The client's stream answers an interrupt so, its flag cleared (a socket timeout is a subclass).
+            boolean interrupted = e.getClass() == InterruptedIOException.class;
+            if (interrupted || Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("stopping");
             }
             throw new UrlFetcher.Refused("the content was cut off: " + UrlFetcher.describe(e));
@@ -111,6 +113,15 @@ final class BoundedBody {
             at += chunk.length;
         }
         return bytes;
+    }
+
+    /** The Content-Length the origin declared, or -1 when it declared none (or none that is a number). */
+    private static long declaredLength(Response response) {
+        try {
+            return response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private UrlFetcher.Refused tooLarge(String size) {

@@ -3,6 +3,7 @@ package dev.annotask.fetch;
 import dev.annotask.input.ImageHeaders;
 import dev.annotask.input.ImageSize;
 import dev.annotask.input.InputMediaStore;
+import dev.annotask.input.MediaHeaders;
 import dev.annotask.input.InputMediaStore.PendingFetch;
 import dev.annotask.input.UrlFetching;
 import dev.annotask.store.UnitOfWork;
@@ -156,8 +157,9 @@ public final class PendingFetches implements UrlFetching, AutoCloseable {
             return;
         }
         try (fetched) {
-            ImageSize image = ImageHeaders.read(fetched.bytes()).orElse(null);
-            units.write(handle -> store.storeFetched(handle, pending, fetched.bytes(), image, clock.millis()));
+            ImageSize image = pending.data().hasImage() ? ImageHeaders.read(fetched.bytes()).orElse(null) : null;
+            String media = MediaHeaders.read(pending.data(), fetched.bytes());
+            units.write(handle -> store.storeFetched(handle, pending, fetched.bytes(), image, media, clock.millis()));
         }
     }
 

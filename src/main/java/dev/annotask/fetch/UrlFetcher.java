@@ -3,34 +3,44 @@ package dev.annotask.fetch;
 import dev.annotask.api.MemoryBudget;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
- * Fetches the content of one input URL with the JDK's HTTP client, within bounds no origin can
- * push: {@code http} and {@code https} only; every address the host resolves to checked
- * against the {@link AddressPolicy} before connecting, and again for each redirect, which is
- * followed here (never by the client) at most {@link #MAX_REDIRECTS} times; one deadline for
- * the whole fetch, headers and body (a stalled body is cut off by a watchdog); at most
- * {@code maxBytes}, refused from the declared length or as soon as the count passes it; and
- * the body held within a share of the {@link MemoryBudget}, the same the API's large requests
- * draw on. Nothing else is sent: no credentials, no cookies. Thread-safe.
- *
- * <p>The client resolves the host again when it connects; the JVM's address cache (30 s by
- * default) makes that the answer just checked, but a resolver that changes its answer in
- * between could still slip past (docs/SECURITY.md, "Fetching input URLs").
+ * Fetches the content of one input URL with Jetty's HTTP client, within bounds no origin can
+ * push: {@code http} and {@code https} only; the client connects only to addresses the
+ * {@link AddressPolicy} allows, and only to those it checked: its one way from a host name to
+ * addresses is {@link CheckedAddresses}, which looks the name up once, checks every address
+ * of that answer and hands on exactly those, so a name that answers differently on a second
+ * lookup (DNS rebinding) never gets one. TLS still speaks to the host name (SNI, certificate
+ * checked against it), while the socket goes to the address checked. Redirects are followed
+ * here (never by the client) at most {@link #MAX_REDIRECTS} times, each target checked as the
+ * first; one deadline for the whole fetch, headers and body (a stalled body is cut off by a
+ * watchdog); at most {@code maxBytes}, refused from the declared length or as soon as the
+ * count passes it; and the body held within a share of the {@link MemoryBudget}, the same
+ * the API's large requests draw on. Nothing else is sent: no credentials, no cookies, no
+ * proxy, no {@code Accept-Encoding} (the origin's bytes are stored as sent). Thread-safe.
  */
 public final class UrlFetcher implements AutoCloseable {
     public static final int MAX_REDIRECTS = 5;
@@ -39,7 +49,6 @@ public final class UrlFetcher implements AutoCloseable {
     /** How long a fetch waits for its share of the memory budget before it is put back for later. */
     static final Duration MEMORY_WAIT = Duration.ofSeconds(60);
 
-    private final AddressPolicy policy;
     private final Duration timeout;
     private final HttpClient client;
     private final ScheduledExecutorService watchdog;
@@ -63,21 +72,53 @@ public final class UrlFetcher implements AutoCloseable {
     }
 
     public UrlFetcher(AddressPolicy policy, long maxBytes, Duration timeout, MemoryBudget budget) {
-        this.policy = policy;
+        this(policy, maxBytes, timeout, budget, HostResolver.SYSTEM);
+    }
+
+    /** With the host names looked up by this resolver instead of the system's (tests). */
+    UrlFetcher(AddressPolicy policy, long maxBytes, Duration timeout, MemoryBudget budget, HostResolver resolver) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                // Straight to the address checked: a proxy would resolve and connect on its own terms.
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.client = startClient(new CheckedAddresses(policy, resolver));
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "annotask-fetch-watchdog");
             thread.setDaemon(true);
             return thread;
         });
         this.body = new BoundedBody(maxBytes, timeout, budget, watchdog);
+    }
+
+    private static HttpClient startClient(CheckedAddresses addresses) {
+        SslContextFactory.Client tls = new SslContextFactory.Client(); // the JDK's trust store, never trust-all
+        tls.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the URL's host
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        connector.setSelectors(1);
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setName("annotask-fetch");
+        client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+        // A few threads for at most PendingFetches.WORKERS fetches at a time; daemons, like the workers.
+        QueuedThreadPool threads = new QueuedThreadPool(8, 1);
+        threads.setName("annotask-fetch-client");
+        threads.setDaemon(true);
+        client.setExecutor(threads);
+        client.setScheduler(new ScheduledExecutorScheduler("annotask-fetch-scheduler", true));
+        // Buffers kept for reuse: a little, not the default's share of the heap.
+        client.setByteBufferPool(new ArrayByteBufferPool(0, 0, 64 * 1024, 16, 2L * 1024 * 1024, 2L * 1024 * 1024));
+        client.setSocketAddressResolver(addresses);
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Annotask"));
+        // The proxy configuration stays empty: a proxy would resolve and connect on its own terms.
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP client for fetching URLs did not start", e);
+        }
+        // Filled from the class path at start: no decoding (the bytes are stored as sent), and
+        // no redirect following, authentication or upgrade handling of the client's own.
+        client.getContentDecoderFactories().clear();
+        client.getProtocolHandlers().clear();
+        return client;
     }
 
     /**
@@ -91,25 +132,26 @@ public final class UrlFetcher implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI uri = parse(url);
         for (int redirects = 0; ; redirects++) {
-            HttpResponse<InputStream> response = send(checked(uri), deadline);
-            int code = response.statusCode();
+            InputStreamResponseListener listener = new InputStreamResponseListener();
+            Response response = send(checked(uri), deadline, listener);
+            int code = response.getStatus();
             if (REDIRECTS.contains(code)) {
-                closeQuietly(response.body());
-                Optional<String> location = response.headers().firstValue("Location");
-                if (location.isEmpty()) {
+                closeQuietly(listener.getInputStream());
+                String location = response.getHeaders().get(HttpHeader.LOCATION);
+                if (location == null) {
                     throw new Refused("the origin answered HTTP " + code + " without a Location");
                 }
                 if (redirects == MAX_REDIRECTS) {
                     throw new Refused("more than " + MAX_REDIRECTS + " redirects");
                 }
-                uri = resolve(uri, location.get());
+                uri = resolve(uri, location);
                 continue;
             }
             if (code != 200) {
-                closeQuietly(response.body());
+                closeQuietly(listener.getInputStream());
                 throw new Refused("the origin answered HTTP " + code);
             }
-            return body.read(response, deadline);
+            return body.read(response, listener.getInputStream(), deadline);
         }
     }
 
@@ -129,54 +171,68 @@ public final class UrlFetcher implements AutoCloseable {
         }
     }
 
-    /** The URI, once its scheme is web and every address of its host may be fetched from. */
-    private URI checked(URI uri) throws Refused {
+    /**
+     * The URI, once its scheme is web and it names a host. Its addresses are checked when the
+     * client connects ({@link CheckedAddresses}), on the lookup it connects with.
+     */
+    private static URI checked(URI uri) throws Refused {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new Refused("only http and https URLs are fetched, not: " + uri);
         }
-        String host = uri.getHost();
-        if (host == null || host.isEmpty()) {
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new Refused("the URL has no host: " + uri);
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new Refused("the host " + host + " is not known");
-        }
-        for (InetAddress address : addresses) {
-            Optional<String> refusal = policy.refusal(address);
-            if (refusal.isPresent()) {
-                throw new Refused("fetching " + host + " refused: " + refusal.get());
-            }
         }
         return uri;
     }
 
-    private HttpResponse<InputStream> send(URI uri, long deadline) throws Refused, InterruptedException {
-        HttpRequest request;
+    /** Sends the request and waits, until the deadline at most, for the response's head. */
+    private Response send(URI uri, long deadline, InputStreamResponseListener listener)
+            throws Refused, InterruptedException {
+        long nanos = remainingNanos(deadline);
+        Request request;
         try {
-            request = HttpRequest.newBuilder(uri).GET().timeout(remaining(deadline))
-                    .header("User-Agent", "Annotask").header("Accept", "*/*").build();
+            request = client.newRequest(uri).method(HttpMethod.GET)
+                    .headers(headers -> headers.put(HttpHeader.ACCEPT, "*/*"));
         } catch (IllegalArgumentException e) {
             throw new Refused("not a URL the server can fetch: " + uri);
         }
+        request.send(listener);
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
+            return listener.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            request.abort(e);
             throw new Refused("no answer from " + uri.getHost() + " within " + timeout.toSeconds() + " s");
-        } catch (IOException e) {
-            throw new Refused("could not fetch from " + uri.getHost() + ": " + describe(e));
+        } catch (InterruptedException e) {
+            request.abort(e);
+            throw e;
+        } catch (ExecutionException e) {
+            throw failed(uri, e.getCause());
         }
     }
 
-    private Duration remaining(long deadline) throws Refused {
+    /** Why the request failed, in words for the input's status. */
+    private Refused failed(URI uri, Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CheckedAddresses.Refusal refusal) {
+                return new Refused(refusal.getMessage());
+            }
+            if (cause instanceof TimeoutException) {
+                return new Refused("no answer from " + uri.getHost() + " within " + timeout.toSeconds() + " s");
+            }
+        }
+        String message = failure == null || failure.getMessage() == null || failure.getMessage().isBlank()
+                ? failure == null ? "no answer" : failure.getClass().getSimpleName()
+                : failure.getMessage();
+        return new Refused("could not fetch from " + uri.getHost() + ": " + message);
+    }
+
+    private long remainingNanos(long deadline) throws Refused {
         long nanos = deadline - System.nanoTime();
         if (nanos <= 0) {
             throw new Refused("not fetched within " + timeout.toSeconds() + " s");
         }
-        return Duration.ofNanos(nanos);
+        return nanos;
     }
 
     static String describe(IOException e) {
@@ -194,5 +250,10 @@ public final class UrlFetcher implements AutoCloseable {
     @Override
     public void close() {
         watchdog.shutdownNow();
+        try {
+            client.stop();
+        } catch (Exception e) {
+            // stopping: connections left are closed with the JVM
+        }
     }
 }

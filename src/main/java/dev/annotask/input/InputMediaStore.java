@@ -31,8 +31,8 @@ public final class InputMediaStore {
     public record StoredHead(String appUid, String inputId, byte[] head, long size) {
     }
 
-    /** A URL input this node has claimed until {@code lease} (epoch ms) to fetch its content. */
-    public record PendingFetch(String appUid, String inputId, String url, long lease) {
+    /** A URL input this node has claimed until {@code lease} (epoch ms) to fetch its content; {@code data} as stored. */
+    public record PendingFetch(String appUid, String inputId, String url, long lease, Data data) {
     }
 
     /**
@@ -97,22 +97,25 @@ public final class InputMediaStore {
         if (claimed == 0) {
             return Optional.empty();
         }
-        String url = InputData.url(Json.read(row[2], Data.newBuilder()).build());
-        return Optional.of(new PendingFetch(row[0], row[1], url, lease));
+        Data data = Json.read(row[2], Data.newBuilder()).build();
+        return Optional.of(new PendingFetch(row[0], row[1], InputData.url(data), lease, data));
     }
 
     /**
      * Stores the fetched content of a claimed input and marks it INPUT_DOWNLOAD_SUCCESS; false
      * (nothing written) when the input was deleted or someone else's claim replaced this one.
+     * {@code image} and {@code mediaInfo} are what the content's header says ({@link MediaHeaders}).
      */
-    public boolean storeFetched(Handle handle, PendingFetch fetch, byte[] content, ImageSize image, long now) {
+    public boolean storeFetched(Handle handle, PendingFetch fetch, byte[] content, ImageSize image, String mediaInfo,
+                                long now) {
         int updated = handle.createUpdate("""
                         UPDATE inputs SET status = :done, status_details = NULL, fetch_lease = 0, byte_size = :size,
-                            image_width = :width, image_height = :height, image_format = :format, modified_at = :now
+                            image_width = :width, image_height = :height, image_format = :format, media_info = :media,
+                            modified_at = :now
                         WHERE app_uid = :app AND id = :id AND status = :pending AND fetch_lease = :lease""")
                 .bind("done", StatusCode.INPUT_DOWNLOAD_SUCCESS_VALUE).bind("size", content.length)
                 .bind("width", image == null ? null : image.width()).bind("height", image == null ? null : image.height())
-                .bind("format", InputStore.headerFormat(image, true)).bind("now", now)
+                .bind("format", InputStore.headerFormat(image, true)).bind("media", mediaInfo).bind("now", now)
                 .bind("app", fetch.appUid()).bind("id", fetch.inputId()).bind("pending", PENDING)
                 .bind("lease", fetch.lease())
                 .execute();

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 final class InputRows {
     /** What {@link InputStore#upload} rolls back to when a constraint stops the statements. */
     static final String SAVEPOINT = "upload";
-    /** Rows per INSERT: ten parameters each, three for bytes, far below both databases' limits. */
+    /** Rows per INSERT: eleven parameters each, three for bytes, far below both databases' limits. */
     private static final int ROWS_PER_INSERT = 256;
 
     private InputRows() {
@@ -59,11 +59,11 @@ final class InputRows {
 
     private static SqlBatch.Statement insertInputs(String appUid, List<InputStore.NewInput> rows) {
         StringBuilder sql = new StringBuilder("INSERT INTO inputs (app_uid, id, data, byte_size, status, created_at,"
-                + " modified_at, image_width, image_height, image_format) VALUES ");
-        Object[] values = new Object[rows.size() * 10];
+                + " modified_at, image_width, image_height, image_format, media_info) VALUES ");
+        Object[] values = new Object[rows.size() * 11];
         int at = 0;
         for (int i = 0; i < rows.size(); i++) {
-            sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            sql.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             Input input = rows.get(i).input();
             ImageSize image = input.image();
             values[at++] = appUid;
@@ -76,6 +76,7 @@ final class InputRows {
             values[at++] = image == null ? null : image.width();
             values[at++] = image == null ? null : image.height();
             values[at++] = InputStore.headerFormat(image, rows.get(i).bytes() != null);
+            values[at++] = input.mediaInfo();
         }
         // No query for taken ids first: the unique index the insert uses anyway finds them. A
         // query over a list of ids is a plan the planner chooses, and on freshly loaded tables

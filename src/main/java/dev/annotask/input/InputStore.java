@@ -158,6 +158,6 @@ public final class InputStore {
                 : new ImageSize(width, height, format);
         return new Input(rs.getString("app_uid"), rs.getString("id"), rs.getString("data"), rs.getLong("byte_size"),
                 rs.getInt("status"), rs.getLong("created_at"), rs.getLong("modified_at"), image,
-                rs.getString("status_details"));
+                rs.getString("status_details"), rs.getString("media_info"));
     }
 }

@@ -3,9 +3,12 @@ package dev.annotask.input;
 import com.google.protobuf.util.Timestamps;
 import dev.annotask.api.StatusCodes;
 import dev.annotask.identity.App;
+import dev.annotask.proto.api.AudioInfo;
 import dev.annotask.proto.api.Data;
 import dev.annotask.proto.api.HostedURL;
 import dev.annotask.proto.api.ImageInfo;
+import dev.annotask.proto.api.TextInfo;
+import dev.annotask.proto.api.VideoInfo;
 import dev.annotask.proto.api.status.StatusCode;
 import dev.annotask.store.Json;
 
@@ -13,7 +16,8 @@ import dev.annotask.store.Json;
  * An input as the API shows it, wherever it appears (GetInput, ListInputs, PostInputs,
  * dataset members, task assignments, samples): the stored data, and for inputs with stored
  * bytes the {@code hosted} URL of those bytes, as {@code url} too when the input was
- * uploaded as bytes (a URL input keeps its own), and the image's {@code image_info}. Bytes
+ * uploaded as bytes (a URL input keeps its own), and the image's {@code image_info} (or the
+ * video's {@code video_info}, the audio's {@code audio_info}, the text's {@code text_info}). Bytes
  * themselves are never in it. Immutable, thread-safe.
  */
 public final class InputWire {
@@ -40,7 +44,7 @@ public final class InputWire {
 
     /** The input's stored data as shown: with where its bytes are hosted and what their header says. */
     Data data(App app, Input input, Data stored) {
-        if (input.byteSize() == 0 && input.image() == null) {
+        if (input.byteSize() == 0 && input.image() == null && input.mediaInfo() == null) {
             return stored;
         }
         Data.Builder data = stored.toBuilder();
@@ -60,6 +64,15 @@ public final class InputWire {
         if (input.image() != null && data.hasImage()) {
             data.getImageBuilder().setImageInfo(ImageInfo.newBuilder().setWidth(input.image().width())
                     .setHeight(input.image().height()).setFormat(input.image().format()));
+        }
+        if (input.mediaInfo() != null) {
+            if (data.hasVideo()) {
+                data.getVideoBuilder().setVideoInfo(Json.read(input.mediaInfo(), VideoInfo.newBuilder()));
+            } else if (data.hasAudio()) {
+                data.getAudioBuilder().setAudioInfo(Json.read(input.mediaInfo(), AudioInfo.newBuilder()));
+            } else if (data.hasText()) {
+                data.getTextBuilder().setTextInfo(Json.read(input.mediaInfo(), TextInfo.newBuilder()));
+            }
         }
         return data.build();
     }

@@ -182,12 +182,14 @@ final class PostInputs implements PreparedHandler<PostInputsRequest, MultiInputR
         }
         Validation.requireDistinct(field + ".dataset_ids", wire.getDatasetIdsList());
         byte[] content = bytes.isEmpty() ? null : InputData.array(bytes);
-        // Read here, once, so reads never parse bytes. Other bytes (video, audio, an image
-        // Annotask cannot read) are kept all the same, without a size.
+        // Read here, once, so reads never parse bytes. Bytes no header reader knows are kept
+        // all the same, without a size.
         ImageSize image = content != null && stored.hasImage() ? ImageHeaders.read(content).orElse(null) : null;
+        String media = MediaHeaders.read(stored, content);
         StatusCode status = fetchUrls && !InputData.url(stored).isEmpty() ? StatusCode.INPUT_DOWNLOAD_PENDING
                 : StatusCode.INPUT_SUCCESS;
-        Input input = new Input(appUid, id, Json.write(stored), bytes.size(), status.getNumber(), now, now, image);
+        Input input = new Input(appUid, id, Json.write(stored), bytes.size(), status.getNumber(), now, now, image,
+                null, media);
         return new InputStore.NewInput(input, content, wire.getDatasetIdsList());
     }
 

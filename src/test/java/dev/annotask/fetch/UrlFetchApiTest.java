@@ -106,6 +106,8 @@ class UrlFetchApiTest {
         Input note = settled("note");
         assertThat(note.getStatus().getCodeValue()).isEqualTo(30000);
         assertThat(note.getData().getText().getUrl()).isEqualTo(origin.url("/note.txt"));
+        assertThat(note.getData().getText().getTextInfo().getCharCount()).as("counted once fetched").isEqualTo(11);
+        assertThat(note.getData().getText().getTextInfo().getEncoding()).isEqualTo("UTF-8");
         String noteUrl = note.getData().getText().getHosted().getPrefix() + "/orig/"
                 + note.getData().getText().getHosted().getSuffix();
         assertThat(new String(download(noteUrl).body())).isEqualTo("hello, text");
