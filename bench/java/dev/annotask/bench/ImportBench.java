@@ -55,6 +55,7 @@ public final class ImportBench implements Callable<Integer> {
     Path output = Path.of("target", "bench", "import.md");
 
     private final StringBuilder out = new StringBuilder();
+    private final List<String> phases = new ArrayList<>();
     private CountingPostgres postgres;
 
     public static void main(String[] args) {
@@ -81,9 +82,22 @@ public final class ImportBench implements Callable<Integer> {
             }
             Files.deleteIfExists(zip);
         }
+        line("");
+        line("The server's own account of each import (its log):");
+        phases.forEach(p -> line("- " + p));
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.writeString(output, out.toString());
         return 0;
+    }
+
+    /** The server's last "read in … checked … written in …" log line: where an import's time went. */
+    private static String phases(ServerProcess server) {
+        List<String> lines = server.recentOutput().lines().filter(l -> l.contains(" written in ")).toList();
+        if (lines.isEmpty()) {
+            return "(not logged)";
+        }
+        String last = lines.get(lines.size() - 1);
+        return last.substring(Math.max(0, last.indexOf("inputs,") - 12)).trim();
     }
 
     private void run(SqlDialect dialect, Path zip) throws Exception {
@@ -123,6 +137,7 @@ public final class ImportBench implements Callable<Integer> {
                 double took = seconds(started);
                 line(String.format(Locale.ROOT, "| %s | %s | %.1f | %,.0f | %,.0f |", name, step, took, images / took,
                         (double) images * boxes / took));
+                phases.add(name + ", " + step + ": " + phases(server));
             }
             started = System.nanoTime();
             postInputs(http, "/v2/users/me/apps/ingest");

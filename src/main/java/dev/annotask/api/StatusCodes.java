@@ -78,6 +78,10 @@ public final class StatusCodes {
         // An upload over its limits is refused as a whole: Payload Too Large.
         describe(StatusCode.UPLOAD_FAILED, "Upload failed", 413);
         describe(StatusCode.UPLOAD_CONFLICT, "Upload conflict", 409);
+        // Heading a response, a version's state refuses an export of a version not READY yet.
+        describe(StatusCode.DATASET_VERSION_PENDING, "Dataset version pending", 409);
+        describe(StatusCode.DATASET_VERSION_IN_PROGRESS, "Dataset version in progress", 409);
+        describe(StatusCode.DATASET_VERSION_FAILURE, "Dataset version failure", 409);
         describe(StatusCode.BAD_REQUEST, "Bad request", 400);
         describe(StatusCode.SERVER_ERROR, "Server error", 500);
     }

@@ -33,12 +33,12 @@ final class ExportRpcs {
 
     private final Clock clock;
     private final ExportWire wire;
-    private final ExportFiles files;
+    private final FileRemovals removals;
 
-    ExportRpcs(Clock clock, ExportWire wire, ExportFiles files) {
+    ExportRpcs(Clock clock, ExportWire wire, FileRemovals removals) {
         this.clock = clock;
         this.wire = wire;
-        this.files = files;
+        this.removals = removals;
     }
 
     void register(RpcRegistry registry) {
@@ -72,8 +72,8 @@ final class ExportRpcs {
                 }
                 made.add(newExport(appUid, export.getFormatValue(), export.getLabelsValue(), export.getTaskId(), null));
             } else {
-                Version source = VersionRpcs.requireVersion(handle, caller, export.getDatasetId(),
-                        export.getDatasetVersionId());
+                Version source = VersionRpcs.requireReady(VersionRpcs.requireVersion(handle, caller,
+                        export.getDatasetId(), export.getDatasetVersionId()));
                 made.add(newExport(appUid, export.getFormatValue(), export.getLabelsValue(), "", source));
             }
         }
@@ -101,7 +101,7 @@ final class ExportRpcs {
             throw ApiException.notFound("export not found: " + String.join(", ",
                     ids.stream().filter(id -> !deleted.contains(id)).toList()));
         }
-        deleted.forEach(files::delete);
+        removals.afterCommit(deleted);
         return BaseResponse.getDefaultInstance();
     }
 

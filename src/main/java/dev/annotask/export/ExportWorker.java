@@ -1,7 +1,6 @@
 package dev.annotask.export;
 
 import dev.annotask.store.Ids;
-import dev.annotask.store.Json;
 import dev.annotask.store.UnitOfWork;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds exports and counts dataset versions' metrics in the background, on every node
+ * Builds exports and dataset versions (their snapshots and metrics, {@link VersionBuild}) in the
+ * background, on every node
  * (docs/ARCHITECTURE.md, "Dataset versions and exports"). A poller thread looks every
  * {@code pollEvery} for work nobody holds (a read), claims one item at a time per free builder
  * (a short write: a lease, {@code SKIP LOCKED} on PostgreSQL) and hands it to a fixed pool of
@@ -85,7 +85,7 @@ public final class ExportWorker implements AutoCloseable {
                     if (inHand.size() < BUILDERS && !inHand.contains(uid)
                             && units.write(handle -> VersionStore.claim(handle, uid, node, now, now + leaseMillis))) {
                         inHand.add(uid);
-                        builders.execute(() -> countMetrics(uid));
+                        builders.execute(() -> buildVersion(uid));
                     }
                 }
                 for (String uid : units.read(handle -> ExportStore.due(handle, now, BUILDERS + inHand.size()))) {
@@ -148,31 +148,16 @@ public final class ExportWorker implements AutoCloseable {
                 clock.millis())));
     }
 
-    private void countMetrics(String versionUid) {
+    private void buildVersion(String versionUid) {
         try {
-            Optional<Version> version = units.read(handle -> VersionStore.findByUid(handle, versionUid));
-            if (version.isEmpty()) {
-                return;
-            }
-            VersionSource source = new VersionSource(version.get().appUid(), versionUid, LabelRows.Which.FINAL, "");
-            VersionMetrics metrics = new VersionMetrics();
-            long after = 0;
-            while (true) {
-                long from = after;
-                List<ExportItem> page = units.read(handle -> source.page(handle, from, ExportBuilder.PAGE));
-                if (page.isEmpty()) {
-                    break;
-                }
-                metrics.add(page);
-                after = page.get(page.size() - 1).seq();
-            }
-            String json = Json.write(metrics.metrics());
-            units.write(handle -> VersionStore.finish(handle, versionUid, node, VersionStore.READY, json, clock.millis()));
+            new VersionBuild(units, clock, node, leaseMillis).build(versionUid);
+        } catch (ExportBuilder.ClaimLost e) {
+            LOG.info("dataset version {} is no longer this node's to build", versionUid);
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
-            LOG.warn("metrics of dataset version {} failed: {}", versionUid, e.toString());
+            LOG.warn("dataset version {} could not be built: {}", versionUid, e.toString());
             quietly(() -> units.write(handle -> {
                 if (VersionStore.attempts(handle, versionUid) >= MAX_ATTEMPTS) {
                     VersionStore.finish(handle, versionUid, node, VersionStore.FAILURE, null, clock.millis());

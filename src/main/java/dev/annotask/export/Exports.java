@@ -35,6 +35,7 @@ public final class Exports implements AutoCloseable {
     private final ExportFiles files;
     private final ExportWire wire;
     private final ExportBuilder builder;
+    private final FileRemovals removals;
     private ExportWorker worker;
 
     public Exports(Database database, Path dataDirectory, InputWire inputWire, Supplier<String> publicUrl,
@@ -43,14 +44,16 @@ public final class Exports implements AutoCloseable {
         this.clock = clock;
         this.files = new ExportFiles(dataDirectory);
         this.wire = new ExportWire(publicUrl);
+        this.removals = new FileRemovals(files, uid -> database.units().read(handle ->
+                ExportStore.findByUid(handle, uid).isPresent()));
         this.builder = new ExportBuilder(database.units(), files, inputWire, wire, apps, events, clock, LEASE.toMillis(),
                 KEEP_PER_APP);
     }
 
     public void register(RpcRegistry registry) {
-        ExportRpcs exports = new ExportRpcs(clock, wire, files);
+        ExportRpcs exports = new ExportRpcs(clock, wire, removals);
         exports.register(registry);
-        new VersionRpcs(clock, wire, files, exports).register(registry);
+        new VersionRpcs(clock, wire, removals, exports).register(registry);
     }
 
     /** The handler of {@link #DOWNLOAD_ROUTE}. */
@@ -74,5 +77,6 @@ public final class Exports implements AutoCloseable {
             worker.close();
             worker = null;
         }
+        removals.close();
     }
 }

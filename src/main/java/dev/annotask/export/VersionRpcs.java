@@ -30,23 +30,24 @@ import org.jdbi.v3.core.Handle;
 /**
  * PostDatasetVersions, ListDatasetVersions, GetDatasetVersion, DeleteDatasetVersions and
  * PutDatasetVersionExports (docs/COMPATIBILITY.md, "Dataset versions and exports"). Making a
- * version copies the dataset's inputs and their turned-in annotations in the request's
- * transaction, so the version is the dataset at that moment, whatever changes later; its
- * metrics are counted afterwards by the {@link ExportWorker} (PENDING → IN_PROGRESS → READY, as
- * Clarifai reports it). Every request is all or nothing. Thread-safe.
+ * version only stores it, PENDING, with the dataset's last input at that moment; the
+ * {@link ExportWorker} then copies the inputs up to that one and their turned-in annotations in
+ * bounded batches ({@link VersionBuild}) and counts its metrics (IN_PROGRESS → READY, as
+ * Clarifai reports it), so the version stays what it copied, whatever changes later. Exports of
+ * a version wait for READY. Every request is all or nothing. Thread-safe.
  */
 final class VersionRpcs {
     static final int MAX_VERSIONS_PER_REQUEST = 8;
 
     private final Clock clock;
     private final ExportWire exportWire;
-    private final ExportFiles files;
+    private final FileRemovals removals;
     private final ExportRpcs exports;
 
-    VersionRpcs(Clock clock, ExportWire exportWire, ExportFiles files, ExportRpcs exports) {
+    VersionRpcs(Clock clock, ExportWire exportWire, FileRemovals removals, ExportRpcs exports) {
         this.clock = clock;
         this.exportWire = exportWire;
-        this.files = files;
+        this.removals = removals;
         this.exports = exports;
     }
 
@@ -79,9 +80,9 @@ final class VersionRpcs {
                     + String.join(", ", taken));
         }
         MultiDatasetVersionResponse.Builder response = MultiDatasetVersionResponse.newBuilder();
+        long upto = VersionStore.lastInputSeq(handle, appUid, datasetId);
         for (Version version : versions) {
-            VersionStore.insert(handle, version);
-            VersionStore.snapshot(handle, version.uid(), appUid, datasetId);
+            VersionStore.insert(handle, version, upto);
             response.addDatasetVersions(VersionWire.version(caller.app(), version, List.of(), exportWire));
         }
         return response.build();
@@ -115,14 +116,14 @@ final class VersionRpcs {
         }
         List<String> exportUids = ExportStore.ofVersions(handle, caller.app().uid(), datasetId, ids);
         VersionStore.delete(handle, caller.app().uid(), datasetId, ids);
-        // Export rows go by cascade; their files now (should the commit fail after this, the
-        // rows stay and their downloads answer that the file is gone).
-        exportUids.forEach(files::delete);
+        // Export rows go by cascade; their files once that has committed.
+        removals.afterCommit(exportUids);
         return BaseResponse.getDefaultInstance();
     }
 
     MultiDatasetVersionExportResponse putExports(Handle handle, Caller caller, PutDatasetVersionExportsRequest request) {
-        Version version = requireVersion(handle, caller, request.getDatasetId(), request.getDatasetVersionId());
+        Version version = requireReady(requireVersion(handle, caller, request.getDatasetId(),
+                request.getDatasetVersionId()));
         Validation.requireBatch("exports", request.getExportsCount(), 3);
         List<Integer> formats = new ArrayList<>();
         for (int i = 0; i < request.getExportsCount(); i++) {
@@ -161,6 +162,21 @@ final class VersionRpcs {
             throw ApiException.notFound("dataset '" + datasetId + "' not found");
         }
         return datasetId;
+    }
+
+    /**
+     * The version, when its snapshot is complete; else the version's own status (PENDING,
+     * IN_PROGRESS or FAILURE) answers, HTTP 409 (docs/COMPATIBILITY.md): a client polls
+     * GetDatasetVersion until READY, as with Clarifai.
+     */
+    static Version requireReady(Version version) {
+        if (version.status() == VersionStore.READY) {
+            return version;
+        }
+        StatusCode status = StatusCode.forNumber(version.status());
+        throw new ApiException(status == null ? StatusCode.DATASET_VERSION_PENDING : status, "dataset version '"
+                + version.id() + "' is not ready yet (" + (status == null ? version.status() : status.name())
+                + "): its snapshot is still being made; export it once GetDatasetVersion answers DATASET_VERSION_READY");
     }
 
     static Version requireVersion(Handle handle, Caller caller, String datasetId, String versionId) {

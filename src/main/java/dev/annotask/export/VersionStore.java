@@ -9,8 +9,9 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Dataset versions in the database: the version rows, the snapshot copied when one is made
- * ({@link #snapshot}), and the queue of versions whose metrics a node still has to count.
+ * Dataset versions in the database: the version rows, the snapshot a node copies in batches
+ * after one is made ({@link #copyBatch}), and the queue of versions whose snapshot and metrics a
+ * node still has to make.
  * Stateless.
  */
 final class VersionStore {
@@ -23,39 +24,77 @@ final class VersionStore {
     private VersionStore() {
     }
 
-    static void insert(Handle handle, Version version) {
+    /** Stores a new version whose snapshot will hold the dataset's inputs up to {@code snapshotUpto} (input_seq). */
+    static void insert(Handle handle, Version version, long snapshotUpto) {
         handle.createUpdate("""
                         INSERT INTO dataset_versions (uid, app_uid, dataset_id, id, description, metadata, status,
-                                                      created_at, modified_at)
+                                                      created_at, modified_at, snapshot_upto)
                         VALUES (:uid, :appUid, :datasetId, :id, :description, :metadataJson, :status, :createdAt,
-                                :modifiedAt)""")
-                .bindMethods(version).execute();
+                                :modifiedAt, :upto)""")
+                .bindMethods(version).bind("upto", snapshotUpto).execute();
+    }
+
+    /** The dataset's highest input_seq now (0 when empty): where a version made now stops. An index lookup. */
+    static long lastInputSeq(Handle handle, String appUid, String datasetId) {
+        return handle.createQuery("""
+                        SELECT COALESCE(MAX(input_seq), 0) FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :dataset""")
+                .bind("app", appUid).bind("dataset", datasetId).mapTo(Long.class).one();
+    }
+
+    /** Where the version's snapshot stops (input_seq). */
+    static long snapshotUpto(Handle handle, String uid) {
+        return handle.createQuery("SELECT snapshot_upto FROM dataset_versions WHERE uid = :uid").bind("uid", uid)
+                .mapTo(Long.class).findOne().orElse(0L);
+    }
+
+    /** The highest input_seq copied into the snapshot so far (0: none): where a resumed copy goes on. */
+    static long copiedUpTo(Handle handle, String uid) {
+        return handle.createQuery("SELECT COALESCE(MAX(input_seq), 0) FROM dataset_version_inputs WHERE version_uid = :uid")
+                .bind("uid", uid).mapTo(Long.class).one();
     }
 
     /**
-     * Copies the dataset's inputs and their turned-in annotations into the version, in the
-     * caller's transaction: two INSERT … SELECT statements, so no row passes through the server
-     * and the copy is the dataset as this transaction sees it. Returns the inputs copied.
+     * Copies the next batch of the snapshot in the caller's transaction: the dataset's inputs with
+     * input_seq after {@code after} (at most {@code batch} of them, none beyond {@code upto}) and
+     * their turned-in annotations, in two INSERT … SELECT statements, so no row passes through
+     * the server. Returns the input_seq the batch ended at, or -1 when nothing was left to copy.
      */
-    static int snapshot(Handle handle, String versionUid, String appUid, String datasetId) {
-        int inputs = handle.createUpdate("""
+    static long copyBatch(Handle handle, Version version, long after, long upto, int batch) {
+        if (after >= upto) {
+            return -1;
+        }
+        long end = handle.createQuery("""
+                        SELECT input_seq FROM dataset_inputs WHERE app_uid = :app AND dataset_id = :dataset
+                          AND input_seq > :after AND input_seq <= :upto ORDER BY input_seq LIMIT 1 OFFSET :skip""")
+                .bind("app", version.appUid()).bind("dataset", version.datasetId()).bind("after", after)
+                .bind("upto", upto).bind("skip", batch - 1).mapTo(Long.class).findOne().orElse(upto);
+        handle.createUpdate("""
                         INSERT INTO dataset_version_inputs (version_uid, input_seq, input_id, data, byte_size, image_width,
                                                             image_height, image_format, created_at, modified_at)
-                        SELECT :version, i.seq, i.id, i.data, i.byte_size, i.image_width, i.image_height, i.image_format,
-                               i.created_at, i.modified_at
+                        SELECT :version, d.input_seq, i.id, i.data, i.byte_size, i.image_width, i.image_height,
+                               i.image_format, i.created_at, i.modified_at
                         FROM dataset_inputs d JOIN inputs i ON i.app_uid = d.app_uid AND i.id = d.input_id
-                        WHERE d.app_uid = :app AND d.dataset_id = :dataset""")
-                .bind("version", versionUid).bind("app", appUid).bind("dataset", datasetId).execute();
+                        WHERE d.app_uid = :app AND d.dataset_id = :dataset AND d.input_seq > :after AND d.input_seq <= :end""")
+                .bind("version", version.uid()).bind("app", version.appUid()).bind("dataset", version.datasetId())
+                .bind("after", after).bind("end", end).execute();
         handle.createUpdate("""
                         INSERT INTO dataset_version_annotations (version_uid, input_seq, seq, id, input_id, task_id, user_id,
                                                                  data, status, created_at, modified_at)
                         SELECT :version, d.input_seq, a.seq, a.id, a.input_id, a.task_id, a.user_id, a.data, a.status,
                                a.created_at, a.modified_at
                         FROM dataset_inputs d JOIN annotations a ON a.app_uid = d.app_uid AND a.input_id = d.input_id
-                        WHERE d.app_uid = :app AND d.dataset_id = :dataset AND a.status <> :pending""")
-                .bind("version", versionUid).bind("app", appUid).bind("dataset", datasetId)
-                .bind("pending", ANNOTATION_PENDING).execute();
-        return inputs;
+                        WHERE d.app_uid = :app AND d.dataset_id = :dataset AND d.input_seq > :after AND d.input_seq <= :end
+                          AND a.status <> :pending""")
+                .bind("version", version.uid()).bind("app", version.appUid()).bind("dataset", version.datasetId())
+                .bind("after", after).bind("end", end).bind("pending", ANNOTATION_PENDING).execute();
+        return end;
+    }
+
+    /** Extends this node's lease on the version; false when it is no longer this node's. */
+    static boolean extend(Handle handle, String uid, String node, long until) {
+        return handle.createUpdate("""
+                        UPDATE dataset_versions SET lease_until = :until WHERE uid = :uid AND lease_owner = :node""")
+                .bind("until", until).bind("uid", uid).bind("node", node).execute() > 0;
     }
 
     static Optional<Version> find(Handle handle, String appUid, String datasetId, String id) {

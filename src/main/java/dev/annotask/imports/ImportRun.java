@@ -60,6 +60,7 @@ final class ImportRun {
                 return;
             }
             heartbeat(stored, Import.State.VALIDATING, counts.build());
+            long began = System.nanoTime();
             if (!copyUpload(stored, file)) {
                 fail(stored, counts, new ImportReport(), "upload '" + spec.getUploadId() + "' is gone or not complete");
                 return;
@@ -91,9 +92,9 @@ final class ImportRun {
                 new ImportWriter(calls, caller, settings, (handle, progress) -> ImportStore.progress(handle,
                         stored.seq(), node, Import.State.WRITING_VALUE, progress, clock.millis(),
                         clock.millis() + leaseMillis)).write(plan, archive, unchanged, counts);
-                LOG.info("import {} of app {}: {} inputs, {} annotations; read in {} ms, checked against the app in {} ms,"
-                        + " written in {} ms", stored.id(), stored.appUid(), plan.inputCount(), plan.annotationCount(),
-                        (read - copied) / 1_000_000, (checked - read) / 1_000_000, (System.nanoTime() - checked) / 1_000_000);
+                LOG.info("import {} of app {}: {} inputs, {} annotations; upload copied in {} ms, read in {} ms,"
+                        + " checked against the app in {} ms, written in {} ms", stored.id(), stored.appUid(),
+                        plan.inputCount(), plan.annotationCount(), (copied - began) / 1_000_000, (read - copied) / 1_000_000, (checked - read) / 1_000_000, (System.nanoTime() - checked) / 1_000_000);
             }
             calls.write(handle -> {
                 ImportStore.finish(handle, stored.seq(), Import.State.DONE_VALUE, counts.build(), List.of(), 0, "",

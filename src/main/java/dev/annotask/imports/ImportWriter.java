@@ -27,7 +27,8 @@ import org.jdbi.v3.core.Handle;
  * concepts and the dataset, in one unit; then the inputs, in PostInputs batches of 128; then the
  * annotations, in PostAnnotations batches of 128. Up to {@link #BATCHES_PER_UNIT} batches (and
  * {@link #MAX_UNIT_BYTES} of image bytes) run in one transaction with the import's progress, so
- * the count never runs ahead of what is stored. What the app had already ({@link ExistingCheck}) is skipped,
+ * the count never runs ahead of what is stored. Batches are prepared on the import's thread while
+ * the previous one is written ({@link WritePipeline}), one write in flight, in order. What the app had already ({@link ExistingCheck}) is skipped,
  * and each batch skips again what a run of this import that died before it had written, so a
  * resumed import finishes without a duplicate. Not thread-safe.
  */
@@ -71,6 +72,7 @@ final class ImportWriter {
                 concepts.stream().map(Concept::getId).toList()));
         boolean datasetKnown = !calls.read(h -> DatasetMembers.existingDatasets(h, appUid, List.of(settings.datasetId()))).isEmpty();
         List<Concept> newConcepts = concepts.stream().filter(c -> !knownConcepts.contains(c.getId())).toList();
+        ImportProgress start = counts.build();
         calls.write(handle -> {
             if (!newConcepts.isEmpty()) {
                 for (int from = 0; from < newConcepts.size(); from += BATCH) {
@@ -82,15 +84,20 @@ final class ImportWriter {
                 calls.prepare("PostDatasets", caller, PostDatasetsRequest.newBuilder()
                         .addDatasets(Dataset.newBuilder().setId(settings.datasetId())).build()).run(handle);
             }
-            return record(handle, counts.build());
+            return record(handle, start);
         });
-        writeInputs(plan, archive, unchanged, counts);
-        writeAnnotations(plan, unchanged, counts);
+        // counts follows what has committed; ahead, what has been handed to the pipeline.
+        ImportProgress.Builder ahead = counts.clone();
+        try (WritePipeline pipeline = new WritePipeline(counts)) {
+            writeInputs(plan, archive, unchanged, ahead, pipeline);
+            writeAnnotations(plan, unchanged, ahead, pipeline);
+            pipeline.drain();
+        }
         return counts.build();
     }
 
     private void writeInputs(ImportPlan plan, ImportArchive archive, ExistingCheck.Unchanged unchanged,
-                             ImportProgress.Builder counts) {
+                             ImportProgress.Builder ahead, WritePipeline pipeline) {
         List<String> alreadyThere = new ArrayList<>();
         try (ImportPlan.Spool<ImportPlan.PlannedInput> spool = plan.inputs()) {
             List<Input> batch = new ArrayList<>();
@@ -110,13 +117,13 @@ final class ImportWriter {
                 }
                 batch.add(input);
                 if (batch.size() == BATCH * BATCHES_PER_UNIT || bytes >= MAX_UNIT_BYTES) {
-                    postInputs(batch, counts);
+                    postInputs(batch, ahead, pipeline);
                     batch = new ArrayList<>();
                     bytes = 0;
                 }
             }
             if (!batch.isEmpty()) {
-                postInputs(batch, counts);
+                postInputs(batch, ahead, pipeline);
             }
         }
         // Inputs there already join the dataset too (a re-import into another dataset); a member stays one.
@@ -128,17 +135,18 @@ final class ImportWriter {
                     request.addDatasetInputs(DatasetInput.newBuilder().setInput(Input.newBuilder().setId(id))));
             ApiCalls.Step step = request.getDatasetInputsCount() == 0 ? handle -> null
                     : calls.prepare("PostDatasetInputs", caller, request.build());
-            ImportProgress next = counts.build().toBuilder().setInputsDone(counts.getInputsDone() + ids.size())
-                    .setInputsUnchanged(counts.getInputsUnchanged() + ids.size()).build();
-            calls.write(handle -> {
+            ImportProgress next = ahead.build().toBuilder().setInputsDone(ahead.getInputsDone() + ids.size())
+                    .setInputsUnchanged(ahead.getInputsUnchanged() + ids.size()).build();
+            ahead.mergeFrom(next);
+            pipeline.submit(() -> calls.write(handle -> {
                 step.run(handle);
                 return record(handle, next);
-            });
-            counts.mergeFrom(next);
+            }));
         }
     }
 
-    private void postInputs(List<Input> batch, ImportProgress.Builder counts) {
+    /** Prepares the batch's PostInputs (bytes' headers read, requests checked) here, and writes it in the pipeline. */
+    private void postInputs(List<Input> batch, ImportProgress.Builder ahead, WritePipeline pipeline) {
         // SKIP: an input a dead run of this import stored already is left as it is.
         List<ApiCalls.Step> steps = new ArrayList<>();
         for (int from = 0; from < batch.size(); from += BATCH) {
@@ -146,15 +154,16 @@ final class ImportWriter {
                     .addAllInputs(batch.subList(from, Math.min(batch.size(), from + BATCH)))
                     .setInputIdConflictResolution(InputIDConflictResolution.SKIP).build()));
         }
-        ImportProgress next = counts.build().toBuilder().setInputsDone(counts.getInputsDone() + batch.size()).build();
-        calls.write(handle -> {
+        ImportProgress next = ahead.build().toBuilder().setInputsDone(ahead.getInputsDone() + batch.size()).build();
+        ahead.mergeFrom(next);
+        pipeline.submit(() -> calls.write(handle -> {
             steps.forEach(step -> step.run(handle));
             return record(handle, next);
-        });
-        counts.mergeFrom(next);
+        }));
     }
 
-    private void writeAnnotations(ImportPlan plan, ExistingCheck.Unchanged unchanged, ImportProgress.Builder counts) {
+    private void writeAnnotations(ImportPlan plan, ExistingCheck.Unchanged unchanged, ImportProgress.Builder ahead,
+                                  WritePipeline pipeline) {
         try (ImportPlan.Spool<Annotation> spool = plan.annotations()) {
             List<Annotation> batch = new ArrayList<>();
             int same = 0;
@@ -166,7 +175,7 @@ final class ImportWriter {
                     batch.add(next);
                 }
                 if (batch.size() == BATCH * BATCHES_PER_UNIT || !spool.hasNext() || same == BATCH * 8) {
-                    postAnnotations(batch, same, counts);
+                    postAnnotations(batch, same, ahead, pipeline);
                     batch = new ArrayList<>();
                     same = 0;
                 }
@@ -174,12 +183,13 @@ final class ImportWriter {
         }
     }
 
-    private void postAnnotations(List<Annotation> batch, int same, ImportProgress.Builder counts) {
+    private void postAnnotations(List<Annotation> batch, int same, ImportProgress.Builder ahead, WritePipeline pipeline) {
         String appUid = caller.app().uid();
-        ImportProgress next = counts.build().toBuilder()
-                .setAnnotationsDone(counts.getAnnotationsDone() + batch.size() + same)
-                .setAnnotationsUnchanged(counts.getAnnotationsUnchanged() + same).build();
-        calls.write(handle -> {
+        ImportProgress next = ahead.build().toBuilder()
+                .setAnnotationsDone(ahead.getAnnotationsDone() + batch.size() + same)
+                .setAnnotationsUnchanged(ahead.getAnnotationsUnchanged() + same).build();
+        ahead.mergeFrom(next);
+        pipeline.submit(() -> calls.write(handle -> {
             Set<String> written = annotations.existingIds(handle, appUid, batch.stream().map(Annotation::getId).toList());
             List<Annotation> left = batch.stream().filter(a -> !written.contains(a.getId())).toList();
             for (int from = 0; from < left.size(); from += BATCH) {
@@ -187,14 +197,14 @@ final class ImportWriter {
                         .addAllAnnotations(left.subList(from, Math.min(left.size(), from + BATCH))).build()).run(handle);
             }
             return record(handle, next);
-        });
-        counts.mergeFrom(next);
+        }));
     }
 
-    private Void record(Handle handle, ImportProgress counts) {
+    /** Records the progress in the unit; the progress recorded. */
+    private ImportProgress record(Handle handle, ImportProgress counts) {
         if (!progress.record(handle, counts)) {
             throw new LeaseLost();
         }
-        return null;
+        return counts;
     }
 }

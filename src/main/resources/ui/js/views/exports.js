@@ -36,6 +36,19 @@ export async function exportsView() {
   return () => clearTimeout(timer);
 }
 
+// A new version's snapshot is made in the background: its exports may start once it is READY.
+async function versionReady(datasetId, versionId) {
+  const path = `/datasets/${encodeURIComponent(datasetId)}/versions/${encodeURIComponent(versionId)}`;
+  for (const deadline = Date.now() + 30 * 60 * 1000; Date.now() < deadline;) {
+    const { dataset_version: version } = await app.get(path);
+    const code = version.status?.code;
+    if (code === 64015) return;
+    if (code === 64020) throw new Error(`The dataset version could not be made: ${version.status.details || 'failure'}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('The dataset version is still being made; export it later from the API or try again.');
+}
+
 function newExportCard(tasks, datasets, made) {
   const source = h('select', { id: 'export-source', 'aria-label': 'Source' },
     tasks.map((t) => h('option', { value: `task:${t.id}` }, `Task ${t.name || t.id}`)),
@@ -58,6 +71,8 @@ function newExportCard(tasks, datasets, made) {
           { dataset_versions: [{ description: 'made for an export in the web UI' }] });
         request.dataset_id = id;
         request.dataset_version_id = versions[0].id;
+        toast('Making the dataset version…');
+        await versionReady(id, versions[0].id);
       }
       await app.post('/exports', { exports: [request] });
       toast('Export started');

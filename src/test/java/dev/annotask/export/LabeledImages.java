@@ -65,11 +65,12 @@ final class LabeledImages {
                 + "\"}},\"dataset_ids\":[\"ds\"]}";
     }
 
-    /** PostDatasetVersions of ds, checked to succeed. */
+    /** PostDatasetVersions of ds, checked to succeed; waits until its snapshot is made (READY). */
     void version(String id) {
         var reply = app.call("POST", base() + "/datasets/ds/versions", "{\"dataset_versions\":[{\"id\":\"" + id + "\"}]}",
                 MultiDatasetVersionResponse.getDefaultInstance());
         assertThat(reply.code()).as(reply.body()).isEqualTo(10000);
+        ready(id);
     }
 
     SingleDatasetVersionResponse getVersion(String id) {
