@@ -1,10 +1,9 @@
 import { svg } from './dom.js';
 import { History } from './history.js';
-import { clamp, move, resizeBox, snap, drawShapes } from './regionshapes.js';
+import { clamp, move, snap, drawShapes, newUid } from './regionshapes.js';
+import { listenPointer } from './regionpointer.js';
 
 export { regionsOf, regionData, annotationsOf } from './regiondata.js';
-
-let nextUid = 1;
 
 /**
  * Draws and edits boxes and polygons over an image, in Clarifai's normalised coordinates
@@ -43,7 +42,7 @@ export class RegionEditor {
     this.history = new History();
     this.el = svg('svg', { class: `regions mode-${mode}`, viewBox: '0 0 1000 1000', preserveAspectRatio: 'none',
       role: 'img', 'aria-label': 'regions' });
-    if (mode !== 'view') this.listen();
+    if (mode !== 'view') listenPointer(this);
   }
 
   /** Takes the image's pixel size once it has loaded (keyboard nudges move by its pixels). */
@@ -59,7 +58,7 @@ export class RegionEditor {
   }
 
   setRegions(regions) {
-    this.regions = regions.map((r) => ({ ...structuredClone(r), uid: nextUid++ }));
+    this.regions = regions.map((r) => ({ ...structuredClone(r), uid: newUid() }));
     this.selected = -1;
     this.fresh = false;
     this.draft = null;
@@ -78,7 +77,7 @@ export class RegionEditor {
 
   /** Adds regions (accepted suggestions) as one undoable step. */
   add(regions) {
-    this.edit(() => regions.forEach((r) => this.regions.push({ ...structuredClone(r), uid: nextUid++ })));
+    this.edit(() => regions.forEach((r) => this.regions.push({ ...structuredClone(r), uid: newUid() })));
   }
 
   snap() {
@@ -160,9 +159,9 @@ export class RegionEditor {
     if (e.key === 'b' && !e.ctrlKey && !e.metaKey) {
       if (!this.activeConcept) return false;
       this.edit(() => this.regions.push(this.mode === 'box'
-        ? { concept: this.activeConcept, box: { top: 0.3, left: 0.3, bottom: 0.7, right: 0.7 }, uid: nextUid++ }
+        ? { concept: this.activeConcept, box: { top: 0.3, left: 0.3, bottom: 0.7, right: 0.7 }, uid: newUid() }
         : { concept: this.activeConcept, points: [{ row: 0.3, col: 0.3 }, { row: 0.3, col: 0.7 }, { row: 0.7, col: 0.7 },
-          { row: 0.7, col: 0.3 }], uid: nextUid++ }));
+          { row: 0.7, col: 0.3 }], uid: newUid() }));
       this.select(this.regions.length - 1, true);
       return true;
     }
@@ -228,87 +227,6 @@ export class RegionEditor {
     return Math.abs(a.row - b.row) * rect.height < 8 && Math.abs(a.col - b.col) * rect.width < 8;
   }
 
-  listen() {
-    let drag = null;
-    const min = () => ({ row: 2 / this.size.height, col: 2 / this.size.width });
-    this.el.addEventListener('pointerdown', (e) => {
-      if (e.button !== 0) return;
-      e.preventDefault(); // no text selection, no native drag of a selection: they would cancel the pointer
-      const p = this.point(e);
-      const target = e.target.dataset || {};
-      if (target.suggestion !== undefined && !this.draft) {
-        this.onAccept(Number(target.suggestion));
-        return;
-      }
-      this.el.setPointerCapture(e.pointerId);
-      const index = Number(target.index);
-      if (target.handle !== undefined && !this.isLocked(index)) {
-        drag = { kind: 'handle', index, handle: Number(target.handle), before: this.snap() };
-      } else if (target.index !== undefined && !this.draft) {
-        this.select(index);
-        if (!this.isLocked(index)) drag = { kind: 'move', index, from: p, before: this.snap() };
-      } else if (this.mode === 'box') {
-        if (!this.activeConcept) return;
-        const before = this.snap();
-        this.regions.push({ concept: this.activeConcept, box: { top: p.row, left: p.col, bottom: p.row, right: p.col }, uid: nextUid++ });
-        this.selected = this.regions.length - 1;
-        drag = { kind: 'new', index: this.selected, origin: p, before };
-      } else {
-        if (!this.activeConcept) return;
-        if (this.draft && this.draft.points.length >= 3 && this.near(this.draft.points[0], p)) {
-          this.closeDraft();
-          return;
-        }
-        this.selected = -1;
-        this.draft = this.draft || { concept: this.activeConcept, points: [] };
-        this.draft.points.push(p);
-      }
-      this.render();
-    });
-    const dragTo = (e) => {
-      const p = this.point(e);
-      const r = this.regions[drag.index];
-      if (drag.kind === 'new') {
-        r.box = { top: Math.min(p.row, drag.origin.row), bottom: Math.max(p.row, drag.origin.row),
-          left: Math.min(p.col, drag.origin.col), right: Math.max(p.col, drag.origin.col) };
-      } else if (drag.kind === 'move') {
-        move(r, p.row - drag.from.row, p.col - drag.from.col);
-        snap(r, this.size);
-        drag.from = p;
-      } else if (r.box) {
-        resizeBox(r.box, drag.handle, p, min());
-      } else {
-        r.points[drag.handle] = p;
-      }
-      this.render();
-    };
-    this.el.addEventListener('pointermove', (e) => { if (drag) dragTo(e); });
-    // Let go: where the pointer was let go, whether or not a move event told it; cancelled
-    // (the browser took the pointer): where the last move left it.
-    const end = (e, cancelled) => {
-      if (!drag) return;
-      if (!cancelled) dragTo(e);
-      const r = this.regions[drag.index];
-      const done = drag;
-      drag = null;
-      if (done.kind === 'new') {
-        if (r.box.bottom - r.box.top < min().row || r.box.right - r.box.left < min().col) {
-          this.regions.splice(done.index, 1);
-          this.select(-1);
-          this.render();
-          return;
-        }
-        this.fresh = true;
-      }
-      this.history.record(done.before, this.snap());
-      this.changed();
-      this.onSelect(this.selected);
-    };
-    this.el.addEventListener('pointerup', (e) => end(e, false));
-    this.el.addEventListener('pointercancel', (e) => end(e, true));
-    this.el.addEventListener('dblclick', () => this.closeDraft());
-  }
-
   closeDraft() {
     if (!this.draft) return;
     const draft = this.draft;
@@ -317,7 +235,7 @@ export class RegionEditor {
       this.render();
       return;
     }
-    this.edit(() => this.regions.push({ ...draft, uid: nextUid++ }));
+    this.edit(() => this.regions.push({ ...draft, uid: newUid() }));
     this.select(this.regions.length - 1, true);
   }
 

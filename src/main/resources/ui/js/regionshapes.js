@@ -6,6 +6,10 @@ import { svg } from './dom.js';
 
 export const clamp = (v) => Math.max(0, Math.min(1, v));
 
+let lastUid = 0;
+/** A region's id in the editor (hiding and locking follow it through undo and redo). */
+export const newUid = () => ++lastUid;
+
 /** Box handles, clockwise from the top-left corner: which edges each one drags, and its cursor. */
 const BOX_HANDLES = [
   { edges: 'tl', cursor: 'nwse' }, { edges: 't', cursor: 'ns' }, { edges: 'tr', cursor: 'nesw' }, { edges: 'r', cursor: 'ew' },

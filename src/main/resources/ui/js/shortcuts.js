@@ -33,7 +33,7 @@ export const LABELING_SHORTCUTS = [
   { group: 'Shapes', keys: [['b']], text: 'New shape in the middle of the image', on: 'regions' },
   { group: 'Shapes', keys: [['Tab'], ['Shift', 'Tab']], text: 'Select the next / previous shape', on: 'regions' },
   { group: 'Shapes', keys: [['←'], ['→'], ['↑'], ['↓']], text: 'Move the selected shape by 1 image pixel', on: 'regions' },
-  { group: 'Shapes', keys: [['Shift', '←…']], text: 'Move the selected shape by 10 image pixels', on: 'regions' },
+  { group: 'Shapes', keys: [['Shift', 'arrows']], text: 'Move the selected shape by 10 image pixels', on: 'regions' },
   { group: 'Shapes', keys: [['Del'], ['Backspace']], text: 'Delete the selected shape (not when locked)', on: 'regions' },
   { group: 'Shapes', keys: [['Enter']], text: 'Close the polygon being drawn (also a double click, or a click on its first point)', on: 'regions' },
   { group: 'Shapes', keys: [['Esc']], text: 'Cancel the polygon being drawn, or deselect', on: 'regions' },

@@ -35,6 +35,7 @@ export function toolbar({ editor, viewport, openSheet }) {
       redo.disabled = !editor.history.canRedo;
     }
     imageTools.hidden = !viewport.enabled;
+    el.hidden = !editor && !viewport.enabled; // a text to classify: nothing to zoom or undo (the side says `?`)
     zoom.textContent = `${Math.round(viewport.zoom * 100)}%`;
     zoomOut.disabled = viewport.zoom <= 1;
     brightness.input.value = viewport.filters.brightness;

@@ -275,7 +275,7 @@ export async function labelView(taskId) {
       if (e.key === '0') { e.preventDefault(); viewport.fit(); return; }
       if (e.key === ' ') { e.preventDefault(); viewport.setSpace(true); return; }
     }
-    if (editor && editor.key(e)) { e.preventDefault(); return; }
+    if (editor && viewport.enabled && editor.key(e)) { e.preventDefault(); return; } // shapes only over an image
     const concept = concepts.find((c) => keys.get(c) === e.key.toLowerCase());
     if (concept && !e.shiftKey) { e.preventDefault(); toggle(concept); return; }
     // Arrows pan an image zoomed in (a selected shape took them above); at fit size they turn pages.
