@@ -47,7 +47,8 @@ export function mediaElement(input, attrs = {}) {
   const kind = kindOf(input);
   if (kind === 'text') {
     const text = input.data.text.raw || input.data.text.url || '';
-    return h('pre', { class: 'text-input', ...attrs }, text);
+    // Focusable: a long text scrolls, and the keyboard must be able to scroll it too.
+    return h('pre', { class: 'text-input', tabindex: 0, ...attrs }, text);
   }
   const src = ownUrl(input) || signed.get(input.id)?.url || '';
   if (kind === 'video') return h('video', { src, controls: true, ...attrs });

@@ -3,7 +3,10 @@ import { h, show, errorBox, toast, progress, emptyQueue } from '../dom.js';
 import { session } from '../session.js';
 import { prepare, mediaElement } from '../media.js';
 import { RegionEditor, regionsOf, annotationsOf } from '../regions.js';
-import { conceptKeys, typing, colorFor } from '../shortcuts.js';
+import { conceptKeys, typing, colorFor, command, shortcutSheet } from '../shortcuts.js';
+import { Viewport } from '../viewport.js';
+import { toolbar } from '../toolbar.js';
+import { regionList } from '../regionlist.js';
 import { fetchPrelabels, suggestionsFrom, suggestionPanel } from '../prelabels.js';
 
 const PENDING = 54201;
@@ -17,7 +20,10 @@ const SENT_BACK = 'Sent back by a reviewer';
  * labeler moves on, one request per changed input that replaces the labeler's annotations on it
  * or changes nothing (PutTaskAnnotations); submit turns the batch in with LABEL_SUBMIT and takes
  * the next. Work a reviewer sent back comes first, with the reviewer's comment and marks.
- * Everything works from the keyboard.
+ * Images zoom and pan (viewport.js); shapes are listed beside them (regionlist.js) and edits
+ * undo per input (regions.js). A detection task's labeler may also tag the whole image with
+ * concepts (the API takes concepts without a region in such a task; a classification task takes
+ * no regions). Everything works from the keyboard; `?` lists the keys (shortcuts.js).
  */
 export async function labelView(taskId) {
   const taskPath = `/tasks/${encodeURIComponent(taskId)}`;
@@ -30,14 +36,22 @@ export async function labelView(taskId) {
   const color = (id) => colorFor(Math.max(0, concepts.indexOf(id)));
   const s = { batch: [], index: 0, labels: new Map(), saved: new Map(), notes: new Map(), suggestions: new Map(), busy: false, fresh: true };
   const editor = detection ? new RegionEditor({ mode: type === 'POLYGON_DETECTION' ? 'polygon' : 'box', colorOf: color,
-    onChange: (regions) => { current().regions = regions; renderSide(); } }) : null;
+    onChange: (regions) => { current().regions = regions; renderSide(); }, onSelect: () => renderSide() }) : null;
   if (editor) editor.activeConcept = concepts[0] || null;
 
   const stage = h('div', { class: 'stage', id: 'stage' });
   const side = h('aside', { class: 'side' });
   const status = h('div', { id: 'label-status' });
   const title = h('h1', { class: 'ellipsis', title: task.name || task.id }, `Label: ${task.name || task.id}`);
-  show(h('div', { class: 'row' }, title, status), h('div', { class: 'workspace' }, stage, side));
+  const sheet = shortcutSheet(['all', 'image', ...(detection ? ['regions'] : [])]);
+  let focusBefore = null;
+  const openSheet = () => { if (!sheet.open) { focusBefore = document.activeElement; sheet.showModal(); } };
+  sheet.addEventListener('close', () => focusBefore?.focus?.());
+  let tools = null;
+  const viewport = new Viewport(stage, () => { editor?.render(); tools?.update(); });
+  tools = toolbar({ editor, viewport, openSheet });
+  show(h('div', { class: 'row' }, title, status), h('div', { class: 'workspace' },
+    h('div', { class: 'stage-column' }, tools.el, stage), side), sheet);
 
   const input = () => s.batch[s.index]?.input;
   const current = () => {
@@ -155,8 +169,8 @@ export async function labelView(taskId) {
       marks.length ? h('div', { id: 'review-marks' }, 'Marked: ', marks.join(', ')) : null);
   }
 
-  function toggle(conceptId) {
-    if (editor) {
+  function toggle(conceptId, whole = false) {
+    if (editor && !whole) {
       editor.setConcept(conceptId);
       renderSide();
       return;
@@ -174,8 +188,7 @@ export async function labelView(taskId) {
     const sug = suggested();
     const taken = indexes.map((i) => sug.regions[i]).filter(Boolean);
     sug.regions = sug.regions.filter((r, i) => !indexes.includes(i));
-    current().regions = [...current().regions, ...taken.map((r) => structuredClone(r))];
-    editor.setRegions(current().regions);
+    editor.add(taken);
     editor.setSuggestions(sug.regions, (i) => acceptRegions([i]));
     renderSide();
   }
@@ -189,13 +202,20 @@ export async function labelView(taskId) {
 
   function render() {
     status.replaceChildren();
-    const frame = h('div', { class: 'frame' }, mediaElement(input(), { id: 'media' }));
+    const media = mediaElement(input(), { id: 'media' });
+    const image = media.tagName === 'IMG' ? media : null;
+    const frame = h('div', { class: 'frame' }, media);
+    stage.classList.toggle('text', media.tagName === 'PRE');
     if (editor) {
       editor.setRegions(current().regions);
       editor.setSuggestions(suggested().regions, (i) => acceptRegions([i]));
-      frame.append(editor.el);
+      if (image) {
+        editor.watchImage(image);
+        frame.append(editor.el);
+      }
     }
     stage.replaceChildren(frame);
+    viewport.attach(frame, image);
     renderSide();
   }
 
@@ -214,41 +234,62 @@ export async function labelView(taskId) {
         h('div', { class: 'muted', id: 'task-left' }, `Task: ${Math.max(0, (m.input_source?.inputs_count_estimated ?? 0)
           - (m.work?.inputs_count_estimated ?? 0))} of ${m.input_source?.inputs_count_estimated ?? 0} inputs not yet labeled by anyone`)),
       h('h2', {}, detection ? 'Concept for new shapes' : 'Concepts'),
-      h('div', { class: 'concepts', role: 'group', 'aria-label': 'Concepts' }, concepts.map((c) => {
-        const on = editor ? editor.activeConcept === c : l.concepts.has(c);
-        return h('button', { type: 'button', class: `concept${on ? ' on' : ''}`, 'aria-pressed': on ? 'true' : 'false',
-          dataset: { concept: c }, title: c, style: `--c:${color(c)}`, onclick: () => toggle(c) },
-        keys.has(c) ? h('kbd', {}, keys.get(c)) : null, h('span', { class: 'ellipsis' }, c));
-      })),
+      conceptButtons((c) => (editor ? editor.activeConcept === c : l.concepts.has(c)), (c) => toggle(c), true),
       suggestionPanel(suggested(), (i) => acceptRegions([i]), (c) => acceptConcepts([c]), () => {
         if (editor) acceptRegions(suggested().regions.map((r, i) => i));
         acceptConcepts([...suggested().concepts]);
       }),
+      editor ? regionList(editor, color) : null,
       editor ? h('div', { id: 'region-count', class: 'muted' }, `${l.regions.length} ${type === 'POLYGON_DETECTION' ? 'polygon' : 'box'}${l.regions.length === 1 ? '' : 'es'}`.replace('polygones', 'polygons')) : null,
+      editor ? h('h2', {}, 'Whole image') : null,
+      editor ? conceptButtons((c) => l.concepts.has(c), (c) => toggle(c, true), false, 'whole') : null,
       h('div', { class: 'nav-buttons' },
         h('button', { type: 'button', id: 'prev', onclick: () => go(-1), disabled: s.index === 0 }, '← Previous'),
         h('button', { type: 'button', id: 'next', onclick: () => go(1), disabled: s.index >= s.batch.length - 1 }, 'Next →')),
       h('button', { type: 'button', class: 'primary wide', id: 'submit', onclick: submit }, 'Submit batch'),
-      h('details', { class: 'help' }, h('summary', {}, 'Keyboard'), h('ul', {},
-        h('li', {}, h('kbd', {}, '1'), '–', h('kbd', {}, '0'), ', letters: ', detection ? 'choose the concept (of the selected shape too)' : 'toggle a concept'),
-        h('li', {}, h('kbd', {}, '→'), ' / ', h('kbd', {}, 'Enter'), ' / ', h('kbd', {}, 'n'), ': next · ', h('kbd', {}, '←'), ' / ', h('kbd', {}, 'p'), ': previous'),
-        detection ? h('li', {}, h('kbd', {}, 'b'), ': new shape · ', h('kbd', {}, 'Tab'), ': select · arrows: move, ',
-          h('kbd', {}, 'Shift'), '+arrows: resize · ', h('kbd', {}, 'Del'), ': delete · ', h('kbd', {}, 'Esc'), ': deselect') : null,
-        h('li', {}, h('kbd', {}, 'Shift'), '+', h('kbd', {}, 'Enter'), ': submit the batch')))]
+      h('p', { class: 'help muted' }, 'Press ', h('kbd', {}, '?'), ' for every keyboard shortcut.')]
       .filter(Boolean)); // replaceChildren would print a null
+    tools.update();
   }
 
+  /** Concept buttons; {@code withKeys}: with their shortcut keys. The whole-image ones have none (the keys pick the shape's concept). */
+  function conceptButtons(on, onclick, withKeys, kind = 'concept') {
+    return h('div', { class: 'concepts', role: 'group', 'aria-label': kind === 'whole' ? 'Concepts of the whole image' : 'Concepts' },
+      concepts.map((c) => h('button', { type: 'button', class: `concept${on(c) ? ' on' : ''}${kind === 'whole' ? ' whole' : ''}`,
+        'aria-pressed': on(c) ? 'true' : 'false', dataset: { concept: c }, title: c, style: `--c:${color(c)}`, onclick: () => onclick(c) },
+      withKeys && keys.has(c) ? h('kbd', {}, keys.get(c)) : null, h('span', { class: 'ellipsis' }, c))));
+  }
+
+  const ARROWS = { ArrowLeft: [60, 0], ArrowRight: [-60, 0], ArrowUp: [0, 60], ArrowDown: [0, -60] };
+
   function onKey(e) {
-    if (typing(e) || e.ctrlKey || e.metaKey || e.altKey || !s.batch.length) return;
+    if (sheet.open || typing(e) || !s.batch.length) return;
+    if (editor && (command(e, 'z', true) || command(e, 'y'))) { e.preventDefault(); editor.redo(); return; }
+    if (editor && command(e, 'z')) { e.preventDefault(); editor.undo(); return; }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '?') { e.preventDefault(); openSheet(); return; }
     if (e.key === 'Enter' && e.shiftKey) { e.preventDefault(); submit(); return; }
-    if (editor && editor.key(e)) { e.preventDefault(); return; }
+    if (viewport.enabled) {
+      const zoom = { '+': 1.25, '=': 1.25, '-': 0.8 }[e.key];
+      if (zoom) { e.preventDefault(); viewport.zoomBy(zoom); return; }
+      if (e.key === '0') { e.preventDefault(); viewport.fit(); return; }
+      if (e.key === ' ') { e.preventDefault(); viewport.setSpace(true); return; }
+    }
+    if (editor && viewport.enabled && editor.key(e)) { e.preventDefault(); return; } // shapes only over an image
     const concept = concepts.find((c) => keys.get(c) === e.key.toLowerCase());
     if (concept && !e.shiftKey) { e.preventDefault(); toggle(concept); return; }
+    // Arrows pan an image zoomed in (a selected shape took them above); at fit size they turn pages.
+    if (ARROWS[e.key] && viewport.zoom > 1) { e.preventDefault(); viewport.panBy(...ARROWS[e.key]); return; }
     if (e.key === 'ArrowRight' || e.key === 'n' || e.key === 'Enter') { e.preventDefault(); go(1); return; }
     if (e.key === 'ArrowLeft' || e.key === 'p') { e.preventDefault(); go(-1); }
   }
 
+  const onKeyUp = (e) => { if (e.key === ' ') viewport.setSpace(false); };
   document.addEventListener('keydown', onKey);
+  document.addEventListener('keyup', onKeyUp);
   await startBatch();
-  return () => document.removeEventListener('keydown', onKey);
+  return () => {
+    document.removeEventListener('keydown', onKey);
+    document.removeEventListener('keyup', onKeyUp);
+  };
 }

@@ -158,6 +158,7 @@ export async function reviewView(taskId) {
           onChange: (regions) => { c.label.regions = regions; renderSide(); } });
         c.editor.activeConcept = conceptOrder[0] || null;
         c.editor.setRegions(c.label.regions);
+        if (frame.firstChild.tagName === 'IMG') c.editor.watchImage(frame.firstChild);
         frame.append(c.editor.el);
       }
     } else {
@@ -170,6 +171,7 @@ export async function reviewView(taskId) {
           color: workerColor(worker), label: `${worker}: ${r.concept}`, labelOffset: s.workers.indexOf(worker),
           flagged: flags.has(ann.id) })));
       }));
+      if (frame.firstChild.tagName === 'IMG') overlay.watchImage(frame.firstChild);
       frame.append(overlay.el);
     }
     stage.replaceChildren(frame);

@@ -126,6 +126,17 @@ public final class Browser implements AutoCloseable {
         new Actions(driver).keyDown(modifier).sendKeys(key).keyUp(modifier).perform();
     }
 
+    /** A chain of pointer and key actions on this browser, for gestures the helpers here do not cover. */
+    public Actions actions() {
+        return new Actions(driver);
+    }
+
+    /** Waits until the script (a boolean expression, or a function body that returns one) is true. */
+    public void waitUntil(String js, Object... args) {
+        String body = js.contains("return ") ? js : "return " + js;
+        wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(body, args)));
+    }
+
     /** Waits until the element's text contains the given text. */
     public void waitForText(String css, String text) {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
