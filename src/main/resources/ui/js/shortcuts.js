@@ -1,7 +1,8 @@
 import { h } from './dom.js';
 
 // Concept shortcut keys, in order: digits first, then letters no command uses
-// (commands: b box, n next, p previous, 0 fit the image; a, c, x, r review verbs are not on the labeling page).
+// (commands: b box, n next, p previous, 0 fit the image). The review page's verbs (a, c, x, e)
+// act only while no correction is open, and its concept keys only while one is.
 const KEYS = '123456789qwertyuioasdfghjklzxcvm'.split('');
 
 /** Shortcut key by concept id, for the first concepts (there are not enough keys for all). */
