@@ -128,26 +128,26 @@ public final class DeliveryWorker implements AutoCloseable {
     /**
      * Sends the subscription's due deliveries in order, then gives it back. Reads them
      * {@value #PER_RUN} at a time and records each run's attempts in one write (which extends
-     * the lease), sooner when the lease would otherwise lapse during the next send; a failed
-     * attempt ends the run (the deliveries after it wait for its retry).
+     * the lease, or after the last run gives it back), sooner when the lease would otherwise
+     * lapse during the next send; a failed attempt ends the run (the deliveries after it wait for
+     * its retry).
      */
     private void drain(String webhookUid, long leaseUntil) {
         List<DeliveryStore.Made> made = new ArrayList<>();
         long heldUntil = leaseUntil;
         try {
             int sent = 0;
-            boolean more = true;
-            while (more && sent < MAX_PER_CLAIM) {
+            while (true) {
                 int limit = Math.min(PER_RUN, MAX_PER_CLAIM - sent);
                 List<DeliveryStore.Head> heads = units.read(handle -> DeliveryStore.heads(handle, webhookUid, limit));
-                more = !heads.isEmpty();
+                boolean more = !heads.isEmpty();
                 for (DeliveryStore.Head head : heads) {
                     if (head.nextAttemptAt() > clock.millis()) {
                         more = false; // a failure's retry, not due yet: everything after it waits
                         break;
                     }
                     if (clock.millis() + settings.requestTimeout().toMillis() >= heldUntil) {
-                        heldUntil = record(webhookUid, made);
+                        heldUntil = record(webhookUid, made, false);
                         if (heldUntil == 0) {
                             return; // another node holds the subscription now
                         }
@@ -163,15 +163,15 @@ public final class DeliveryWorker implements AutoCloseable {
                         break;
                     }
                 }
-                heldUntil = record(webhookUid, made);
+                if (!more || sent >= MAX_PER_CLAIM) {
+                    record(webhookUid, made, true);
+                    return;
+                }
+                heldUntil = record(webhookUid, made, false);
                 if (heldUntil == 0) {
                     return;
                 }
             }
-            units.write(handle -> {
-                DeliveryStore.release(handle, webhookUid, node, clock.millis());
-                return null;
-            });
         } catch (RuntimeException e) {
             // The lease lapses by itself; the deliveries not recorded are sent again then.
             LOG.warn("webhook delivery interrupted: {}", e.getMessage());
@@ -180,12 +180,18 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    /** Records the attempts made (and forgets them); the lease's new end, or 0 when another node holds it now. */
-    private long record(String webhookUid, List<DeliveryStore.Made> made) {
-        long until = clock.millis() + settings.lease().toMillis();
+    /**
+     * Records the attempts made (and forgets them), extending the lease or giving the
+     * subscription back; the lease's new end, or 0 when another node holds it now (or it was
+     * given back).
+     */
+    private long record(String webhookUid, List<DeliveryStore.Made> made, boolean release) {
+        long now = clock.millis();
+        long until = release ? now : now + settings.lease().toMillis();
         List<DeliveryStore.Made> attempts = List.copyOf(made);
         made.clear();
-        return units.write(handle -> DeliveryStore.record(handle, webhookUid, attempts, node, until)) ? until : 0;
+        boolean held = units.write(handle -> DeliveryStore.record(handle, webhookUid, attempts, node, until, release));
+        return held && !release ? until : 0;
     }
 
     /** Sends one delivery; the attempt to record, or nothing when the server is stopping. */
