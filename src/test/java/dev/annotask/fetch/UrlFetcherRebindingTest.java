@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.annotask.api.MemoryBudget;
+import dev.annotask.testing.CountingListener;
 import dev.annotask.testing.Origin;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +34,7 @@ class UrlFetcherRebindingTest {
     private static final MemoryBudget BUDGET = new MemoryBudget(16L * 1024 * 1024);
 
     private static Origin origin;
-    private static Listener internal;
+    private static CountingListener internal;
     private static UrlFetcher fetcher;
     /** The answers each name gives, in turn; the last one given again once they run out. */
     private static final Map<String, List<InetAddress[]>> ANSWERS = new ConcurrentHashMap<>();
@@ -46,7 +43,7 @@ class UrlFetcherRebindingTest {
     @BeforeAll
     static void start() {
         origin = new Origin().zeros("/content", 5_000, true).redirect("/away", 302, "/content");
-        internal = new Listener(new InetSocketAddress(INTERNAL, origin.port()));
+        internal = new CountingListener(new InetSocketAddress(INTERNAL, origin.port()));
         HostResolver scripted = host -> {
             List<InetAddress[]> answers = ANSWERS.get(host);
             if (answers == null) {
@@ -68,15 +65,7 @@ class UrlFetcherRebindingTest {
 
     @BeforeEach
     void checkTheListenerCounts() throws Exception {
-        // The count after each test means something only if a connection there is counted.
-        try (Socket probe = new Socket(INTERNAL, origin.port())) {
-            probe.getOutputStream().write('x');
-        }
-        for (int i = 0; i < 500 && internal.connections() == 0; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(internal.connections()).as("the probe was counted").isEqualTo(1);
-        internal.reset();
+        internal.proveItCounts();
     }
 
     @AfterEach
@@ -139,50 +128,6 @@ class UrlFetcherRebindingTest {
             return InetAddress.getByName(literal);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A socket that accepts, counts and drops every connection. */
-    private static final class Listener implements AutoCloseable {
-        private final ServerSocket socket;
-        private final AtomicInteger accepted = new AtomicInteger();
-        private final Thread acceptor;
-
-        Listener(InetSocketAddress at) {
-            try {
-                socket = new ServerSocket();
-                socket.bind(at);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket connection = socket.accept()) {
-                        accepted.incrementAndGet();
-                    } catch (IOException e) {
-                        // closed: the loop ends
-                    }
-                }
-            }, "rebinding-test-listener");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int connections() {
-            return accepted.get();
-        }
-
-        void reset() {
-            accepted.set(0);
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
         }
     }
 }
