@@ -1,6 +1,7 @@
 package dev.annotask.webhook;
 
 import dev.annotask.fetch.CheckedAddresses;
+import dev.annotask.fetch.CheckedHttpClient;
 import dev.annotask.fetch.HostResolver;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -17,16 +18,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpCookieStore;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.ArrayByteBufferPool;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * Sends one event to one receiver: an HTTP POST of the JSON body with the event's headers and
@@ -57,43 +49,10 @@ final class Sender implements AutoCloseable {
 
     /** With this rule on addresses, and the receivers' names looked up by this resolver (tests). */
     Sender(Duration timeout, CheckedAddresses.Rule receivers, Clock clock, HostResolver resolver) {
-        this.http = startClient(timeout, new CheckedAddresses("delivering to", receivers, resolver));
+        this.http = CheckedHttpClient.start("annotask-webhooks", USER_AGENT, timeout,
+                new CheckedAddresses("delivering to", receivers, resolver));
         this.timeout = timeout;
         this.clock = clock;
-    }
-
-    private static HttpClient startClient(Duration timeout, CheckedAddresses addresses) {
-        SslContextFactory.Client tls = new SslContextFactory.Client(); // the JDK's trust store, never trust-all
-        tls.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the receiver's host
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
-        connector.setSelectors(1);
-        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        client.setName("annotask-webhooks");
-        client.setConnectTimeout(timeout.toMillis());
-        // The senders block on their own threads; these only do the client's I/O. Daemons, like the senders.
-        QueuedThreadPool threads = new QueuedThreadPool(8, 1);
-        threads.setName("annotask-webhooks-client");
-        threads.setDaemon(true);
-        client.setExecutor(threads);
-        client.setScheduler(new ScheduledExecutorScheduler("annotask-webhooks-scheduler", true));
-        // Events are small and answers unread: a little buffer memory kept for reuse, not the default's share of the heap.
-        client.setByteBufferPool(new ArrayByteBufferPool(0, 0, 64 * 1024, 16, 1024 * 1024, 1024 * 1024));
-        client.setSocketAddressResolver(addresses);
-        client.setFollowRedirects(false);
-        client.setHttpCookieStore(new HttpCookieStore.Empty());
-        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
-        // The proxy configuration stays empty: a proxy would resolve and connect on its own terms.
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("the HTTP client for webhook deliveries did not start", e);
-        }
-        // Filled from the class path at start: no Accept-Encoding (the answer is not read), and no
-        // redirect following, authentication or upgrade handling of the client's own.
-        client.getContentDecoderFactories().clear();
-        client.getProtocolHandlers().clear();
-        return client;
     }
 
     Outcome send(URI url, String eventId, String eventType, String body, byte[] secret) {

@@ -2,21 +2,17 @@ package dev.annotask.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.annotask.fetch.HostResolver;
 import dev.annotask.testing.CountingListener;
+import dev.annotask.testing.ScriptedNames;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * DNS rebinding of a webhook receiver: a name that answers an allowed address when checked and
  * a refused one the next time must never get a delivery to the refused one. The test plays the
- * name server (a scripted {@link HostResolver}): the "public" address is 127.0.0.1, where the
+ * name server ({@link ScriptedNames}): the "public" address is 127.0.0.1, where the
  * {@link Receiver} listens and which the test's rule lets through; every other address is
  * judged by the server's rule ({@link ReceiverAddresses} without the private-address flag), so
  * 127.0.0.2 is refused like all other loopback, and there a socket on the receiver's very port
@@ -34,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * again to connect would reach it. Also what a delivery sends, and how failures read.
  */
 class SenderRebindingTest {
-    private static final InetAddress ALLOWED = address("127.0.0.1");
-    private static final InetAddress INTERNAL = address("127.0.0.2");
+    private static final InetAddress ALLOWED = ScriptedNames.address("127.0.0.1");
+    private static final InetAddress INTERNAL = ScriptedNames.address("127.0.0.2");
     private static final byte[] SECRET = "a-secret-of-sixteen+".getBytes(StandardCharsets.UTF_8);
     private static final String BODY = "{\"id\":\"ev-1\",\"type\":\"task.created\"}";
 
@@ -43,27 +39,17 @@ class SenderRebindingTest {
     private static int port;
     private static CountingListener internal;
     private static Sender sender;
-    /** The answers each name gives, in turn; the last one given again once they run out. */
-    private static final Map<String, List<InetAddress[]>> ANSWERS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicInteger> LOOKUPS = new ConcurrentHashMap<>();
+    private static final ScriptedNames NAMES = new ScriptedNames();
 
     @BeforeAll
     static void start() {
         receiver = new Receiver();
         port = URI.create(receiver.url("x")).getPort();
         internal = new CountingListener(new InetSocketAddress(INTERNAL, port));
-        HostResolver scripted = host -> {
-            List<InetAddress[]> answers = ANSWERS.get(host);
-            if (answers == null) {
-                throw new UnknownHostException(host);
-            }
-            int call = LOOKUPS.computeIfAbsent(host, h -> new AtomicInteger()).getAndIncrement();
-            return answers.get(Math.min(call, answers.size() - 1));
-        };
         ReceiverAddresses strict = new ReceiverAddresses(false);
         sender = new Sender(Duration.ofSeconds(2),
                 address -> address.equals(ALLOWED) ? Optional.empty() : strict.refusal(address),
-                Clock.systemUTC(), scripted);
+                Clock.systemUTC(), NAMES);
     }
 
     @AfterAll
@@ -86,11 +72,11 @@ class SenderRebindingTest {
     @Test
     void aNameThatRebindsAfterItsCheckIsDeliveredToTheAddressChecked() {
         String host = "rebinds.example";
-        ANSWERS.put(host, List.of(new InetAddress[] {ALLOWED}, new InetAddress[] {INTERNAL}));
+        NAMES.answer(host, List.of(new InetAddress[] {ALLOWED}, new InetAddress[] {INTERNAL}));
         Sender.Outcome outcome = send(host, "rebinds");
         assertThat(outcome.delivered()).as(outcome.error()).isTrue();
         assertThat(outcome.httpCode()).isEqualTo(200);
-        assertThat(LOOKUPS.get(host).get()).as("one lookup, both checked and connected to").isEqualTo(1);
+        assertThat(NAMES.lookups(host)).as("one lookup, both checked and connected to").isEqualTo(1);
         List<Receiver.Request> received = receiver.received("rebinds");
         assertThat(received).hasSize(1);
         Receiver.Request request = received.get(0);
@@ -109,21 +95,21 @@ class SenderRebindingTest {
     @Test
     void aNameThatAnswersTheInternalAddressFirstIsRefusedWithoutAConnection() {
         String host = "internal-first.example";
-        ANSWERS.put(host, List.of(new InetAddress[] {INTERNAL}, new InetAddress[] {ALLOWED}));
+        NAMES.answer(host, List.of(new InetAddress[] {INTERNAL}, new InetAddress[] {ALLOWED}));
         Sender.Outcome outcome = send(host, "internal-first");
         assertThat(outcome.delivered()).isFalse();
         assertThat(outcome.httpCode()).isZero();
         assertThat(outcome.error()).isEqualTo("delivering to " + host + " refused: 127.0.0.2 is a loopback, private,"
                 + " link-local or reserved address; receivers must be public (the server's"
                 + " --webhooks-allow-private-addresses allows them)");
-        assertThat(LOOKUPS.get(host).get()).isEqualTo(1);
+        assertThat(NAMES.lookups(host)).isEqualTo(1);
         assertThat(receiver.received("internal-first")).isEmpty();
     }
 
     @Test
     void oneRefusedAddressAmongAllowedOnesRefusesTheName() {
         String host = "mixed.example";
-        ANSWERS.put(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED, INTERNAL}));
+        NAMES.answer(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED, INTERNAL}));
         Sender.Outcome outcome = send(host, "mixed");
         assertThat(outcome.delivered()).isFalse();
         assertThat(outcome.error()).contains("127.0.0.2 is a loopback");
@@ -138,7 +124,7 @@ class SenderRebindingTest {
     @Test
     void aRedirectIsAFailureAndNotFollowed() {
         String host = "redirects.example";
-        ANSWERS.put(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED}));
+        NAMES.answer(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED}));
         receiver.script("redirects", 302);
         Sender.Outcome outcome = send(host, "redirects");
         assertThat(outcome.delivered()).isFalse();
@@ -150,7 +136,7 @@ class SenderRebindingTest {
     @Test
     void aReceiverThatDoesNotAnswerInTimeIsATimeout() {
         String host = "hangs.example";
-        ANSWERS.put(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED}));
+        NAMES.answer(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED}));
         receiver.script("hangs", Receiver.HANG);
         Sender.Outcome outcome = send(host, "hangs");
         assertThat(outcome.delivered()).isFalse();
@@ -165,7 +151,7 @@ class SenderRebindingTest {
             closed = probe.getLocalPort();
         }
         String host = "closed.example";
-        ANSWERS.put(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED}));
+        NAMES.answer(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED}));
         Sender.Outcome outcome = sender.send(URI.create("http://" + host + ":" + closed + "/x"), "ev-1",
                 "task.created", BODY, SECRET);
         assertThat(outcome.delivered()).isFalse();
@@ -175,13 +161,5 @@ class SenderRebindingTest {
     private static Sender.Outcome send(String host, String path) {
         return sender.send(URI.create("http://" + host + ":" + port + "/" + path), "ev-1", "task.created", BODY,
                 SECRET);
-    }
-
-    private static InetAddress address(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
