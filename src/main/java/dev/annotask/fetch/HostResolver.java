@@ -8,7 +8,7 @@ import java.net.UnknownHostException;
  * cannot steer the system's DNS, so this is how a test makes a name change its answer).
  */
 @FunctionalInterface
-interface HostResolver {
+public interface HostResolver {
     HostResolver SYSTEM = InetAddress::getAllByName;
 
     /** Every address of the host (an address literal is its own answer, looked up nowhere). */

@@ -16,16 +16,8 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpCookieStore;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.ArrayByteBufferPool;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * Fetches the content of one input URL with Jetty's HTTP client, within bounds no origin can
@@ -78,47 +70,14 @@ public final class UrlFetcher implements AutoCloseable {
     /** With the host names looked up by this resolver instead of the system's (tests). */
     UrlFetcher(AddressPolicy policy, long maxBytes, Duration timeout, MemoryBudget budget, HostResolver resolver) {
         this.timeout = timeout;
-        this.client = startClient(new CheckedAddresses(policy, resolver));
+        this.client = CheckedHttpClient.start("annotask-fetch", "Annotask", CONNECT_TIMEOUT,
+                new CheckedAddresses(policy, resolver));
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "annotask-fetch-watchdog");
             thread.setDaemon(true);
             return thread;
         });
         this.body = new BoundedBody(maxBytes, timeout, budget, watchdog);
-    }
-
-    private static HttpClient startClient(CheckedAddresses addresses) {
-        SslContextFactory.Client tls = new SslContextFactory.Client(); // the JDK's trust store, never trust-all
-        tls.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the URL's host
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
-        connector.setSelectors(1);
-        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        client.setName("annotask-fetch");
-        client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
-        // A few threads for at most PendingFetches.WORKERS fetches at a time; daemons, like the workers.
-        QueuedThreadPool threads = new QueuedThreadPool(8, 1);
-        threads.setName("annotask-fetch-client");
-        threads.setDaemon(true);
-        client.setExecutor(threads);
-        client.setScheduler(new ScheduledExecutorScheduler("annotask-fetch-scheduler", true));
-        // Buffers kept for reuse: a little, not the default's share of the heap.
-        client.setByteBufferPool(new ArrayByteBufferPool(0, 0, 64 * 1024, 16, 2L * 1024 * 1024, 2L * 1024 * 1024));
-        client.setSocketAddressResolver(addresses);
-        client.setFollowRedirects(false);
-        client.setHttpCookieStore(new HttpCookieStore.Empty());
-        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Annotask"));
-        // The proxy configuration stays empty: a proxy would resolve and connect on its own terms.
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("the HTTP client for fetching URLs did not start", e);
-        }
-        // Filled from the class path at start: no decoding (the bytes are stored as sent), and
-        // no redirect following, authentication or upgrade handling of the client's own.
-        client.getContentDecoderFactories().clear();
-        client.getProtocolHandlers().clear();
-        return client;
     }
 
     /**

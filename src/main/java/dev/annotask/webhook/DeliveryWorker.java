@@ -234,5 +234,6 @@ public final class DeliveryWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sender.close(); // after the senders stopped: nothing sends through it any more
     }
 }

@@ -17,8 +17,8 @@ import java.util.Optional;
  * addresses are refused unless the server allows them
  * ({@code --webhooks-allow-private-addresses}), so a subscription cannot make the server reach
  * its own network. Checked when a subscription is made (the URL, and a host written as an
- * address or as localhost: no DNS lookup inside the request's transaction) and again before
- * every delivery on every address the host resolves to. Thread-safe.
+ * address or as localhost: no DNS lookup inside the request's transaction) and again at every
+ * delivery on every address of the lookup the delivery connects with. Thread-safe.
  */
 final class ReceiverAddresses {
     static final int MAX_URL_CHARS = 2048;
@@ -64,21 +64,16 @@ final class ReceiverAddresses {
         return uri;
     }
 
-    /** Why a delivery must not go to this URL now (its host resolves to a refused address), if it must not. */
-    Optional<String> refusal(URI uri) {
-        if (allowPrivate) {
+    /**
+     * Why a delivery must not go to this address, if it must not. {@link Sender} asks it for
+     * every address of the one lookup it connects with ({@code CheckedAddresses}).
+     */
+    Optional<String> refusal(InetAddress address) {
+        if (allowPrivate || isPublic(address)) {
             return Optional.empty();
         }
-        try {
-            for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
-                if (!isPublic(address)) {
-                    return Optional.of("address refused: " + uri.getHost() + " resolves to a non-public address");
-                }
-            }
-            return Optional.empty();
-        } catch (UnknownHostException e) {
-            return Optional.of("unknown host");
-        }
+        return Optional.of(address.getHostAddress() + " is a loopback, private, link-local or reserved address;"
+                + " receivers must be public (the server's --webhooks-allow-private-addresses allows them)");
     }
 
     /** A host written as a literal address, or a localhost name, that is not public. */

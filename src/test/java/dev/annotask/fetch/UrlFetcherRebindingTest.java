@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.annotask.api.MemoryBudget;
+import dev.annotask.testing.CountingListener;
+import dev.annotask.testing.ScriptedNames;
 import dev.annotask.testing.Origin;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,37 +20,27 @@ import org.junit.jupiter.api.Test;
 /**
  * DNS rebinding: a name that answers an allowed address when checked and a refused one the
  * next time must never get the fetcher to the refused one. The test plays the name server
- * (a scripted {@link HostResolver}): the "public" address is 127.0.0.1, where the origin
+ * ({@link ScriptedNames}): the "public" address is 127.0.0.1, where the origin
  * listens and which the policy allows; the "internal" one is 127.0.0.2, refused like all other
  * loopback, where a socket on the origin's very port counts every connection it is offered.
  * A fetcher that looked the name up once to check it and again to connect would reach it.
  */
 class UrlFetcherRebindingTest {
-    private static final InetAddress ALLOWED = address("127.0.0.1");
-    private static final InetAddress INTERNAL = address("127.0.0.2");
+    private static final InetAddress ALLOWED = ScriptedNames.address("127.0.0.1");
+    private static final InetAddress INTERNAL = ScriptedNames.address("127.0.0.2");
     private static final MemoryBudget BUDGET = new MemoryBudget(16L * 1024 * 1024);
 
     private static Origin origin;
-    private static Listener internal;
+    private static CountingListener internal;
     private static UrlFetcher fetcher;
-    /** The answers each name gives, in turn; the last one given again once they run out. */
-    private static final Map<String, List<InetAddress[]>> ANSWERS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicInteger> LOOKUPS = new ConcurrentHashMap<>();
+    private static final ScriptedNames NAMES = new ScriptedNames();
 
     @BeforeAll
     static void start() {
         origin = new Origin().zeros("/content", 5_000, true).redirect("/away", 302, "/content");
-        internal = new Listener(new InetSocketAddress(INTERNAL, origin.port()));
-        HostResolver scripted = host -> {
-            List<InetAddress[]> answers = ANSWERS.get(host);
-            if (answers == null) {
-                throw new UnknownHostException(host);
-            }
-            int call = LOOKUPS.computeIfAbsent(host, h -> new AtomicInteger()).getAndIncrement();
-            return answers.get(Math.min(call, answers.size() - 1));
-        };
+        internal = new CountingListener(new InetSocketAddress(INTERNAL, origin.port()));
         fetcher = new UrlFetcher(AddressPolicy.allowing(List.of("127.0.0.1/32")), 1_000_000, Duration.ofSeconds(5),
-                BUDGET, scripted);
+                BUDGET, NAMES);
     }
 
     @AfterAll
@@ -68,15 +52,7 @@ class UrlFetcherRebindingTest {
 
     @BeforeEach
     void checkTheListenerCounts() throws Exception {
-        // The count after each test means something only if a connection there is counted.
-        try (Socket probe = new Socket(INTERNAL, origin.port())) {
-            probe.getOutputStream().write('x');
-        }
-        for (int i = 0; i < 500 && internal.connections() == 0; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(internal.connections()).as("the probe was counted").isEqualTo(1);
-        internal.reset();
+        internal.proveItCounts();
     }
 
     @AfterEach
@@ -87,43 +63,43 @@ class UrlFetcherRebindingTest {
     @Test
     void aNameThatRebindsAfterItsCheckIsFetchedFromTheAddressChecked() throws Exception {
         String host = "rebinds.example";
-        ANSWERS.put(host, List.of(new InetAddress[] {ALLOWED}, new InetAddress[] {INTERNAL}));
+        NAMES.answer(host, List.of(new InetAddress[] {ALLOWED}, new InetAddress[] {INTERNAL}));
         try (UrlFetcher.Fetched fetched = fetcher.fetch("http://" + host + ":" + origin.port() + "/content")) {
             assertThat(fetched.bytes()).hasSize(5_000);
         }
-        assertThat(LOOKUPS.get(host).get()).as("one lookup, both checked and connected to").isEqualTo(1);
+        assertThat(NAMES.lookups(host)).as("one lookup, both checked and connected to").isEqualTo(1);
     }
 
     @Test
     void aRedirectToTheSameRebindingNameNeverReachesTheInternalAddress() throws Exception {
         String host = "rebinds-on-redirect.example";
-        ANSWERS.put(host, List.of(new InetAddress[] {ALLOWED}, new InetAddress[] {INTERNAL}));
+        NAMES.answer(host, List.of(new InetAddress[] {ALLOWED}, new InetAddress[] {INTERNAL}));
         // The second hop either rides the first hop's connection (to the address checked) or opens
         // one, and then looks the name up anew, gets the internal address and is refused.
         try (UrlFetcher.Fetched fetched = fetcher.fetch("http://" + host + ":" + origin.port() + "/away")) {
             assertThat(fetched.bytes()).hasSize(5_000);
-            assertThat(LOOKUPS.get(host).get()).isEqualTo(1);
+            assertThat(NAMES.lookups(host)).isEqualTo(1);
         } catch (UrlFetcher.Refused refused) {
             assertThat(refused.getMessage()).contains("127.0.0.2 is a loopback");
-            assertThat(LOOKUPS.get(host).get()).isEqualTo(2);
+            assertThat(NAMES.lookups(host)).isEqualTo(2);
         }
     }
 
     @Test
     void aNameThatAnswersTheInternalAddressFirstIsRefusedWithoutAConnection() {
         String host = "internal-first.example";
-        ANSWERS.put(host, List.of(new InetAddress[] {INTERNAL}, new InetAddress[] {ALLOWED}));
+        NAMES.answer(host, List.of(new InetAddress[] {INTERNAL}, new InetAddress[] {ALLOWED}));
         assertThatThrownBy(() -> fetcher.fetch("http://" + host + ":" + origin.port() + "/content"))
                 .isInstanceOf(UrlFetcher.Refused.class)
                 .hasMessage("fetching " + host + " refused: 127.0.0.2 is a loopback, private, link-local or reserved"
                         + " address; the server fetches only from public addresses (see --fetch-allow-networks)");
-        assertThat(LOOKUPS.get(host).get()).isEqualTo(1);
+        assertThat(NAMES.lookups(host)).isEqualTo(1);
     }
 
     @Test
     void oneRefusedAddressAmongAllowedOnesRefusesTheName() {
         String host = "mixed.example";
-        ANSWERS.put(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED, INTERNAL}));
+        NAMES.answer(host, List.<InetAddress[]>of(new InetAddress[] {ALLOWED, INTERNAL}));
         assertThatThrownBy(() -> fetcher.fetch("http://" + host + ":" + origin.port() + "/content"))
                 .isInstanceOf(UrlFetcher.Refused.class).hasMessageContaining("127.0.0.2 is a loopback");
     }
@@ -132,57 +108,5 @@ class UrlFetcherRebindingTest {
     void aNameWithoutAnswerIsUnknown() {
         assertThatThrownBy(() -> fetcher.fetch("http://nowhere.example:" + origin.port() + "/content"))
                 .isInstanceOf(UrlFetcher.Refused.class).hasMessage("the host nowhere.example is not known");
-    }
-
-    private static InetAddress address(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A socket that accepts, counts and drops every connection. */
-    private static final class Listener implements AutoCloseable {
-        private final ServerSocket socket;
-        private final AtomicInteger accepted = new AtomicInteger();
-        private final Thread acceptor;
-
-        Listener(InetSocketAddress at) {
-            try {
-                socket = new ServerSocket();
-                socket.bind(at);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket connection = socket.accept()) {
-                        accepted.incrementAndGet();
-                    } catch (IOException e) {
-                        // closed: the loop ends
-                    }
-                }
-            }, "rebinding-test-listener");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int connections() {
-            return accepted.get();
-        }
-
-        void reset() {
-            accepted.set(0);
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
     }
 }
