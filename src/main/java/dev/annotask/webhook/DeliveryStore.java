@@ -94,8 +94,9 @@ final class DeliveryStore {
      * read: deleted, or re-sent meanwhile) and extends this node's claim, in one transaction;
      * false when another node holds the claim now (this one was too slow), and it should stop.
      * With {@code release}, gives the claim back instead of extending it (the same write, not a
-     * second one). The attempts are one UPDATE whatever their number (joined to their values),
-     * so a run of deliveries costs the writer two statements, not one per delivery. On
+     * second one). On SQLite the attempts are one UPDATE whatever their number (joined to their
+     * values), so a run of deliveries costs the writer two statements, not one per delivery; on
+     * PostgreSQL one statement each by key, in one round trip ({@link #recordByKey}). On
      * PostgreSQL the commit does not wait for the disk ({@code synchronous_commit} off for this
      * transaction): a record lost with a crash of the database only has the delivery sent again,
      * which at-least-once allows, and no sender waits for an fsync.
@@ -105,7 +106,9 @@ final class DeliveryStore {
         if (SqlDialect.locksRows(handle)) {
             handle.execute("SET LOCAL synchronous_commit = off");
         }
-        if (!attempts.isEmpty()) {
+        if (!attempts.isEmpty() && SqlDialect.locksRows(handle)) {
+            recordByKey(handle, webhookUid, attempts);
+        } else if (!attempts.isEmpty()) {
             StringBuilder values = new StringBuilder();
             for (int i = 0; i < attempts.size(); i++) {
                 values.append(i == 0 ? "" : ", ").append("(:seq").append(i).append(", :attempts").append(i)
@@ -136,6 +139,27 @@ final class DeliveryStore {
                         + " WHERE uid = :uid AND lease_owner = :node")
                 .bind("owner", release ? "" : node).bind("until", leaseUntil).bind("uid", webhookUid)
                 .bind("node", node).execute() > 0;
+    }
+
+    /**
+     * PostgreSQL: one statement per attempt by the delivery's whole key, sent as one batch (one
+     * round trip). Joined to a VALUES list instead, PostgreSQL may hash the subscription's whole
+     * backlog when its statistics still say the table is small (measured: delivery at half its
+     * rate with a growing backlog); by the whole key there is one plan.
+     */
+    private static void recordByKey(Handle handle, String webhookUid, List<Made> attempts) {
+        var batch = handle.prepareBatch("""
+                UPDATE webhook_deliveries SET state = :state, attempts = attempts + 1, next_attempt_at = :next,
+                       last_attempt_at = :at, http_code = :code, latency_ms = :latency, error = :error
+                WHERE webhook_uid = :webhook AND event_seq = :seq AND state = 1 AND attempts = :attempts""");
+        for (Made made : attempts) {
+            Attempt attempt = made.attempt();
+            batch.bind("webhook", webhookUid).bind("seq", made.head().eventSeq()).bind("attempts", made.head().attempts())
+                    .bind("state", attempt.state()).bind("next", attempt.nextAttemptAt()).bind("at", attempt.at())
+                    .bind("code", attempt.httpCode()).bind("latency", attempt.latencyMs()).bind("error", attempt.error())
+                    .add();
+        }
+        batch.execute();
     }
 
     /** A delivery as ListWebhookDeliveries shows it. */
