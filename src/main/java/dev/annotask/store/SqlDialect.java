@@ -55,13 +55,17 @@ public enum SqlDialect {
     /**
      * Connection properties this dialect needs. PostgreSQL: strings bind as "unspecified" so
      * the server casts JSON text into JSONB columns; the same DML then runs on SQLite's TEXT.
-     * Plans are PostgreSQL's own choice (its plan cache may keep a generic plan of a prepared
-     * statement): the server analyses a table soon after it grows ({@link FreshStatistics}),
-     * which also replaces the plans cached for it. Planning every statement for its own values
-     * ({@code plan_cache_mode = force_custom_plan}) was tried and measured side by side
-     * (docs/benchmarks/rounds-2026-12-01.md): with fresh statistics it was no faster, and after
-     * an upload it cost PostgreSQL twice the CPU per round (38–47 against 21 ms), half the
-     * rounds. And batched inserts
+     * And every statement is planned for its own parameters and the tables' current size
+     * ({@code plan_cache_mode = force_custom_plan}): after a few executions of a prepared
+     * statement PostgreSQL may settle on one generic plan and keep it until the table is next
+     * analysed, and a plan chosen while a table was nearly empty (a fresh install, a task's first
+     * minute) reads the whole table once it has grown: a lookup of ten assignments by id took
+     * 5-18 ms as a sequential scan in the labeling benchmark instead of 0.05 ms by the index.
+     * Planning these short statements costs far less than one such scan. (Measured side by side
+     * on 2026-12-01, docs/benchmarks/rounds-2026-12-01b.md: generic plans, with statistics kept
+     * fresh, labeled as fast on a seeded task and faster right after an upload, but delivered a
+     * single webhook subscription's events at half the rate; a per-transaction plan mode is
+     * the next step, not a switch of the default.) And batched inserts
      * are sent as multi-row inserts ({@code reWriteBatchedInserts}): a labeling round's ten
      * annotations or assignments are then one statement, planned once, whose statement-level
      * counting trigger runs once instead of ten times (their update counts are not reported:
@@ -71,6 +75,7 @@ public enum SqlDialect {
         if (this == POSTGRESQL) {
             config.addDataSourceProperty("stringtype", "unspecified");
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
+            config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
         }
     }
 

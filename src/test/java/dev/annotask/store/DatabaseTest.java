@@ -94,6 +94,26 @@ class DatabaseTest {
     }
 
     /**
+     * PostgreSQL plans every execution for the table as it is: a lookup prepared while a table
+     * was empty must not keep that table's plan (a full scan) once the table has grown.
+     */
+    @Test
+    void postgresNeverSettlesOnAGenericPlan() {
+        assumeTrue(dialect == SqlDialect.POSTGRESQL);
+        insertUser("alice");
+        long genericPlans = database.jdbi().withHandle(handle -> {
+            for (int i = 0; i < 20; i++) {
+                handle.createQuery("SELECT COUNT(*) FROM users WHERE id = :id").bind("id", "alice").mapTo(Long.class).one();
+            }
+            // Statements without a plan to choose (COMMIT) count as generic; only the lookup matters.
+            return handle.createQuery("SELECT COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements"
+                            + " WHERE statement LIKE 'SELECT COUNT(*) FROM users%'")
+                    .mapTo(Long.class).one();
+        });
+        assertThat(genericPlans).isZero();
+    }
+
+    /**
      * PostgreSQL gets a batch of inserts as one multi-row insert (a statement-level trigger
      * runs once for it): the driver then reports no count per row, which it does only when it
      * rewrote the batch (into multi-row inserts of a power of two rows: four go as one).
