@@ -63,9 +63,9 @@ public enum SqlDialect {
      * 5-18 ms as a sequential scan in the labeling benchmark instead of 0.05 ms by the index.
      * Planning these short statements costs far less than one such scan. (Measured side by side
      * on 2026-12-01, docs/benchmarks/rounds-2026-12-01b.md: generic plans, with statistics kept
-     * fresh, labeled as fast on a seeded task and faster right after an upload, but delivered a
-     * single webhook subscription's events at half the rate; a per-transaction plan mode is
-     * the next step, not a switch of the default.) And batched inserts
+     * fresh, labeled as fast on a seeded task and faster right after an upload, yet still paid
+     * 5-9 ms for lookups planned while their tables were nearly empty; one run, not yet a reason
+     * to change the default.) And batched inserts
      * are sent as multi-row inserts ({@code reWriteBatchedInserts}): a labeling round's ten
      * annotations or assignments are then one statement, planned once, whose statement-level
      * counting trigger runs once instead of ten times (their update counts are not reported:
