@@ -50,6 +50,10 @@ final class Bytes {
         return at < 0 || at + 2 > b.length ? -1 : (b[(int) at + 1] & 0xFF) << 8 | b[(int) at] & 0xFF;
     }
 
+    static int le24(byte[] b, long at) {
+        return at < 0 || at + 3 > b.length ? -1 : (b[(int) at + 2] & 0xFF) << 16 | le16(b, at);
+    }
+
     static long le32(byte[] b, long at) {
         return at < 0 || at + 4 > b.length ? -1 : (long) le16(b, at + 2) << 16 | le16(b, at);
     }

@@ -21,19 +21,19 @@ public final class ImageHeaders {
         if (b == null) {
             return Optional.empty();
         }
-        if (matches(b, 0, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
+        if (Bytes.matches(b, 0, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
             return png(b);
         }
-        if (matches(b, 0, 0xFF, 0xD8)) {
+        if (Bytes.matches(b, 0, 0xFF, 0xD8)) {
             return jpeg(b);
         }
-        if (matches(b, 0, 'G', 'I', 'F', '8') && (matches(b, 4, '7', 'a') || matches(b, 4, '9', 'a'))) {
-            return size(le16(b, 6), le16(b, 8), "GIF");
+        if (Bytes.matches(b, 0, 'G', 'I', 'F', '8') && (Bytes.matches(b, 4, '7', 'a') || Bytes.matches(b, 4, '9', 'a'))) {
+            return size(Bytes.le16(b, 6), Bytes.le16(b, 8), "GIF");
         }
-        if (matches(b, 0, 'R', 'I', 'F', 'F') && matches(b, 8, 'W', 'E', 'B', 'P')) {
+        if (Bytes.matches(b, 0, 'R', 'I', 'F', 'F') && Bytes.matches(b, 8, 'W', 'E', 'B', 'P')) {
             return webp(b);
         }
-        if (matches(b, 0, 'B', 'M')) {
+        if (Bytes.matches(b, 0, 'B', 'M')) {
             return bmp(b);
         }
         return Optional.empty();
@@ -41,15 +41,15 @@ public final class ImageHeaders {
 
     /** True when the bytes start as a JPEG does: its size may lie beyond a short prefix (after EXIF, ICC…). */
     public static boolean looksLikeJpeg(byte[] b) {
-        return b != null && matches(b, 0, 0xFF, 0xD8, 0xFF);
+        return b != null && Bytes.matches(b, 0, 0xFF, 0xD8, 0xFF);
     }
 
     private static Optional<ImageSize> png(byte[] b) {
         // Signature, then the first chunk must be IHDR: length, type, width, height (big-endian).
-        if (!matches(b, 12, 'I', 'H', 'D', 'R')) {
+        if (!Bytes.matches(b, 12, 'I', 'H', 'D', 'R')) {
             return Optional.empty();
         }
-        return size(be32(b, 16), be32(b, 20), "PNG");
+        return size(Bytes.be32(b, 16), Bytes.be32(b, 20), "PNG");
     }
 
     /**
@@ -76,7 +76,7 @@ public final class ImageHeaders {
             if (marker == 0xD8 || marker == 0xD9 || marker == 0xDA) {
                 return Optional.empty();
             }
-            int length = be16(b, at + 2);
+            int length = Bytes.be16(b, at + 2);
             if (length < 2) {
                 return Optional.empty();
             }
@@ -84,7 +84,7 @@ public final class ImageHeaders {
                     && marker != 0xCC;
             if (startOfFrame) {
                 // Height 0 means "given later by a DNL segment": not something a header states.
-                return length < 7 ? Optional.empty() : size(be16(b, at + 7), be16(b, at + 5), "JPEG");
+                return length < 7 ? Optional.empty() : size(Bytes.be16(b, at + 7), Bytes.be16(b, at + 5), "JPEG");
             }
             at += 2 + length;
         }
@@ -92,41 +92,41 @@ public final class ImageHeaders {
     }
 
     private static Optional<ImageSize> webp(byte[] b) {
-        if (matches(b, 12, 'V', 'P', '8', ' ')) {
+        if (Bytes.matches(b, 12, 'V', 'P', '8', ' ')) {
             // Lossy: a key frame's 3-byte tag (bit 0 clear), start code 9D 01 2A, then 14-bit sides.
-            if (b.length < 30 || (b[20] & 1) != 0 || !matches(b, 23, 0x9D, 0x01, 0x2A)) {
+            if (b.length < 30 || (b[20] & 1) != 0 || !Bytes.matches(b, 23, 0x9D, 0x01, 0x2A)) {
                 return Optional.empty();
             }
-            return size(le16(b, 26) & 0x3FFF, le16(b, 28) & 0x3FFF, "WEBP");
+            return size(Bytes.le16(b, 26) & 0x3FFF, Bytes.le16(b, 28) & 0x3FFF, "WEBP");
         }
-        if (matches(b, 12, 'V', 'P', '8', 'L')) {
+        if (Bytes.matches(b, 12, 'V', 'P', '8', 'L')) {
             // Lossless: signature 0x2F, then width-1 and height-1 in 14 bits each, little-endian.
             if (b.length < 25 || (b[20] & 0xFF) != 0x2F) {
                 return Optional.empty();
             }
-            long bits = le32(b, 21);
+            long bits = Bytes.le32(b, 21);
             return size((int) (bits & 0x3FFF) + 1, (int) ((bits >> 14) & 0x3FFF) + 1, "WEBP");
         }
-        if (matches(b, 12, 'V', 'P', '8', 'X')) {
+        if (Bytes.matches(b, 12, 'V', 'P', '8', 'X')) {
             // Extended: flags and reserved bytes, then canvas width-1 and height-1 in 24 bits each.
             if (b.length < 30) {
                 return Optional.empty();
             }
-            return size(le24(b, 24) + 1, le24(b, 27) + 1, "WEBP");
+            return size(Bytes.le24(b, 24) + 1, Bytes.le24(b, 27) + 1, "WEBP");
         }
         return Optional.empty();
     }
 
     private static Optional<ImageSize> bmp(byte[] b) {
-        long headerSize = le32(b, 14);
+        long headerSize = Bytes.le32(b, 14);
         if (headerSize == 12) {
-            return size(le16(b, 18), le16(b, 20), "BMP"); // OS/2 BITMAPCOREHEADER: 16-bit sides
+            return size(Bytes.le16(b, 18), Bytes.le16(b, 20), "BMP"); // OS/2 BITMAPCOREHEADER: 16-bit sides
         }
         if (headerSize < 16 || b.length < 26) {
             return Optional.empty();
         }
-        int width = (int) le32(b, 18);
-        int height = (int) le32(b, 22); // negative: rows stored top-down
+        int width = (int) Bytes.le32(b, 18);
+        int height = (int) Bytes.le32(b, 22); // negative: rows stored top-down
         if (height == Integer.MIN_VALUE) {
             return Optional.empty();
         }
@@ -138,38 +138,5 @@ public final class ImageHeaders {
             return Optional.empty();
         }
         return Optional.of(new ImageSize((int) width, (int) height, format));
-    }
-
-    private static boolean matches(byte[] b, int offset, int... expected) {
-        if (b.length < offset + expected.length) {
-            return false;
-        }
-        for (int i = 0; i < expected.length; i++) {
-            if ((b[offset + i] & 0xFF) != expected[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The unsigned values; -1 when the bytes stop before the value does. */
-    private static int be16(byte[] b, int at) {
-        return at < 0 || at + 2 > b.length ? -1 : (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
-    }
-
-    private static long be32(byte[] b, int at) {
-        return at < 0 || at + 4 > b.length ? -1 : (long) be16(b, at) << 16 | be16(b, at + 2);
-    }
-
-    private static int le16(byte[] b, int at) {
-        return at < 0 || at + 2 > b.length ? -1 : (b[at + 1] & 0xFF) << 8 | b[at] & 0xFF;
-    }
-
-    private static int le24(byte[] b, int at) {
-        return at < 0 || at + 3 > b.length ? -1 : (b[at + 2] & 0xFF) << 16 | le16(b, at);
-    }
-
-    private static long le32(byte[] b, int at) {
-        return at < 0 || at + 4 > b.length ? -1 : (long) le16(b, at + 2) << 16 | le16(b, at);
     }
 }
